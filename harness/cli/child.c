@@ -1,0 +1,184 @@
+/* child.c - running things as child processes: the embedded server and the
+ * models. Each model runs in its own process so its CPU time, peak RSS and
+ * context switches (wait4's rusage) belong to it alone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *const cli_models[] = {"sync", "threads", "eventloop", "coroutine", NULL};
+
+const char *cli_bindir(void)
+{
+	static char dir[PATH_MAX];   /* computed once; the driver is one thread */
+	ssize_t n;
+
+	if (dir[0] != '\0')
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	if (n <= 0)
+		return ".";
+	dir[n] = '\0';
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
+int cli_model_exec(const char *model, char *path, size_t n)
+{
+	snprintf(path, n, "%s/fetch-%s", cli_bindir(), model);
+	if (strchr(model, '/') == NULL && access(path, X_OK) == 0)
+		return 0;
+	fprintf(stderr, "fetchlab: unknown model '%s'; the models are:", model);
+	for (int i = 0; cli_models[i]; i++) {
+		snprintf(path, n, "%s/fetch-%s", cli_bindir(), cli_models[i]);
+		if (access(path, X_OK) == 0)
+			fprintf(stderr, " %s", cli_models[i]);
+	}
+	fputc('\n', stderr);
+	return -1;
+}
+
+int cli_server_start(struct cli_server *s)
+{
+	char path[PATH_MAX], line[256];
+	int fds[2];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/fetchlab-server", cli_bindir());
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		perror("fetchlab: pipe");
+		return -1;
+	}
+	s->pid = fork();
+	if (s->pid < 0) {
+		perror("fetchlab: fork");
+		return -1;
+	}
+	if (s->pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		signal(SIGINT, SIG_IGN);   /* Ctrl-C stops the model, not its server */
+		execl(path, "fetchlab-server", "--port", "0", (char *)NULL);
+		fprintf(stderr, "fetchlab: cannot start %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	if (f == NULL || fgets(line, sizeof line, f) == NULL ||
+	    sscanf(line, "fetchlab-server listening on %63s", s->url) != 1) {
+		fprintf(stderr, "fetchlab: the embedded server did not start "
+			"(%s); try: %s --port 0\n", path, path);
+		if (f)
+			fclose(f);
+		cli_server_stop(s);
+		return -1;
+	}
+	fclose(f);   /* the server prints nothing more */
+	return 0;
+}
+
+void cli_server_stop(struct cli_server *s)
+{
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+}
+
+int cli_run_model(const char *model, const char *server, char *const args[],
+		  char **out, struct rusage *ru)
+{
+	char path[PATH_MAX];
+	char *argv[256];
+	int argc = 0, fds[2] = {-1, -1}, status;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	pid_t pid;
+
+	if (cli_model_exec(model, path, sizeof path) < 0)
+		return -1;
+	argv[argc++] = path;
+	for (int i = 0; args[i] && argc < 250; i++)
+		argv[argc++] = args[i];
+	if (server) {
+		argv[argc++] = "--server";
+		argv[argc++] = (char *)server;
+	}
+	argv[argc] = NULL;
+	if (out && pipe2(fds, O_CLOEXEC) < 0) {
+		perror("fetchlab: pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("fetchlab: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		if (out)
+			dup2(fds[1], STDOUT_FILENO);
+		execv(path, argv);
+		fprintf(stderr, "fetchlab: cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	if (out) {
+		close(fds[1]);
+		for (;;) {
+			ssize_t n;
+
+			if (len + 4096 > cap) {
+				char *nb = realloc(buf, cap = cap * 2 + 8192);
+
+				if (nb == NULL)
+					break;
+				buf = nb;
+			}
+			n = read(fds[0], buf + len, cap - len - 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		close(fds[0]);
+		if (buf)
+			buf[len] = '\0';
+		*out = buf;
+	}
+	while (wait4(pid, &status, 0, ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int cli_json_number(const char *json, const char *key, double *v)
+{
+	const char *p = json, *dot = strchr(key, '.');
+	char name[64];
+
+	if (json == NULL)
+		return -1;
+	if (dot) {   /* "a.b": find "a":{ first, then b inside it */
+		snprintf(name, sizeof name, "\"%.*s\":{", (int)(dot - key), key);
+		p = strstr(json, name);
+		if (p == NULL)
+			return -1;
+		key = dot + 1;
+	}
+	snprintf(name, sizeof name, "\"%s\":", key);
+	p = strstr(p, name);
+	if (p == NULL)
+		return -1;
+	*v = strtod(p + strlen(name), NULL);
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* cli.h - the driver's shared pieces: finding the models, the embedded
+ * server, running one model as a child process. */
+#ifndef FETCHLAB_CLI_H
+#define FETCHLAB_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* The four models, in the order charts and tables show them. */
+extern const char *const cli_models[];
+
+/* A running fetchlab-server. */
+struct cli_server {
+	pid_t pid;
+	char url[64];   /* http://127.0.0.1:PORT */
+};
+
+/* The directory holding the driver, the server and the model executables. */
+const char *cli_bindir(void);
+
+/* Resolve MODEL to an executable (and, for a script peer, its interpreter)
+ * in ARGV0 / SCRIPT. Returns 0, or -1 after printing "unknown model" with the
+ * list of known ones. */
+int cli_model_exec(const char *model, char *path, size_t n);
+
+/* Start fetchlab-server on an ephemeral loopback port. Returns 0 or -1 after
+ * printing why. */
+int cli_server_start(struct cli_server *s);
+void cli_server_stop(struct cli_server *s);
+
+/* Run MODEL with ARGS (NULL-terminated, without argv[0]); when SERVER is not
+ * NULL, "--server URL" is added. With OUT, the child's stdout is captured
+ * into a malloc'd string (*OUT, caller frees); without, it is inherited.
+ * RU receives the child's rusage from wait4. Returns the exit status, or
+ * 128+signal, or -1 if it could not be started. */
+int cli_run_model(const char *model, const char *server, char *const args[],
+		  char **out, struct rusage *ru);
+
+/* Find "KEY": in a flat or nested JSON text (KEY may be "a.b" for a nested
+ * object) and parse its number. Returns 0 or -1 when absent. */
+int cli_json_number(const char *json, const char *key, double *v);
+
+/* Subcommands. Each returns the process exit status. */
+int cmd_run(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
+#endif

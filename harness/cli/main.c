@@ -1,0 +1,39 @@
+/* main.c - the fetchlab driver: one command per job. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{"run", cmd_run, "run MODEL [options]   one model against the embedded server"},
+	{"serve", cmd_serve, "serve [--port N]      the embedded test server, in the foreground"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: fetchlab COMMAND [options]   (COMMAND --help for more)\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %s\n", c->help);
+	fprintf(out, "  test                  build and run the test suite (CTest)\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "fetchlab: unknown command '%s'; see fetchlab --help\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,74 @@
+/* run.c - `fetchlab run MODEL [options]` and `fetchlab serve`.
+ * run starts the embedded server (unless --url is given), runs the model in
+ * its own process with the options passed through, and stops the server. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fetchlab run MODEL [workload options]\n"
+		"Run one model against the embedded server and print its summary.\n"
+		"MODEL is one of: sync threads eventloop coroutine\n"
+		"Workload options (see fetchlab run MODEL --help): -n N -c C --delay SPEC\n"
+		"--size SPEC --rate R --timeout DUR --seed N --json --records FILE --url URL\n"
+		"example: fetchlab run sync -n 40 -c 1 --delay 50ms\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct cli_server server = {0};
+	struct rusage ru;
+	char path[PATH_MAX];
+	bool own_server = true;
+	int rc;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			run_usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "fetchlab run: name a model first, e.g. fetchlab run sync; "
+			"see fetchlab run --help\n");
+		return 2;
+	}
+	if (cli_model_exec(argv[1], path, sizeof path) < 0)
+		return 2;
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--url") || !strncmp(argv[i], "--url=", 6) ||
+		    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			own_server = false;
+	if (own_server && cli_server_start(&server) < 0)
+		return 1;
+	/* Ctrl-C reaches the model through the terminal; we wait for it to
+	 * write its partial results, then stop the server. */
+	signal(SIGINT, SIG_IGN);
+	rc = cli_run_model(argv[1], own_server ? server.url : NULL, argv + 2,
+			   NULL, &ru);
+	cli_server_stop(&server);
+	return rc < 0 ? 1 : rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	char path[PATH_MAX];
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: fetchlab serve [--host ADDR] [--port N]\n"
+		       "Run the embedded test server in the foreground (Ctrl-C stops it).\n"
+		       "GET /fetch?id=ID&delay_ms=D&bytes=B answers after D ms with B bytes;\n"
+		       "GET /status/N answers with status N.\n");
+		return 0;
+	}
+	snprintf(path, sizeof path, "%s/fetchlab-server", cli_bindir());
+	argv[0] = path;
+	execv(path, argv);
+	perror("fetchlab serve");
+	return 1;
+}

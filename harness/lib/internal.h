@@ -1,0 +1,80 @@
+/* internal.h - libfetchlab's private types: options, the workload, the run.
+ * Models see only fetchlab.h; the harness's own files and tests see this. */
+#ifndef FETCHLAB_INTERNAL_H
+#define FETCHLAB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "fetchlab/fetchlab.h"
+
+/* A value drawn per request: fixed, uniform in [a, b], or exponential with
+ * mean a. Units are microseconds for delays and bytes for sizes. */
+struct fl_dist {
+	enum { FL_FIXED, FL_UNIFORM, FL_EXP } kind;
+	double a, b;
+};
+
+struct fl_options {
+	unsigned requests;        /* -n */
+	unsigned concurrency;     /* -c */
+	struct fl_dist delay;     /* --delay, microseconds */
+	struct fl_dist size;      /* --size, bytes */
+	int64_t timeout_ns;       /* --timeout */
+	uint64_t seed;            /* --seed */
+	double rate;              /* --rate, requests/s; 0 = closed loop */
+	bool poisson;             /* --arrivals poisson */
+	size_t stack_size;        /* --stack-size */
+	const char *server;       /* --server: base URL of fetchlab-server */
+	const char *url;          /* --url: fetch this URL, no checksum */
+	const char *records;      /* --records FILE: per-request CSV */
+	const char *hdr;          /* --hdr FILE: percentile distribution */
+	const char *delay_spec;   /* the specs as given, for the summary */
+	const char *size_spec;
+	bool json;                /* --json */
+};
+
+/* Parse a duration ("500us", "50ms", "2s"; bare = ms) into nanoseconds.
+ * Returns 0, or -1 with a reason in WHY. */
+int fl_parse_duration(const char *s, int64_t *ns, const char **why);
+/* Parse a size ("512", "4k", "1m") into bytes. */
+int fl_parse_size(const char *s, uint64_t *bytes, const char **why);
+/* Parse a --delay or --size spec: X, X..Y, exp:X. IS_TIME picks the unit. */
+int fl_parse_dist(const char *s, bool is_time, struct fl_dist *d,
+		  const char **why);
+/* Parse argv into OPT. Returns 0, 1 after --help was printed, or 2 after a
+ * one-line error naming the option was printed to stderr. */
+int fl_parse_options(int argc, char **argv, const char *prog,
+		     const char *summary, struct fl_options *opt);
+
+/* Draw request ID's value from D, deterministically from SEED and STREAM. */
+double fl_dist_draw(const struct fl_dist *d, uint64_t seed, uint64_t id,
+		    uint64_t stream);
+
+struct fl_run {
+	const struct fl_model *model;
+	const char *prog;             /* "fetch-sync" */
+	struct fl_options opt;
+	struct fl_request *reqs;      /* opt.requests slots */
+	int64_t t0_ns;                /* run start */
+	int64_t t1_ns;                /* run end */
+	atomic_uint_fast64_t next;    /* next request index to claim */
+	atomic_uint_fast64_t klass[FL_CLASS_COUNT];
+	atomic_bool interrupted;
+	unsigned threads;
+	pthread_mutex_t sample_lock;  /* guards the error samples (rare path) */
+	char samples[FL_CLASS_COUNT][3][128];   /* first curl errors per class */
+	unsigned nsamples[FL_CLASS_COUNT];
+	char base_url[256];           /* --server without a trailing slash */
+};
+
+extern const char *const fl_class_names[FL_CLASS_COUNT];
+
+/* Build the workload into RUN (request slots, delays, sizes, due offsets). */
+int fl_workload_build(struct fl_run *run);
+
+/* Write the summary (JSON or a table) to OUT, and the records/hdr files. */
+int fl_report(struct fl_run *run, FILE *out);
+
+#endif

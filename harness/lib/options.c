@@ -1,0 +1,372 @@
+/* options.c - the command line every model shares: parsing and validation.
+ * Every bad value gets one line that names the option, the value, and what
+ * to give instead; the caller exits 2. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_REQUESTS     10000000u
+#define MAX_CONCURRENCY  100000u
+#define MAX_DELAY_NS     (100ll * 1000000000ll)   /* the histogram's top */
+#define MAX_SIZE         (64ull << 20)
+
+/* Parse a non-negative decimal number followed by a unit suffix. Returns the
+ * suffix in *END. */
+static int parse_number(const char *s, double *v, const char **end)
+{
+	char *e;
+
+	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtod(s, &e);
+	if (e == s || errno != 0 || !isfinite(*v))
+		return -1;
+	*end = e;
+	return 0;
+}
+
+int fl_parse_duration(const char *s, int64_t *ns, const char **why)
+{
+	const char *unit;
+	double v, scale;
+
+	if (parse_number(s, &v, &unit) < 0) {
+		*why = "is not a duration; give a number with a unit, e.g. 500us, 50ms, 2s";
+		return -1;
+	}
+	if (*unit == '\0' || strcmp(unit, "ms") == 0)
+		scale = 1e6;
+	else if (strcmp(unit, "us") == 0)
+		scale = 1e3;
+	else if (strcmp(unit, "s") == 0)
+		scale = 1e9;
+	else {
+		*why = "has an unknown unit; use us, ms or s (a bare number is ms)";
+		return -1;
+	}
+	if (v * scale > (double)MAX_DELAY_NS) {
+		*why = "is too long; at most 100s";
+		return -1;
+	}
+	*ns = (int64_t)llround(v * scale);
+	return 0;
+}
+
+int fl_parse_size(const char *s, uint64_t *bytes, const char **why)
+{
+	const char *unit;
+	double v, scale;
+
+	if (parse_number(s, &v, &unit) < 0) {
+		*why = "is not a size; give bytes with an optional unit, e.g. 512, 4k, 1m";
+		return -1;
+	}
+	if (*unit == '\0' || strcmp(unit, "b") == 0)
+		scale = 1;
+	else if (strcmp(unit, "k") == 0 || strcmp(unit, "K") == 0 ||
+		 strcmp(unit, "KiB") == 0)
+		scale = 1024;
+	else if (strcmp(unit, "m") == 0 || strcmp(unit, "M") == 0 ||
+		 strcmp(unit, "MiB") == 0)
+		scale = 1024 * 1024;
+	else {
+		*why = "has an unknown unit; use k or m (powers of 1024), or none for bytes";
+		return -1;
+	}
+	if (v * scale > (double)MAX_SIZE) {
+		*why = "is too large; at most 64m";
+		return -1;
+	}
+	*bytes = (uint64_t)llround(v * scale);
+	return 0;
+}
+
+/* One point of a dist: microseconds for times, bytes for sizes. */
+static int parse_point(const char *s, bool is_time, double *v, const char **why)
+{
+	if (is_time) {
+		int64_t ns;
+
+		if (fl_parse_duration(s, &ns, why) < 0)
+			return -1;
+		*v = (double)ns / 1e3;
+	} else {
+		uint64_t b;
+
+		if (fl_parse_size(s, &b, why) < 0)
+			return -1;
+		*v = (double)b;
+	}
+	return 0;
+}
+
+int fl_parse_dist(const char *s, bool is_time, struct fl_dist *d,
+		  const char **why)
+{
+	const char *dots = strstr(s, "..");
+	char lo[64];
+
+	if (strncmp(s, "exp:", 4) == 0) {
+		d->kind = FL_EXP;
+		if (parse_point(s + 4, is_time, &d->a, why) < 0)
+			return -1;
+		d->b = d->a;
+		return 0;
+	}
+	if (dots == NULL) {
+		d->kind = FL_FIXED;
+		if (parse_point(s, is_time, &d->a, why) < 0)
+			return -1;
+		d->b = d->a;
+		return 0;
+	}
+	if ((size_t)(dots - s) >= sizeof lo) {
+		*why = "is not a range; write LOW..HIGH, e.g. 10ms..90ms";
+		return -1;
+	}
+	memcpy(lo, s, (size_t)(dots - s));
+	lo[dots - s] = '\0';
+	d->kind = FL_UNIFORM;
+	if (parse_point(lo, is_time, &d->a, why) < 0 ||
+	    parse_point(dots + 2, is_time, &d->b, why) < 0)
+		return -1;
+	if (d->b < d->a) {
+		*why = "is an empty range; the low end must not exceed the high end";
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse an unsigned count in [MIN, MAX]. */
+static int parse_count(const char *s, unsigned min, unsigned max, unsigned *v)
+{
+	char *e;
+	unsigned long long x;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &e, 10);
+	if (*e != '\0' || errno != 0 || x < min || x > max)
+		return -1;
+	*v = (unsigned)x;
+	return 0;
+}
+
+static void usage(FILE *out, const char *prog, const char *summary)
+{
+	fprintf(out,
+		"usage: %s [options]\n"
+		"%s\n\n"
+		"workload:\n"
+		"  -n N                requests in all (default 100)\n"
+		"  -c C                at most C in flight (default 10)\n"
+		"  --delay SPEC        server-side delay per request: 50ms, 10ms..90ms, exp:50ms (default 50ms)\n"
+		"  --size SPEC         body size per request: 1k, 512..4k, exp:2k (default 1k)\n"
+		"  --rate R            open loop: R requests/s arrive on a schedule (default: closed loop)\n"
+		"  --arrivals KIND     with --rate: constant (default) or poisson gaps\n"
+		"  --timeout DUR       bound on each request (default 30s)\n"
+		"  --seed N            seed for delays, sizes and arrivals (default 1)\n"
+		"  --stack-size SIZE   per-thread / per-coroutine stack (default 64k)\n"
+		"target (one of):\n"
+		"  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)\n"
+		"  --url URL           any HTTP server: fetch URL N times, no checksum\n"
+		"output:\n"
+		"  --json              one JSON object instead of the table\n"
+		"  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n"
+		"  --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)\n"
+		"  -h, --help          this text\n",
+		prog, summary);
+}
+
+enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
+       O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR };
+
+static const struct option longopts[] = {
+	{"delay", required_argument, NULL, O_DELAY},
+	{"size", required_argument, NULL, O_SIZE},
+	{"rate", required_argument, NULL, O_RATE},
+	{"arrivals", required_argument, NULL, O_ARRIVALS},
+	{"timeout", required_argument, NULL, O_TIMEOUT},
+	{"seed", required_argument, NULL, O_SEED},
+	{"stack-size", required_argument, NULL, O_STACK},
+	{"server", required_argument, NULL, O_SERVER},
+	{"url", required_argument, NULL, O_URL},
+	{"json", no_argument, NULL, O_JSON},
+	{"records", required_argument, NULL, O_RECORDS},
+	{"hdr", required_argument, NULL, O_HDR},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Check that S is an http:// URL curl can parse. */
+static int check_url(const char *s)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL;
+	int bad;
+
+	if (u == NULL)
+		return -1;
+	bad = curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK ||
+	      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	      strcmp(scheme, "http") != 0;
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return bad ? -1 : 0;
+}
+
+int fl_parse_options(int argc, char **argv, const char *prog,
+		     const char *summary, struct fl_options *opt)
+{
+	const char *why = NULL;
+	int ch;
+
+	*opt = (struct fl_options){
+		.requests = 100, .concurrency = 10,
+		.delay = {FL_FIXED, 50000, 50000}, .delay_spec = "50ms",
+		.size = {FL_FIXED, 1024, 1024}, .size_spec = "1k",
+		.timeout_ns = 30ll * 1000000000ll, .seed = 1,
+		.stack_size = 64 * 1024,
+	};
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":n:c:h", longopts, NULL)) != -1) {
+		const char *name = argv[optind - 1];
+		uint64_t u;
+
+		switch (ch) {
+		case 'n':
+			if (parse_count(optarg, 1, MAX_REQUESTS, &opt->requests) < 0)
+				goto bad_count;
+			break;
+		case 'c':
+			if (parse_count(optarg, 1, MAX_CONCURRENCY, &opt->concurrency) < 0)
+				goto bad_count;
+			break;
+		case O_DELAY:
+			if (fl_parse_dist(optarg, true, &opt->delay, &why) < 0)
+				goto bad;
+			opt->delay_spec = optarg;
+			break;
+		case O_SIZE:
+			if (fl_parse_dist(optarg, false, &opt->size, &why) < 0)
+				goto bad;
+			opt->size_spec = optarg;
+			break;
+		case O_RATE: {
+			char *e;
+
+			opt->rate = strtod(optarg, &e);
+			if (*optarg == '\0' || *e != '\0' || !(opt->rate > 0) ||
+			    opt->rate > 1e6) {
+				why = "is not a rate; give requests per second, e.g. --rate 2000 (at most 1000000)";
+				goto bad;
+			}
+			break;
+		}
+		case O_ARRIVALS:
+			if (strcmp(optarg, "poisson") == 0)
+				opt->poisson = true;
+			else if (strcmp(optarg, "constant") != 0) {
+				why = "is not an arrival process; use constant or poisson";
+				goto bad;
+			}
+			break;
+		case O_TIMEOUT:
+			if (fl_parse_duration(optarg, &opt->timeout_ns, &why) < 0)
+				goto bad;
+			if (opt->timeout_ns < 1000000) {
+				why = "is too short; give at least 1ms";
+				goto bad;
+			}
+			break;
+		case O_SEED: {
+			char *e;
+
+			errno = 0;
+			opt->seed = strtoull(optarg, &e, 10);
+			if (*optarg < '0' || *optarg > '9' || *e != '\0' || errno) {
+				why = "is not a seed; give a non-negative integer";
+				goto bad;
+			}
+			break;
+		}
+		case O_STACK:
+			if (fl_parse_size(optarg, &u, &why) < 0)
+				goto bad;
+			if (u < 16 * 1024 || u > 64ull << 20) {
+				why = "is out of range; give 16k to 64m";
+				goto bad;
+			}
+			opt->stack_size = (size_t)u;
+			break;
+		case O_SERVER:
+		case O_URL:
+			if (check_url(optarg) < 0) {
+				why = "is not an http:// URL, e.g. http://127.0.0.1:8080/";
+				goto bad;
+			}
+			if (ch == O_SERVER)
+				opt->server = optarg;
+			else
+				opt->url = optarg;
+			break;
+		case O_JSON:
+			opt->json = true;
+			break;
+		case O_RECORDS:
+			opt->records = optarg;
+			break;
+		case O_HDR:
+			opt->hdr = optarg;
+			break;
+		case 'h':
+			usage(stdout, prog, summary);
+			return 1;
+		case ':':
+			fprintf(stderr, "%s: %s needs a value; see %s --help\n",
+				prog, argv[optind - 1], prog);
+			return 2;
+		default:
+			fprintf(stderr, "%s: unknown option '%s'; see %s --help\n",
+				prog, argv[optind - 1], prog);
+			return 2;
+		}
+		continue;
+bad_count:
+		fprintf(stderr, "%s: %s '%s' is not a count in range; give %s\n",
+			prog, ch == 'n' ? "-n" : "-c", optarg,
+			ch == 'n' ? "1 to 10000000 requests" : "1 to 100000 in flight");
+		return 2;
+bad:
+		/* getopt leaves "--opt=value" or "--opt" "value": name the option. */
+		if (name == optarg)
+			name = argv[optind - 2];
+		fprintf(stderr, "%s: %.*s '%s' %s\n", prog,
+			(int)strcspn(name, "="), name, optarg, why);
+		return 2;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'; see %s --help\n",
+			prog, argv[optind], prog);
+		return 2;
+	}
+	if (opt->server == NULL && opt->url == NULL) {
+		fprintf(stderr, "%s: no target; give --server URL of a fetchlab-server "
+			"or --url URL (or run it through: fetchlab run MODEL)\n", prog);
+		return 2;
+	}
+	if (opt->server != NULL && opt->url != NULL) {
+		fprintf(stderr, "%s: --server and --url exclude each other; give one\n",
+			prog);
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,330 @@
+/* run.c - fl_main and the hot path a model calls: fl_next, fl_easy_setup,
+ * fl_done. Recording is a few stores into the request's own slot and one
+ * atomic increment: no lock and no allocation while requests are in flight. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fetchlab/body.h"
+#include "internal.h"
+
+const char *const fl_class_names[FL_CLASS_COUNT] = {
+	"ok", "connect", "timeout", "http", "recv", "checksum", "other",
+};
+
+int64_t fl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void fl_error(const struct fl_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", run->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+unsigned fl_requests(const struct fl_run *run) { return run->opt.requests; }
+unsigned fl_concurrency(const struct fl_run *run) { return run->opt.concurrency; }
+size_t fl_stack_size(const struct fl_run *run) { return run->opt.stack_size; }
+bool fl_interrupted(const struct fl_run *run) { return atomic_load(&run->interrupted); }
+void fl_set_threads(struct fl_run *run, unsigned threads) { run->threads = threads; }
+
+bool fl_next(struct fl_run *run, struct fl_request **req)
+{
+	uint64_t i;
+
+	if (atomic_load_explicit(&run->interrupted, memory_order_relaxed))
+		return false;
+	i = atomic_fetch_add_explicit(&run->next, 1, memory_order_relaxed);
+	if (i >= run->opt.requests)
+		return false;
+	*req = &run->reqs[i];
+	if (run->opt.rate <= 0)
+		(*req)->due_ns = fl_now_ns();   /* closed loop: due when claimed */
+	return true;
+}
+
+/* The body callback of a --server run: count the bytes and compare them with
+ * the stream the server owes us (body.h). A mismatch is remembered, not
+ * reported to curl, so the transfer ends normally and fl_done classifies it. */
+static size_t on_body_checked(char *data, size_t one, size_t n, void *arg)
+{
+	struct fl_request *req = arg;
+
+	(void)one;   /* always 1 */
+	if (req->first_byte_ns == 0)
+		req->first_byte_ns = fl_now_ns();
+	if (req->bytes + n > req->size ||
+	    !fl_body_check(req->id, req->bytes, data, n))
+		req->body_bad = true;
+	req->bytes += n;
+	return n;
+}
+
+/* The body callback of a --url run: count only. */
+static size_t on_body_counted(char *data, size_t one, size_t n, void *arg)
+{
+	struct fl_request *req = arg;
+
+	(void)data;
+	(void)one;
+	if (req->first_byte_ns == 0)
+		req->first_byte_ns = fl_now_ns();
+	req->bytes += n;
+	return n;
+}
+
+void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
+		   unsigned lane)
+{
+	const struct fl_options *o = &run->opt;
+	char url[512];
+
+	if (o->url != NULL) {
+		curl_easy_setopt(easy, CURLOPT_URL, o->url);
+		curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body_counted);
+	} else {
+		snprintf(url, sizeof url, "%s/fetch?id=%" PRIu32 "&delay_ms=%" PRIu32
+			 ".%03" PRIu32 "&bytes=%" PRIu32, run->base_url, req->id,
+			 req->delay_us / 1000, req->delay_us % 1000, req->size);
+		curl_easy_setopt(easy, CURLOPT_URL, url);   /* curl copies it */
+		curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body_checked);
+		curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+	}
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ns / 1000000));
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM */
+	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+	req->lane = lane;
+	req->bytes = 0;
+	req->body_bad = false;
+	req->first_byte_ns = 0;
+	req->start_ns = fl_now_ns();
+}
+
+/* Which class a finished transfer belongs to. */
+static enum fl_class classify(const struct fl_run *run,
+			      const struct fl_request *req, CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OK:
+		if (req->status >= 400)
+			return FL_ERR_HTTP;
+		if (run->opt.url == NULL &&
+		    (req->body_bad || req->bytes != req->size))
+			return FL_ERR_CHECKSUM;
+		return FL_OK;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return FL_ERR_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return FL_ERR_TIMEOUT;
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+		return FL_ERR_RECV;
+	default:
+		return FL_ERR_OTHER;
+	}
+}
+
+void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
+	     CURL *easy)
+{
+	long status = 0;
+	enum fl_class k;
+
+	req->end_ns = fl_now_ns();
+	if (easy != NULL)
+		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	req->status = (int32_t)status;
+	if (req->first_byte_ns == 0 && rc == CURLE_OK && easy != NULL) {
+		curl_off_t us = 0;   /* an empty body: take curl's first-byte time */
+
+		curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &us);
+		req->first_byte_ns = req->start_ns + (int64_t)us * 1000;
+	}
+	k = classify(run, req, rc);
+	req->klass = (uint8_t)k;
+	if (k != FL_OK) {
+		/* Rare path: keep curl's words for the first few of each class. */
+		pthread_mutex_lock(&run->sample_lock);
+		if (run->nsamples[k] < 3) {
+			const char *text = rc != CURLE_OK ? curl_easy_strerror(rc)
+				: k == FL_ERR_HTTP ? "HTTP status >= 400"
+				: "body differs from the expected bytes";
+
+			snprintf(run->samples[k][run->nsamples[k]++],
+				 sizeof run->samples[k][0], "request %u: %s (status %ld)",
+				 (unsigned)req->id, text, status);
+		}
+		pthread_mutex_unlock(&run->sample_lock);
+	}
+	atomic_fetch_add_explicit(&run->klass[k], 1, memory_order_relaxed);
+}
+
+int fl_check_limits(struct fl_run *run, unsigned threads, unsigned fds)
+{
+	struct rlimit rl;
+	unsigned long maps = 0, tmax = 0;
+	FILE *f;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < fds + 64) {
+		rl.rlim_cur = rl.rlim_max;   /* the soft limit may rise to the hard */
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < fds + 64) {
+			fl_error(run, "-c %u needs about %u file descriptors, but the "
+				 "limit is %lu; raise it (ulimit -n %u, as root or in "
+				 "/etc/security/limits.conf) or lower -c",
+				 run->opt.concurrency, fds + 64,
+				 (unsigned long)rl.rlim_max, fds + 64);
+			return -1;
+		}
+	}
+	if (threads <= 1)
+		return 0;
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < threads + 16) {
+		fl_error(run, "-c %u needs %u threads, but the per-user process "
+			 "limit (ulimit -u) is %lu; raise it or lower -c",
+			 run->opt.concurrency, threads, (unsigned long)rl.rlim_cur);
+		return -1;
+	}
+	if ((f = fopen("/proc/sys/kernel/threads-max", "r")) != NULL) {
+		if (fscanf(f, "%lu", &tmax) == 1 && tmax < threads + 16) {
+			fl_error(run, "-c %u needs %u threads, but kernel.threads-max "
+				 "is %lu; raise it (sysctl kernel.threads-max) or lower -c",
+				 run->opt.concurrency, threads, tmax);
+			fclose(f);
+			return -1;
+		}
+		fclose(f);
+	}
+	/* Each thread's stack is a mapping plus a guard page mapping. */
+	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
+		if (fscanf(f, "%lu", &maps) == 1 && maps < 2ul * threads + 1024) {
+			fl_error(run, "-c %u needs about %u memory maps, but "
+				 "vm.max_map_count is %lu; raise it (sysctl "
+				 "vm.max_map_count=%u) or lower -c",
+				 run->opt.concurrency, 2 * threads + 1024, maps,
+				 2 * threads + 1024);
+			fclose(f);
+			return -1;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+/* Ctrl-C: the one piece of process-wide state, because a signal handler has
+ * no other way to reach the run. The first stops new requests; a second one
+ * kills the process the usual way. */
+static struct fl_run *interrupt_target;
+
+static void on_sigint(int sig)
+{
+	atomic_store(&interrupt_target->interrupted, true);
+	signal(sig, SIG_DFL);
+}
+
+/* With --url, make one request first, so an unreachable URL is a usage
+ * error with a reason rather than N counted failures. */
+static int probe_url(struct fl_run *run)
+{
+	CURL *easy = curl_easy_init();
+	CURLcode rc;
+
+	if (easy == NULL)
+		return -1;
+	curl_easy_setopt(easy, CURLOPT_URL, run->opt.url);
+	curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(run->opt.timeout_ns / 1000000));
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(easy);
+	curl_easy_cleanup(easy);
+	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	    rc == CURLE_OPERATION_TIMEDOUT) {
+		fl_error(run, "--url %s: cannot reach it (%s); check the address and "
+			 "that the server is running", run->opt.url,
+			 curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int fl_main(int argc, char **argv, const struct fl_model *model)
+{
+	static struct fl_run run;   /* lives as long as the process */
+	char prog[64];
+	int rc;
+
+	snprintf(prog, sizeof prog, "fetch-%s", model->name);
+	run.model = model;
+	run.prog = prog;
+	run.threads = 1;
+	pthread_mutex_init(&run.sample_lock, NULL);
+	rc = fl_parse_options(argc, argv, prog, model->summary, &run.opt);
+	if (rc != 0)
+		return rc == 1 ? 0 : 2;
+	if (run.opt.server != NULL) {
+		size_t len = strlen(run.opt.server);
+
+		while (len > 0 && run.opt.server[len - 1] == '/')
+			len--;
+		if (len >= sizeof run.base_url) {
+			fl_error(&run, "--server: URL too long");
+			return 2;
+		}
+		memcpy(run.base_url, run.opt.server, len);
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fl_error(&run, "libcurl failed to initialise");
+		return 1;
+	}
+	if (fl_workload_build(&run) < 0)
+		return 1;
+	if (run.opt.url != NULL && probe_url(&run) < 0) {
+		rc = 2;
+		goto out;
+	}
+	interrupt_target = &run;
+	signal(SIGINT, on_sigint);
+
+	run.t0_ns = fl_now_ns();
+	if (run.opt.rate > 0)
+		for (unsigned i = 0; i < run.opt.requests; i++)
+			run.reqs[i].due_ns += run.t0_ns;
+	rc = model->run(&run);
+	run.t1_ns = fl_now_ns();
+	signal(SIGINT, SIG_DFL);
+
+	if (rc != 0) {
+		rc = 2;   /* the model said why: a limit or a setup failure */
+		goto out;
+	}
+	rc = fl_report(&run, stdout);
+	if (rc == 0 && atomic_load(&run.interrupted))
+		rc = 130;
+out:
+	free(run.reqs);
+	curl_global_cleanup();
+	return rc;
+}
