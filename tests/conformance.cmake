@@ -1,0 +1,32 @@
+# Conformance: every model, the same promises (tests/conformance/check.sh).
+# The sync model runs one request at a time whatever C says, so its runs are
+# short; the concurrent models run 2C requests at each C.
+foreach(model sync threads eventloop coroutine)
+  if(NOT TARGET fetch-${model})
+    continue()
+  endif()
+  foreach(c 1 8 100 1000)
+    if(model STREQUAL "sync")
+      set(n 40)
+      set(delay 2ms)
+    else()
+      math(EXPR n "2 * ${c} + 40")
+      set(delay 20ms)
+    endif()
+    add_test(NAME conformance-${model}-c${c}
+             COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                     ${model} ${n} ${c} ${delay} 1k)
+    set_tests_properties(conformance-${model}-c${c} PROPERTIES
+                         LABELS conformance TIMEOUT 120)
+  endforeach()
+  # Varied delays and sizes: bodies from empty to 300 KiB, checksummed.
+  add_test(NAME conformance-${model}-varied
+           COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                   ${model} 60 8 1ms..10ms 0..300k)
+  set_tests_properties(conformance-${model}-varied PROPERTIES
+                       LABELS conformance TIMEOUT 120)
+endforeach()
+
+add_test(NAME conformance-sync-baseline
+         COMMAND ${FL_TESTS}/conformance/sync_baseline.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(conformance-sync-baseline PROPERTIES LABELS conformance TIMEOUT 60)
