@@ -33,7 +33,16 @@ struct fl_options {
 	const char *delay_spec;   /* the specs as given, for the summary */
 	const char *size_spec;
 	bool json;                /* --json */
+	double faults[FL_FAULT_COUNT];   /* --faults: fraction of each kind */
+	const char *faults_spec;
 };
+
+extern const char *const fl_fault_names[FL_FAULT_COUNT];
+
+/* Parse a --faults spec: a total fraction spread over every kind ("0.3"),
+ * or KIND=FRACTION pairs ("reset=0.1,stall=0.05"). */
+int fl_parse_faults(const char *s, double faults[FL_FAULT_COUNT],
+		    const char **why);
 
 /* Parse a duration ("500us", "50ms", "2s"; bare = ms) into nanoseconds.
  * Returns 0, or -1 with a reason in WHY. */
@@ -67,6 +76,8 @@ struct fl_run {
 	char samples[FL_CLASS_COUNT][3][128];   /* first curl errors per class */
 	unsigned nsamples[FL_CLASS_COUNT];
 	char base_url[256];           /* --server without a trailing slash */
+	char refused_url[64];         /* a bound port with no listener */
+	int refused_fd;
 };
 
 extern const char *const fl_class_names[FL_CLASS_COUNT];

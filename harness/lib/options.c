@@ -143,6 +143,57 @@ int fl_parse_dist(const char *s, bool is_time, struct fl_dist *d,
 	return 0;
 }
 
+const char *const fl_fault_names[FL_FAULT_COUNT] = {
+	"none", "refused", "reset", "reset_body", "stall", "short", "trickle",
+	"http500", "http503",
+};
+
+int fl_parse_faults(const char *s, double faults[FL_FAULT_COUNT],
+		    const char **why)
+{
+	double total = 0;
+	char *e;
+
+	memset(faults, 0, FL_FAULT_COUNT * sizeof faults[0]);
+	if (strchr(s, '=') == NULL) {   /* "0.3": spread over every kind */
+		double f = strtod(s, &e);
+
+		if (e == s || *e != '\0' || !(f >= 0 && f <= 1)) {
+			*why = "is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds refused, reset, reset_body, stall, short, trickle, http500, http503";
+			return -1;
+		}
+		for (int k = 1; k < FL_FAULT_COUNT; k++)
+			faults[k] = f / (FL_FAULT_COUNT - 1);
+		return 0;
+	}
+	while (*s != '\0') {
+		size_t n = strcspn(s, "=");
+		int k;
+
+		for (k = 1; k < FL_FAULT_COUNT; k++)
+			if (strlen(fl_fault_names[k]) == n &&
+			    strncmp(s, fl_fault_names[k], n) == 0)
+				break;
+		if (k == FL_FAULT_COUNT || s[n] != '=') {
+			*why = "names an unknown fault; kinds are refused, reset, reset_body, stall, short, trickle, http500, http503";
+			return -1;
+		}
+		faults[k] = strtod(s + n + 1, &e);
+		if (e == s + n + 1 || (*e != ',' && *e != '\0') ||
+		    !(faults[k] >= 0 && faults[k] <= 1)) {
+			*why = "has a bad fraction; give KIND=F with F in 0..1";
+			return -1;
+		}
+		total += faults[k];
+		s = *e == ',' ? e + 1 : e;
+	}
+	if (total > 1 + 1e-9) {
+		*why = "adds up to more than 1";
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse an unsigned count in [MIN, MAX]. */
 static int parse_count(const char *s, unsigned min, unsigned max, unsigned *v)
 {
@@ -173,6 +224,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --arrivals KIND     with --rate: constant (default) or poisson gaps\n"
 		"  --timeout DUR       bound on each request (default 30s)\n"
 		"  --seed N            seed for delays, sizes and arrivals (default 1)\n"
+		"  --faults SPEC       inject faults: 0.3 (30%% over every kind) or reset=0.1,stall=0.05\n"
 		"  --stack-size SIZE   per-thread / per-coroutine stack (default 64k)\n"
 		"target (one of):\n"
 		"  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)\n"
@@ -186,7 +238,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 }
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
-       O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR };
+       O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -201,6 +253,7 @@ static const struct option longopts[] = {
 	{"json", no_argument, NULL, O_JSON},
 	{"records", required_argument, NULL, O_RECORDS},
 	{"hdr", required_argument, NULL, O_HDR},
+	{"faults", required_argument, NULL, O_FAULTS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -327,6 +380,11 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		case O_HDR:
 			opt->hdr = optarg;
 			break;
+		case O_FAULTS:
+			if (fl_parse_faults(optarg, opt->faults, &why) < 0)
+				goto bad;
+			opt->faults_spec = optarg;
+			break;
 		case 'h':
 			usage(stdout, prog, summary);
 			return 1;
@@ -361,6 +419,11 @@ bad:
 	if (opt->server == NULL && opt->url == NULL) {
 		fprintf(stderr, "%s: no target; give --server URL of a fetchlab-server "
 			"or --url URL (or run it through: fetchlab run MODEL)\n", prog);
+		return 2;
+	}
+	if (opt->faults_spec != NULL && opt->url != NULL) {
+		fprintf(stderr, "%s: --faults needs a fetchlab-server (--server), not --url\n",
+			prog);
 		return 2;
 	}
 	if (opt->server != NULL && opt->url != NULL) {

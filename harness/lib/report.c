@@ -148,9 +148,10 @@ int fl_report(struct fl_run *run, FILE *out)
 		fprintf(out, "{\"model\":\"%s\",\"requests\":%" PRIu64
 			",\"concurrency\":%u,\"rate\":%g,", run->model->name,
 			done, o->concurrency, o->rate);
-		fprintf(out, "\"delay\":\"%s\",\"size\":\"%s\",\"seed\":%" PRIu64 ",",
-			o->url ? "" : o->delay_spec, o->url ? "" : o->size_spec,
-			o->seed);
+		fprintf(out, "\"delay\":\"%s\",\"size\":\"%s\",\"seed\":%" PRIu64
+			",\"faults\":\"%s\",", o->url ? "" : o->delay_spec,
+			o->url ? "" : o->size_spec, o->seed,
+			o->faults_spec ? o->faults_spec : "");
 		fprintf(out, "\"ok\":%" PRIu64 ",\"errors\":{",
 			(uint64_t)atomic_load(&run->klass[FL_OK]));
 		for (int k = 1; k < FL_CLASS_COUNT; k++)

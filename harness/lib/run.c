@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,6 +92,44 @@ static size_t on_body_counted(char *data, size_t one, size_t n, void *arg)
 	return n;
 }
 
+/* Called by libcurl while a transfer runs (at least once a second): after
+ * Ctrl-C, abort the transfers in flight so the run ends promptly. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct fl_run *run = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return atomic_load_explicit(&run->interrupted, memory_order_relaxed);
+}
+
+/* The URL that asks the server for REQ: its id, delay, size and fault. */
+static void format_url(const struct fl_run *run, const struct fl_request *req,
+		       char *url, size_t n)
+{
+	const char *base = run->base_url, *path = "fetch", *fault = "";
+
+	switch (req->fault) {
+	case FL_FAULT_NONE:
+		break;
+	case FL_FAULT_REFUSED:
+		base = run->refused_url;
+		break;
+	case FL_FAULT_HTTP500:
+		path = "status/500";
+		break;
+	case FL_FAULT_HTTP503:
+		path = "status/503";
+		break;
+	default:
+		fault = fl_fault_names[req->fault];
+		break;
+	}
+	snprintf(url, n, "%s/%s?id=%" PRIu32 "&delay_ms=%" PRIu32 ".%03" PRIu32
+		 "&bytes=%" PRIu32 "%s%s", base, path, req->id, req->delay_us / 1000,
+		 req->delay_us % 1000, req->size, *fault ? "&fault=" : "", fault);
+}
+
 void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 		   unsigned lane)
 {
@@ -99,9 +140,7 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 		curl_easy_setopt(easy, CURLOPT_URL, o->url);
 		curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body_counted);
 	} else {
-		snprintf(url, sizeof url, "%s/fetch?id=%" PRIu32 "&delay_ms=%" PRIu32
-			 ".%03" PRIu32 "&bytes=%" PRIu32, run->base_url, req->id,
-			 req->delay_us / 1000, req->delay_us % 1000, req->size);
+		format_url(run, req, url, sizeof url);
 		curl_easy_setopt(easy, CURLOPT_URL, url);   /* curl copies it */
 		curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body_checked);
 		curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
@@ -110,6 +149,9 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ns / 1000000));
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM */
 	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, run);
+	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
 	req->lane = lane;
 	req->bytes = 0;
 	req->body_bad = false;
@@ -167,7 +209,9 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		/* Rare path: keep curl's words for the first few of each class. */
 		pthread_mutex_lock(&run->sample_lock);
 		if (run->nsamples[k] < 3) {
-			const char *text = rc != CURLE_OK ? curl_easy_strerror(rc)
+			const char *text = rc == CURLE_ABORTED_BY_CALLBACK ?
+				"cancelled: the run was interrupted"
+				: rc != CURLE_OK ? curl_easy_strerror(rc)
 				: k == FL_ERR_HTTP ? "HTTP status >= 400"
 				: "body differs from the expected bytes";
 
@@ -270,6 +314,45 @@ static int probe_url(struct fl_run *run)
 	return 0;
 }
 
+/* Fail before the run, not after it, when an output file cannot be written. */
+static int check_writable(const struct fl_run *run, const char *opt,
+			  const char *path)
+{
+	FILE *f;
+
+	if (path == NULL)
+		return 0;
+	f = fopen(path, "a");
+	if (f == NULL) {
+		fl_error(run, "%s %s: cannot write it (%s); give a writable path",
+			 opt, path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* For fault=refused: a loopback port that is bound but never listens, so a
+ * connection to it is refused (RST) for as long as the run holds it. */
+static int reserve_refused_port(struct fl_run *run)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof sa;
+
+	run->refused_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (run->refused_fd < 0 ||
+	    bind(run->refused_fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    getsockname(run->refused_fd, (struct sockaddr *)&sa, &len) < 0) {
+		fl_error(run, "--faults refused: cannot reserve a port (%s)",
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(run->refused_url, sizeof run->refused_url,
+		 "http://127.0.0.1:%u", ntohs(sa.sin_port));
+	return 0;
+}
+
 int fl_main(int argc, char **argv, const struct fl_model *model)
 {
 	static struct fl_run run;   /* lives as long as the process */
@@ -299,7 +382,13 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		fl_error(&run, "libcurl failed to initialise");
 		return 1;
 	}
+	if (check_writable(&run, "--records", run.opt.records) < 0 ||
+	    check_writable(&run, "--hdr", run.opt.hdr) < 0)
+		return 2;
 	if (fl_workload_build(&run) < 0)
+		return 1;
+	run.refused_fd = -1;
+	if (run.opt.faults[FL_FAULT_REFUSED] > 0 && reserve_refused_port(&run) < 0)
 		return 1;
 	if (run.opt.url != NULL && probe_url(&run) < 0) {
 		rc = 2;
@@ -324,6 +413,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	if (rc == 0 && atomic_load(&run.interrupted))
 		rc = 130;
 out:
+	if (run.refused_fd >= 0)
+		close(run.refused_fd);
 	free(run.reqs);
 	curl_global_cleanup();
 	return rc;

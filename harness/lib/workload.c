@@ -36,7 +36,7 @@ double fl_dist_draw(const struct fl_dist *d, uint64_t seed, uint64_t id,
 	}
 }
 
-enum { STREAM_DELAY = 1, STREAM_SIZE = 2, STREAM_ARRIVAL = 3 };
+enum { STREAM_DELAY = 1, STREAM_SIZE = 2, STREAM_ARRIVAL = 3, STREAM_FAULT = 4 };
 
 int fl_workload_build(struct fl_run *run)
 {
@@ -57,6 +57,14 @@ int fl_workload_build(struct fl_run *run)
 		r->id = i;
 		r->delay_us = (uint32_t)fmin(llround(delay), 100e6);
 		r->size = (uint32_t)fmin(llround(size), (double)(64u << 20));
+		if (o->faults_spec != NULL) {
+			/* Walk the cumulative fractions: kind k owns its slice of [0,1). */
+			double u = uniform01(o->seed, i, STREAM_FAULT), edge = 0;
+
+			for (int k = 1; k < FL_FAULT_COUNT && r->fault == 0; k++)
+				if (u < (edge += o->faults[k]))
+					r->fault = (uint8_t)k;
+		}
 		if (o->rate > 0) {
 			/* The due time is an offset here; fl_main adds the start. */
 			r->due_ns = llround(due * 1e9);

@@ -29,6 +29,20 @@ enum fl_class {
 	FL_CLASS_COUNT
 };
 
+/* Faults the workload can ask for (--faults), one per request at most. */
+enum fl_fault {
+	FL_FAULT_NONE = 0,
+	FL_FAULT_REFUSED,     /* a port nobody listens on: connect */
+	FL_FAULT_RESET,       /* reset before the response: recv */
+	FL_FAULT_RESET_BODY,  /* reset in the middle of the body: recv */
+	FL_FAULT_STALL,       /* never answers: timeout */
+	FL_FAULT_SHORT,       /* body shorter than its Content-Length: recv */
+	FL_FAULT_TRICKLE,     /* a few bytes per 100 ms: timeout, if short */
+	FL_FAULT_HTTP500,     /* status 500: http */
+	FL_FAULT_HTTP503,     /* status 503: http */
+	FL_FAULT_COUNT
+};
+
 /* One request of the workload, in a preallocated slot. The model may read
  * every field; the harness writes them (fl_easy_setup, the body callback,
  * fl_done). Times are CLOCK_MONOTONIC nanoseconds. */
@@ -45,6 +59,7 @@ struct fl_request {
 	uint64_t body_state;     /* checksum state of the body callback */
 	int32_t status;          /* HTTP status, 0 if none */
 	uint8_t klass;           /* enum fl_class, set by fl_done */
+	uint8_t fault;           /* enum fl_fault injected into it */
 	bool body_bad;           /* a body byte differed from the expected stream */
 };
 
