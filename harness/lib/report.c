@@ -106,6 +106,7 @@ int fl_report(struct fl_run *run, FILE *out)
 	const struct fl_options *o = &run->opt;
 	struct fl_hist *from_start = fl_hist_new(), *from_due = fl_hist_new();
 	uint64_t done = 0, errors = 0, bytes = 0;
+	unsigned injected[FL_FAULT_COUNT] = {0};   /* faults, of requests run */
 	struct lat ls, ld;
 	struct rusage ru;
 	double wall = (double)(run->t1_ns - run->t0_ns) / 1e9;
@@ -132,6 +133,8 @@ int fl_report(struct fl_run *run, FILE *out)
 		const struct fl_request *r = &run->reqs[i];
 
 		bytes += r->bytes;
+		if (r->end_ns != 0)
+			injected[r->fault]++;
 		if (r->end_ns == 0 || r->klass != FL_OK)
 			continue;
 		fl_hist_record(from_start, (uint64_t)(r->end_ns - r->start_ns) / 1000);
@@ -169,6 +172,10 @@ int fl_report(struct fl_run *run, FILE *out)
 			fputc(']', out);
 			first = 0;
 		}
+		fprintf(out, "},\"injected\":{");
+		for (int f = 1; f < FL_FAULT_COUNT; f++)
+			fprintf(out, "%s\"%s\":%u", f > 1 ? "," : "",
+				fl_fault_names[f], injected[f]);
 		fprintf(out, "},\"interrupted\":%s,\"wall_s\":%.3f,\"throughput_rps\":%.1f,"
 			"\"bytes\":%" PRIu64 ",", atomic_load(&run->interrupted) ?
 			"true" : "false", wall, rps, bytes);

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# server.sh - fetchlab-server against nginx (one worker) on loopback, under wrk:
+# small-body requests/s (alternating runs), then p99 latency with 10,000
+# connections that each wait 1 s. Usage: server.sh PATH-TO-fetchlab-server [DURATION]
+set -euo pipefail
+
+server=${1:?usage: server.sh PATH-TO-fetchlab-server [DURATION, default 5s]}
+dur=${2:-5s}
+rounds=2                          # throughput runs per server, alternating
+body=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef   # 64 bytes
+
+command -v wrk >/dev/null || { echo "server.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
+[ -x "$server" ] || { echo "server.sh: $server is not an executable" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/fetchlab-bench.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# start_ours: run fetchlab-server on a free port; sets $ours (base URL) and $ours_pid.
+start_ours() {
+	"$server" --port 0 >"$tmp/ours.out" &
+	ours_pid=$!
+	pids+=("$ours_pid")
+	for _ in $(seq 50); do
+		ours=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/ours.out")
+		[ -n "$ours" ] && return 0
+		sleep 0.1
+	done
+	echo "server.sh: fetchlab-server printed no 'listening' line" >&2
+	exit 1
+}
+
+# free_port: a port the kernel has just handed out, hence free now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_nginx: one worker, its own prefix under $tmp; sets $theirs or returns 1.
+start_nginx() {
+	local nginx mod port
+	nginx=$(command -v nginx || true)
+	[ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
+	[ -n "$nginx" ] || { echo "nginx not installed: skipping the nginx runs"; return 1; }
+	for mod in /usr/lib/nginx/modules/ngx_http_echo_module.so \
+		   /usr/share/nginx/modules/ngx_http_echo_module.so ""; do
+		[ -z "$mod" ] || [ -f "$mod" ] && break
+	done
+	[ -n "$mod" ] || { echo "nginx echo module not installed (libnginx-mod-http-echo): skipping the nginx runs"; return 1; }
+	port=$(free_port)
+	mkdir -p "$tmp/nginx/logs"
+	cat >"$tmp/nginx/nginx.conf" <<-EOF
+	load_module $mod;
+	worker_processes 1;
+	worker_rlimit_nofile 30000;
+	daemon off;
+	pid $tmp/nginx/nginx.pid;
+	error_log $tmp/nginx/logs/error.log warn;
+	events { worker_connections 20000; }
+	http {
+	    access_log off;
+	    keepalive_requests 100000000;
+	    client_body_temp_path $tmp/nginx/body;
+	    proxy_temp_path $tmp/nginx/proxy;
+	    fastcgi_temp_path $tmp/nginx/fastcgi;
+	    uwsgi_temp_path $tmp/nginx/uwsgi;
+	    scgi_temp_path $tmp/nginx/scgi;
+	    map \$arg_delay_ms \$delay_s { default 0; 1000 1; }
+	    server {
+	        listen 127.0.0.1:$port backlog=4096;
+	        location /fetch {
+	            default_type application/octet-stream;
+	            if (\$arg_delay_ms = "") { return 200 "$body"; }
+	            echo_sleep \$delay_s;
+	            echo -n "$body";
+	        }
+	    }
+	}
+	EOF
+	"$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" &
+	nginx_pid=$!
+	pids+=("$nginx_pid")
+	theirs=http://127.0.0.1:$port
+	for _ in $(seq 50); do
+		curl -sf -o /dev/null "$theirs/fetch" && return 0
+		sleep 0.1
+	done
+	echo "server.sh: nginx did not come up:" >&2
+	cat "$tmp/nginx/logs/error.log" >&2
+	exit 1
+}
+
+# rps URL: requests/s of one small-body wrk run.
+rps() {
+	wrk -t2 -c100 -d"$dur" "$1" | awk '/^Requests\/sec:/ { print $2 }'
+}
+
+# cpu_ticks PID: user+system CPU time of PID so far, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# p99 URL PID: wrk with 10,000 connections against the server process PID;
+# prints "p99_ms cpu_percent_of_one_core errors".
+p99() {
+	local t0 c0 c1 t1
+	t0=$(date +%s.%N) c0=$(cpu_ticks "$2")
+	wrk -t2 -c10000 -d10s --latency --timeout 5s "$1" >"$tmp/wrk.out" 2>&1 || true
+	t1=$(date +%s.%N) c1=$(cpu_ticks "$2")
+	awk -v cpu="$(awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.0f", 100 * (b - a) / hz / (e - s) }')" '
+	function ms(v) {
+		if (v ~ /us$/) return v / 1000;
+		if (v ~ /ms$/) return v + 0;
+		if (v ~ /m$/)  return v * 60000;
+		return v * 1000;     # seconds
+	}
+	$1 == "99%" { p = ms($2) }
+	/Socket errors/ { e = $0; sub(/.*Socket errors: /, "", e) }
+	/Non-2xx/ { e = e " non-2xx " $NF }
+	END { printf "%.1f %s %s\n", p, cpu, (e == "" ? "none" : e) }' "$tmp/wrk.out"
+}
+
+start_ours
+have_nginx=1
+start_nginx || have_nginx=0
+
+echo "== small body (64 B), wrk -t2 -c100 -d$dur, $rounds alternating runs each"
+sum_ours=0 sum_theirs=0
+for r in $(seq "$rounds"); do
+	x=$(rps "$ours/fetch?id=1&bytes=64")
+	echo "  run $r  fetchlab-server $x req/s"
+	sum_ours=$(awk -v a="$sum_ours" -v b="$x" 'BEGIN { print a + b }')
+	if [ "$have_nginx" = 1 ]; then
+		y=$(rps "$theirs/fetch?id=1&bytes=64")
+		echo "  run $r  nginx           $y req/s"
+		sum_theirs=$(awk -v a="$sum_theirs" -v b="$y" 'BEGIN { print a + b }')
+	fi
+done
+awk -v o="$sum_ours" -v t="$sum_theirs" -v n="$rounds" 'BEGIN {
+	printf "fetchlab-server: %.0f req/s\n", o / n
+	if (t > 0) printf "nginx (1 worker): %.0f req/s\nratio ours/nginx: %.2f (target >= 0.8)\n", t / n, o / t
+}'
+
+echo "== 10,000 connections, 1 s delay, 64 B: wrk -t2 -c10000 -d10s --latency --timeout 5s"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # wrk needs a descriptor per connection
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
+	echo "skipped: the open-file limit is $(ulimit -n), 10,100 needed (raise the hard limit: ulimit -Hn, limits.conf)"
+	exit 0
+fi
+echo "(CPU: the server's share of one core during the run; near 100% means the server is the bottleneck)"
+read -r p cpu e < <(p99 "$ours/fetch?delay_ms=1000&bytes=64" "$ours_pid")
+echo "fetchlab-server: p99 ${p} ms (target < 1050), CPU ${cpu}%, socket errors: $e"
+if [ "$have_nginx" = 1 ]; then
+	worker=$(cat "/proc/$nginx_pid/task/$nginx_pid/children")
+	read -r p cpu e < <(p99 "$theirs/fetch?delay_ms=1000&bytes=64" "${worker%% *}")
+	echo "nginx (1 worker): p99 ${p} ms, CPU ${cpu}%, socket errors: $e"
+fi

@@ -1,0 +1,393 @@
+/* conn.c - one connection: read requests, answer them in order, close.
+ * A state machine driven by three libuv callbacks (read, write, timer). All of
+ * a connection's memory is one allocation made at accept: a request allocates nothing.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fetchlab/body.h"
+#include "conn.h"
+#include "http.h"
+
+#define OUT_CAP        (16 * 1024)   /* one write: the head and a body chunk */
+#define TRICKLE_BYTES  16            /* fault=trickle sends this much ... */
+#define TRICKLE_MS     100           /* ... this often */
+#define LINGER_MS      1000          /* how long a closing connection drains */
+
+enum state {
+	IDLE,     /* waiting for (the rest of) a request */
+	DELAY,    /* the timer runs down the asked delay */
+	SEND,     /* answering: a write in flight, or the trickle timer */
+	STALL,    /* fault=stall: never answer, wait for the client to leave */
+	LINGER,   /* last answer sent, write side shut: drain until EOF */
+	CLOSED,   /* uv_close called; freed when both handles have closed */
+};
+
+struct conn {
+	uv_tcp_t tcp;
+	uv_timer_t timer;          /* the delay, the trickle pace, the linger limit */
+	uv_write_t write;          /* the one write in flight */
+	uv_shutdown_t shutdown;
+	struct conn_set *set;
+	struct conn *prev, *next;  /* in set */
+	enum state state;
+	int handles;               /* open handles; free at 0 */
+	bool reading;              /* uv_read_start in effect */
+	bool eof;                  /* the client has sent all it will */
+	struct http_plan plan;     /* the answer under way */
+	bool head_sent;
+	uint64_t sent;             /* body bytes handed to the kernel */
+	uint64_t stop;             /* body bytes to send before the fault acts */
+	size_t in_off, in_len;     /* in[in_off, in_len): bytes not parsed yet */
+	char in[HTTP_MAX_HEAD];    /* fields from here on are not zeroed at accept */
+	char out[OUT_CAP];
+};
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+static void on_write(uv_write_t *w, int status);
+static void on_timer(uv_timer_t *t);
+static void on_shutdown(uv_shutdown_t *req, int status);
+static void on_close(uv_handle_t *h);
+static void serve(struct conn *c);
+static void reset(struct conn *c);
+static void send_more(struct conn *c);
+static void conn_close(struct conn *c);
+
+int conn_accept(struct conn_set *set, uv_stream_t *listener)
+{
+	struct conn *c = malloc(sizeof *c);
+	int r;
+
+	if (c == NULL)
+		return UV_ENOMEM;
+	/* Zero the fields but not the buffers: an idle connection's buffers
+	 * then stay untouched pages, which is what lets 10,000 of them fit. */
+	memset(c, 0, offsetof(struct conn, in));
+	r = uv_tcp_init(listener->loop, &c->tcp);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	uv_timer_init(listener->loop, &c->timer);
+	c->tcp.data = c->timer.data = c;
+	c->handles = 2;
+	c->set = set;
+	c->next = set->first;
+	if (set->first)
+		set->first->prev = c;
+	set->first = c;
+	set->count++;
+
+	r = uv_accept(listener, (uv_stream_t *)&c->tcp);
+	if (r == 0)
+		r = uv_tcp_nodelay(&c->tcp, 1);   /* answers leave at once, no Nagle wait */
+	if (r == 0)
+		r = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+	if (r < 0) {
+		conn_close(c);
+		return r;
+	}
+	c->reading = true;
+	return 0;
+}
+
+void conn_close_all(struct conn_set *set)
+{
+	for (struct conn *c = set->first; c != NULL; c = c->next)
+		conn_close(c);
+}
+
+static void start_reading(struct conn *c)
+{
+	if (c->reading || c->eof)
+		return;
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) < 0) {
+		conn_close(c);
+		return;
+	}
+	c->reading = true;
+}
+
+static void stop_reading(struct conn *c)
+{
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = false;
+}
+
+/* Read into the free end of in[], first moving the unparsed bytes to its
+ * start. When STALL or LINGER will drop what comes, reuse all of in[]. */
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+
+	(void)suggested;
+	if (c->state == STALL || c->state == LINGER) {
+		c->in_off = c->in_len = 0;
+	} else if (c->in_off > 0) {
+		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->in_len -= c->in_off;
+		c->in_off = 0;
+	}
+	*buf = uv_buf_init(c->in + c->in_len, (unsigned)(sizeof c->in - c->in_len));
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+
+	(void)buf;
+	if (nread == UV_ENOBUFS) {
+		/* in[] is full of pipelined requests we have not reached: stop
+		 * reading (and let TCP push back) until serve() wants more. */
+		stop_reading(c);
+	} else if (nread == UV_EOF && c->state != STALL && c->state != LINGER) {
+		/* The client finished sending (maybe only half-closed):
+		 * answer what it asked, then close. */
+		c->eof = true;
+		stop_reading(c);
+		if (c->state == IDLE)
+			serve(c);
+	} else if (nread < 0) {
+		conn_close(c);
+	} else if (c->state != STALL && c->state != LINGER) {
+		c->in_len += (size_t)nread;
+		if (c->state == IDLE)
+			serve(c);
+	}
+}
+
+/* The delay is over: answer, or abort for fault=reset. */
+static void answer(struct conn *c)
+{
+	if (c->plan.fault == FAULT_RESET) {
+		reset(c);
+		return;
+	}
+	c->state = SEND;
+	send_more(c);
+}
+
+/* Begin the answer PLAN: after its delay, or at once. */
+static void start(struct conn *c, const struct http_plan *plan)
+{
+	c->plan = *plan;
+	c->head_sent = false;
+	c->sent = 0;
+	c->stop = plan->stream && !plan->head_only ? plan->bytes : 0;
+	if (plan->fault == FAULT_SHORT || plan->fault == FAULT_RESET_BODY)
+		c->stop /= 2;
+
+	if (plan->fault == FAULT_STALL) {
+		/* Keep reading, and dropping, only to see the client leave. */
+		c->state = STALL;
+		if (c->eof)
+			conn_close(c);
+		else
+			start_reading(c);
+	} else if (plan->delay_us > 0) {
+		/* libuv's loop clock counts whole milliseconds and lags the real
+		 * clock by up to one: round the deadline up against it, so the
+		 * answer is never early (and at most about 1 ms late). */
+		uint64_t due_ms = (uv_hrtime() / 1000 + plan->delay_us + 999) / 1000;
+		uint64_t now_ms = uv_now(c->tcp.loop);
+
+		c->state = DELAY;
+		uv_timer_start(&c->timer, on_timer, due_ms > now_ms ? due_ms - now_ms : 0, 0);
+	} else {
+		answer(c);
+	}
+}
+
+/* Answer the complete requests in in[], in order, while the connection is
+ * IDLE: an answer that finishes at once leaves it IDLE and the loop goes on
+ * (pipelining); one that must wait returns here from its callback. */
+static void serve(struct conn *c)
+{
+	while (c->state == IDLE) {
+		struct http_request req;
+		struct http_plan plan;
+		const char *why;
+		int n = http_parse(c->in + c->in_off, c->in_len - c->in_off, &req, &why);
+
+		if (n == HTTP_NEED_MORE) {
+			if (c->eof)
+				conn_close(c);   /* all read, all answered */
+			else
+				start_reading(c);
+			return;
+		}
+		if (n == HTTP_BAD) {
+			http_plan_bad(&plan, why);
+			c->in_off = c->in_len;   /* nothing after it can be trusted */
+		} else {
+			http_plan(&req, &plan);
+			c->in_off += (size_t)n;
+		}
+		start(c, &plan);
+	}
+}
+
+/* Abort: SO_LINGER with a zero timeout makes close() send RST and drop
+ * whatever the kernel has not sent yet. */
+static void reset(struct conn *c)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	uv_os_fd_t fd;
+
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	conn_close(c);
+}
+
+/* Close after the last answer without losing it. close() with unread input
+ * sends RST, which can destroy the answer before the client reads it. So
+ * shut our side (FIN after the answer), drop what the client still sends
+ * until its EOF, and close then, or after LINGER_MS. */
+static void linger(struct conn *c)
+{
+	if (c->eof) {
+		conn_close(c);
+		return;
+	}
+	c->state = LINGER;
+	c->shutdown.data = c;
+	if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) < 0) {
+		conn_close(c);
+		return;
+	}
+	uv_timer_start(&c->timer, on_timer, LINGER_MS, 0);
+	start_reading(c);
+}
+
+/* Every byte of the answer is with the kernel: act on the fault, close, or
+ * go back to IDLE for the next request. */
+static void finish(struct conn *c)
+{
+	if (c->plan.fault == FAULT_RESET_BODY)
+		reset(c);
+	else if (c->plan.close || c->plan.fault == FAULT_SHORT)
+		linger(c);
+	else
+		c->state = IDLE;
+}
+
+/* Put the next piece of the answer in out[]: the head (with a short text
+ * body) the first time, then as many body bytes as fit. Returns its length,
+ * 0 when nothing is left. The body is generated chunk by chunk, so a 64 MiB
+ * answer needs no more memory than a small one. */
+static size_t fill(struct conn *c)
+{
+	size_t n = 0;
+	uint64_t take;
+
+	if (!c->head_sent) {
+		n = http_format(c->out, &c->plan);
+		c->head_sent = true;
+	}
+	take = c->plan.fault == FAULT_TRICKLE ? TRICKLE_BYTES : OUT_CAP - n;
+	if (take > c->stop - c->sent)
+		take = c->stop - c->sent;
+	fl_body_fill(c->plan.id, c->sent, c->out + n, (size_t)take);
+	c->sent += take;
+	return n + (size_t)take;
+}
+
+/* Hand the kernel the rest of the answer until it is all sent (finish), the
+ * socket is full (on_write goes on), or trickle must wait (on_timer goes on).
+ * uv_try_write first: a small answer then costs one write(2) and no callback. */
+static void send_more(struct conn *c)
+{
+	for (;;) {
+		size_t n = fill(c);
+		uv_buf_t buf = uv_buf_init(c->out, (unsigned)n);
+		int r;
+
+		if (n == 0) {
+			finish(c);
+			return;
+		}
+		r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+		if (r == UV_EAGAIN)
+			r = 0;
+		if (r < 0) {
+			conn_close(c);
+			return;
+		}
+		if ((size_t)r < n) {
+			buf = uv_buf_init(c->out + r, (unsigned)(n - (size_t)r));
+			c->write.data = c;
+			if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1, on_write) < 0)
+				conn_close(c);
+			return;
+		}
+		if (c->plan.fault == FAULT_TRICKLE && c->sent < c->stop) {
+			uv_timer_start(&c->timer, on_timer, TRICKLE_MS, 0);
+			return;
+		}
+	}
+}
+
+static void on_write(uv_write_t *w, int status)
+{
+	struct conn *c = w->data;
+
+	if (status < 0 || c->state != SEND) {   /* peer gone, or we are closing */
+		conn_close(c);
+		return;
+	}
+	if (c->plan.fault == FAULT_TRICKLE && c->sent < c->stop)
+		uv_timer_start(&c->timer, on_timer, TRICKLE_MS, 0);
+	else
+		send_more(c);
+	if (c->state == IDLE)
+		serve(c);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+
+	if (c->state == DELAY)
+		answer(c);
+	else if (c->state == SEND)   /* the trickle pace */
+		send_more(c);
+	else if (c->state == LINGER)
+		conn_close(c);
+	if (c->state == IDLE)
+		serve(c);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	if (status < 0)
+		conn_close(req->data);
+}
+
+/* Idempotent; the connection is freed in on_close, after both handles. */
+static void conn_close(struct conn *c)
+{
+	if (c->state == CLOSED)
+		return;
+	c->state = CLOSED;
+	uv_close((uv_handle_t *)&c->tcp, on_close);
+	uv_close((uv_handle_t *)&c->timer, on_close);
+}
+
+static void on_close(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+
+	if (--c->handles > 0)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		c->set->first = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->set->count--;
+	free(c);
+}

@@ -1,0 +1,205 @@
+/* server.c - fetchlab-server, the embedded HTTP test server: options,
+ * listening socket, signals. One thread, one libuv loop; conn.c serves each
+ * connection and http.c decides what to answer.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <uv.h>
+
+#include "conn.h"
+
+#define BACKLOG 4096   /* the kernel caps it at net.core.somaxconn */
+
+struct server {
+	uv_loop_t loop;
+	uv_tcp_t listener;
+	uv_signal_t sigterm, sigint;
+	struct conn_set conns;
+	int status;          /* exit status */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: fetchlab-server [--host ADDR] [--port N]\n"
+		"Serve fetchlab's test workload over HTTP/1.1 until SIGTERM or SIGINT.\n"
+		"  --host ADDR  numeric IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
+		"  --port N     TCP port, 0 picks a free one (default 0)\n"
+		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready.\n"
+		"  GET /fetch?id=ID&delay_ms=D&bytes=B[&fault=KIND]   body of request ID after D ms\n"
+		"      (delay_us=N also works; KIND: reset reset_body stall short trickle)\n"
+		"  GET /status/N                                      status N, 100 < N < 600\n");
+}
+
+/* Fill *HOST and *PORT from ARGV. Returns -1 to go on, or the exit status
+ * (0 after --help, 2 after a one-line error naming the bad option). */
+static int parse_args(int argc, char **argv, const char **host, int *port)
+{
+	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+	char *end;
+	long v;
+
+	opterr = 0;   /* we word the errors ourselves; ":" reports a missing value */
+	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HOST:
+			*host = optarg;
+			break;
+		case OPT_PORT:
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65535) {
+				fprintf(stderr, "fetchlab-server: bad --port '%s': want 0..65535\n", optarg);
+				return 2;
+			}
+			*port = (int)v;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "fetchlab-server: option '%s' needs a value (try --help)\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "fetchlab-server: unknown option '%s' (try --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "fetchlab-server: unexpected argument '%s' (try --help)\n",
+			argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+/* 10,000 clients need 10,000 descriptors, and the soft limit is often 1024:
+ * raise it to the hard limit, which needs no privilege. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Close everything; uv_run then returns. */
+static void stop(struct server *s)
+{
+	uv_close((uv_handle_t *)&s->listener, NULL);
+	uv_close((uv_handle_t *)&s->sigterm, NULL);
+	uv_close((uv_handle_t *)&s->sigint, NULL);
+	conn_close_all(&s->conns);
+}
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+	struct server *s = listener->data;
+	int r = status < 0 ? status : conn_accept(&s->conns, listener);
+
+	if (r == UV_ENOMEM) {
+		/* libuv stops listening until this connection is accepted,
+		 * which we cannot do: stop serving, and say why. */
+		fprintf(stderr, "fetchlab-server: out of memory at %u connections; stopping\n",
+			s->conns.count);
+		s->status = 1;
+		stop(s);
+	} else if (r < 0) {
+		fprintf(stderr, "fetchlab-server: accept: %s\n", uv_strerror(r));
+	}
+}
+
+/* SIGTERM or SIGINT: a clean exit, status 0. */
+static void on_signal(uv_signal_t *sig, int signum)
+{
+	(void)signum;
+	stop(sig->data);
+}
+
+/* Bind HOST:PORT, listen, and print the line the driver waits for.
+ * Returns 0, or the exit status after saying what failed (2: bad --host). */
+static int start_listening(struct server *s, const char *host, int port)
+{
+	struct sockaddr_storage addr;
+	int len = sizeof addr;
+	char name[64];
+	int r;
+
+	if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
+	    uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
+		fprintf(stderr, "fetchlab-server: bad --host '%s': want a numeric IPv4 or IPv6 address\n",
+			host);
+		return 2;
+	}
+	r = uv_tcp_bind(&s->listener, (struct sockaddr *)&addr, 0);
+	if (r == 0)
+		r = uv_listen((uv_stream_t *)&s->listener, BACKLOG, on_connection);
+	if (r == 0)
+		r = uv_tcp_getsockname(&s->listener, (struct sockaddr *)&addr, &len);
+	if (r < 0) {
+		fprintf(stderr, "fetchlab-server: cannot listen on %s port %d: %s\n",
+			host, port, uv_strerror(r));
+		return 1;
+	}
+	if (addr.ss_family == AF_INET6) {
+		uv_ip6_name((struct sockaddr_in6 *)&addr, name, sizeof name);
+		port = ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
+		printf("fetchlab-server listening on http://[%s]:%d\n", name, port);
+	} else {
+		uv_ip4_name((struct sockaddr_in *)&addr, name, sizeof name);
+		port = ntohs(((struct sockaddr_in *)&addr)->sin_port);
+		printf("fetchlab-server listening on http://%s:%d\n", name, port);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct server s;
+	const char *host = "127.0.0.1";
+	int port = 0, r;
+
+	r = parse_args(argc, argv, &host, &port);
+	if (r >= 0)
+		return r;
+	memset(&s, 0, sizeof s);
+	raise_fd_limit();
+	signal(SIGPIPE, SIG_IGN);   /* a write to a closed socket is an error value, not a death */
+
+	r = uv_loop_init(&s.loop);
+	if (r < 0) {
+		fprintf(stderr, "fetchlab-server: uv_loop_init: %s\n", uv_strerror(r));
+		return 1;
+	}
+	uv_tcp_init(&s.loop, &s.listener);
+	uv_signal_init(&s.loop, &s.sigterm);
+	uv_signal_init(&s.loop, &s.sigint);
+	s.listener.data = s.sigterm.data = s.sigint.data = &s;
+	uv_signal_start(&s.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&s.sigint, on_signal, SIGINT);
+
+	r = start_listening(&s, host, port);
+	if (r != 0) {
+		s.status = r;
+		stop(&s);
+	}
+	uv_run(&s.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&s.loop);
+	return s.status;
+}

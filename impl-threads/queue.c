@@ -1,0 +1,88 @@
+/* queue.c - a bounded queue from one mutex and two condition variables.
+ *
+ * A condition variable is a place to sleep until another thread changes
+ * shared state. pthread_cond_wait(cv, lock) releases LOCK and sleeps in one
+ * step, so no wakeup can slip in between "I saw the queue empty" and "I am
+ * asleep"; it takes LOCK again before it returns. The condition itself
+ * (count > 0, count < cap) lives in ordinary fields, read under LOCK.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "queue.h"
+
+int queue_init(struct queue *q, unsigned cap)
+{
+	if (cap == 0)
+		return -EINVAL;
+	q->slot = calloc(cap, sizeof *q->slot);
+	if (q->slot == NULL)
+		return -ENOMEM;
+	q->cap = cap;
+	q->head = 0;
+	q->count = 0;
+	q->closed = false;
+	/* With default attributes these cannot fail on Linux (glibc). */
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->not_full, NULL);
+	pthread_cond_init(&q->not_empty, NULL);
+	return 0;
+}
+
+void queue_destroy(struct queue *q)
+{
+	pthread_cond_destroy(&q->not_empty);
+	pthread_cond_destroy(&q->not_full);
+	pthread_mutex_destroy(&q->lock);
+	free(q->slot);
+	q->slot = NULL;
+}
+
+bool queue_push(struct queue *q, void *item)
+{
+	pthread_mutex_lock(&q->lock);
+	/* `while`, not `if`: waking up does not mean there is room. Waits may
+	 * end spuriously (POSIX allows it), and between the signal and our
+	 * getting the lock back another producer may have taken the slot. So
+	 * test again every time we hold the lock. */
+	while (q->count == q->cap && !q->closed)
+		pthread_cond_wait(&q->not_full, &q->lock);
+	if (q->closed) {
+		pthread_mutex_unlock(&q->lock);
+		return false;
+	}
+	q->slot[(q->head + q->count) % q->cap] = item;
+	q->count++;
+	/* One item can satisfy one consumer: wake one, not all. */
+	pthread_cond_signal(&q->not_empty);
+	pthread_mutex_unlock(&q->lock);
+	return true;
+}
+
+bool queue_pop(struct queue *q, void **item)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 0 && !q->closed)   /* `while`: as in queue_push */
+		pthread_cond_wait(&q->not_empty, &q->lock);
+	if (q->count == 0) {   /* closed and drained */
+		pthread_mutex_unlock(&q->lock);
+		return false;
+	}
+	*item = q->slot[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->count--;
+	pthread_cond_signal(&q->not_full);   /* one free slot, one producer */
+	pthread_mutex_unlock(&q->lock);
+	return true;
+}
+
+void queue_close(struct queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = true;
+	/* Broadcast: closing changes the answer for every waiter at once, and
+	 * a signal would wake only one of them; the rest would sleep forever. */
+	pthread_cond_broadcast(&q->not_empty);
+	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->lock);
+}

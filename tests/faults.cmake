@@ -1,0 +1,12 @@
+# Reliability: the fault matrix and Ctrl-C, for every model (label faults).
+foreach(model sync threads eventloop coroutine)
+  if(NOT TARGET fetch-${model})
+    continue()
+  endif()
+  add_test(NAME faults-${model}
+           COMMAND ${FL_TESTS}/faults/matrix.sh $<TARGET_FILE:fetchlab-cli> ${model})
+  add_test(NAME interrupt-${model}
+           COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
+  set_tests_properties(faults-${model} interrupt-${model} PROPERTIES
+                       LABELS faults TIMEOUT 300)
+endforeach()

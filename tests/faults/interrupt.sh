@@ -1,0 +1,25 @@
+#!/bin/sh
+# interrupt.sh CLI MODEL - Ctrl-C in the middle of a run: the model stops
+# starting requests, cancels those in flight within about a second, writes
+# its partial results marked as interrupted, and exits 130.
+set -u
+cli=$1 model=$2
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# setsid: a process group of our own, so the signal reaches it the way a
+# terminal's Ctrl-C does (the whole foreground group; the driver waits).
+setsid "$cli" run "$model" -n 100000 -c 20 --delay 400ms --json >"$out" &
+pid=$!
+sleep 1
+t0=$(date +%s%N)
+kill -INT -"$pid"
+wait "$pid"; rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+fail() { echo "FAIL $model: $*; output: $(cat "$out")"; exit 1; }
+[ "$rc" -eq 130 ] || fail "exit status $rc, wanted 130"
+[ "$ms" -lt 2500 ] || fail "took $ms ms after Ctrl-C to exit"
+jq -e '.interrupted == true' "$out" >/dev/null || fail "not marked interrupted"
+jq -e '.requests > 0 and .requests < 100000' "$out" >/dev/null || fail "requests not partial"
+jq -e '.ok + ([.errors[]] | add) == .requests' "$out" >/dev/null || fail "ok + errors != requests"
+echo "ok $model: exited 130 in $ms ms; $(jq -c '{requests, ok, errors}' "$out")"

@@ -1,0 +1,60 @@
+#!/bin/sh
+# matrix.sh CLI MODEL - every fault the server can inject, one kind at a time
+# and then all mixed: each request must land in the class its fault implies,
+# the good requests must all succeed, and ok + errors == requests.
+set -eu
+cli=$1 model=$2
+pass=0 failed=0
+n=30
+
+# class_of FAULT: the one class a request with this fault must end in.
+class_of() {
+	case $1 in
+	refused) echo connect ;;
+	reset|reset_body|short) echo recv ;;
+	stall|trickle) echo timeout ;;
+	http500|http503) echo http ;;
+	esac
+}
+
+check() { # LABEL JSON_FILE JQ_EXPR
+	if jq -e "$3" "$2" >/dev/null; then
+		pass=$((pass + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $model $1: $3 does not hold for $(jq -c '{ok, errors, injected, requests}' "$2")"
+	fi
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for fault in refused reset reset_body stall short trickle http500 http503; do
+	j=$tmp/$fault.json
+	start=$(date +%s)
+	"$cli" run "$model" -n $n -c 8 --delay 1ms --size 1k --timeout 400ms \
+		--faults "$fault=0.4" --seed 3 --json >"$j" || true
+	class=$(class_of $fault)
+	check "$fault" "$j" ".requests == $n"
+	check "$fault" "$j" ".injected.$fault > 0"
+	check "$fault" "$j" ".errors.$class == .injected.$fault"
+	check "$fault" "$j" ".ok == $n - .injected.$fault"
+	check "$fault" "$j" ".ok + ([.errors[]] | add) == .requests"
+	# Bounded: at most a few timeouts' worth, never a hang.
+	[ $(( $(date +%s) - start )) -le 20 ] && pass=$((pass + 1)) ||
+		{ failed=$((failed + 1)); echo "FAIL $model $fault: took over 20 s"; }
+done
+
+# All kinds at once, 60% of the requests.
+j=$tmp/mixed.json
+"$cli" run "$model" -n 80 -c 16 --delay 1ms --timeout 400ms --faults 0.6 \
+	--seed 5 --json >"$j" || true
+check mixed "$j" '.errors.connect == .injected.refused'
+check mixed "$j" '.errors.recv == .injected.reset + .injected.reset_body + .injected.short'
+check mixed "$j" '.errors.timeout == .injected.stall + .injected.trickle'
+check mixed "$j" '.errors.http == .injected.http500 + .injected.http503'
+check mixed "$j" '.errors.checksum == 0 and .errors.other == 0'
+check mixed "$j" '.ok == 80 - ([.injected[]] | add)'
+check mixed "$j" '.ok + ([.errors[]] | add) == .requests and .requests == 80'
+
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]

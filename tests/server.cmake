@@ -1,0 +1,34 @@
+# fetchlab-server tests (label server): the pure HTTP layer alone, then the
+# server end to end as a child process. With FL_FUZZ and clang, the fuzzer too.
+set(FL_SERVER_DIR ${FL_TESTS}/../harness/server)
+
+add_executable(test-http ${FL_TESTS}/server/test_http.c ${FL_SERVER_DIR}/http.c)
+target_include_directories(test-http PRIVATE ${FL_SERVER_DIR})
+add_test(NAME server-http COMMAND test-http)
+
+add_executable(test-server ${FL_TESTS}/server/test_server.c ${FL_TESTS}/../harness/lib/body.c)
+target_include_directories(test-server PRIVATE ${FL_TESTS}/../harness/include)
+target_link_libraries(test-server PRIVATE CURL::libcurl)
+add_test(NAME server-e2e COMMAND test-server $<TARGET_FILE:fetchlab-server>)
+
+set_tests_properties(server-http server-e2e PROPERTIES LABELS server TIMEOUT 120)
+
+if(FL_FUZZ)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+    add_executable(fuzz-http ${FL_TESTS}/fuzz/fuzz_http.c ${FL_SERVER_DIR}/http.c)
+    target_include_directories(fuzz-http PRIVATE ${FL_SERVER_DIR})
+    target_compile_options(fuzz-http PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz-http PRIVATE -fsanitize=fuzzer,address,undefined)
+    # libFuzzer adds what it finds to its corpus dir: give it a copy in the
+    # build tree, so the source tree's seeds stay as committed.
+    set(FL_HTTP_CORPUS ${CMAKE_CURRENT_BINARY_DIR}/corpus-http)
+    add_test(NAME fuzz-http-corpus
+             COMMAND ${CMAKE_COMMAND} -E copy_directory ${FL_TESTS}/fuzz/corpus-http ${FL_HTTP_CORPUS})
+    add_test(NAME fuzz-http
+             COMMAND fuzz-http -max_total_time=60 -timeout=5 ${FL_HTTP_CORPUS})
+    set_tests_properties(fuzz-http-corpus PROPERTIES LABELS fuzz FIXTURES_SETUP http-corpus)
+    set_tests_properties(fuzz-http PROPERTIES LABELS fuzz TIMEOUT 180 FIXTURES_REQUIRED http-corpus)
+  else()
+    message(STATUS "FL_FUZZ: fuzz-http needs clang (CMAKE_C_COMPILER=clang); skipped")
+  endif()
+endif()
