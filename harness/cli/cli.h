@@ -48,4 +48,15 @@ int cmd_serve(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
+/* compare.c and plot.c. */
+
+/* The source tree: $FETCHLAB_ROOT, else the one this driver was built from. */
+const char *cli_source_dir(void);
+
+/* Reduce DIR/data/summary.csv to DIR/data/points.csv (the median of the
+ * repeats per model and C), print the table when TABLE, and draw every
+ * chart of the plots directory into DIR/charts. Returns 0, or 1 or 2
+ * after a line saying why. */
+int cli_plot(const char *dir, bool table);
+
 #endif

@@ -13,6 +13,8 @@ struct command {
 static const struct command commands[] = {
 	{"run", cmd_run, "run MODEL [options]   one model against the embedded server"},
 	{"serve", cmd_serve, "serve [--port N]      the embedded test server, in the foreground"},
+	{"compare", cmd_compare, "compare [options]     every model at every concurrency: table, CSV, charts"},
+	{"plot", cmd_plot, "plot DIR              redraw the table and charts of DIR from its data"},
 	{NULL, NULL, NULL},
 };
 

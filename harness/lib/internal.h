@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "fetchlab/fetchlab.h"
+#include "fetchlab/progress.h"
 
 /* A value drawn per request: fixed, uniform in [a, b], or exponential with
  * mean a. Units are microseconds for delays and bytes for sizes. */
@@ -30,6 +31,7 @@ struct fl_options {
 	const char *url;          /* --url: fetch this URL, no checksum */
 	const char *records;      /* --records FILE: per-request CSV */
 	const char *hdr;          /* --hdr FILE: percentile distribution */
+	const char *progress;     /* --progress FILE: live counters (progress.h) */
 	const char *delay_spec;   /* the specs as given, for the summary */
 	const char *size_spec;
 	bool json;                /* --json */
@@ -76,6 +78,7 @@ struct fl_run {
 	char samples[FL_CLASS_COUNT][3][128];   /* first curl errors per class */
 	unsigned nsamples[FL_CLASS_COUNT];
 	char base_url[256];           /* --server without a trailing slash */
+	struct fl_progress *progress; /* --progress, mapped; NULL without */
 	char refused_url[64];         /* a bound port with no listener */
 	int refused_fd;
 };

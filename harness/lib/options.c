@@ -233,12 +233,14 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --json              one JSON object instead of the table\n"
 		"  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n"
 		"  --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)\n"
+		"  --progress FILE     live counters in a shared file, for fetchlab demo\n"
 		"  -h, --help          this text\n",
 		prog, summary);
 }
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
-       O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS };
+       O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS,
+       O_PROGRESS };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -254,6 +256,7 @@ static const struct option longopts[] = {
 	{"records", required_argument, NULL, O_RECORDS},
 	{"hdr", required_argument, NULL, O_HDR},
 	{"faults", required_argument, NULL, O_FAULTS},
+	{"progress", required_argument, NULL, O_PROGRESS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -379,6 +382,9 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 			break;
 		case O_HDR:
 			opt->hdr = optarg;
+			break;
+		case O_PROGRESS:
+			opt->progress = optarg;
 			break;
 		case O_FAULTS:
 			if (fl_parse_faults(optarg, opt->faults, &why) < 0)

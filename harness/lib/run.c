@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -57,6 +59,8 @@ bool fl_next(struct fl_run *run, struct fl_request **req)
 	if (i >= run->opt.requests)
 		return false;
 	*req = &run->reqs[i];
+	if (run->progress)
+		atomic_fetch_add_explicit(&run->progress->claimed, 1, memory_order_relaxed);
 	if (run->opt.rate <= 0)
 		(*req)->due_ns = fl_now_ns();   /* closed loop: due when claimed */
 	return true;
@@ -222,6 +226,18 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		pthread_mutex_unlock(&run->sample_lock);
 	}
 	atomic_fetch_add_explicit(&run->klass[k], 1, memory_order_relaxed);
+	if (run->progress) {
+		struct fl_progress *p = run->progress;
+		int64_t us = (req->end_ns - req->due_ns) / 1000;
+
+		if (k == FL_OK) {
+			atomic_store_explicit(&p->latency_us[req->id],
+					      us < 1 ? 1 : us > UINT32_MAX ? UINT32_MAX
+					      : (uint32_t)us, memory_order_relaxed);
+			atomic_fetch_add_explicit(&p->ok, 1, memory_order_relaxed);
+		}
+		atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+	}
 }
 
 int fl_check_limits(struct fl_run *run, unsigned threads, unsigned fds)
@@ -332,6 +348,32 @@ static int check_writable(const struct fl_run *run, const char *opt,
 	return 0;
 }
 
+/* --progress FILE: map the shared counters (progress.h). */
+static int map_progress(struct fl_run *run)
+{
+	const char *path = run->opt.progress;
+	uint64_t size = fl_progress_size(run->opt.requests);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	void *p;
+
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0) {
+		fl_error(run, "--progress %s: cannot use it (%s); give a writable path",
+			 path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);   /* the mapping keeps the file */
+	if (p == MAP_FAILED) {
+		fl_error(run, "--progress %s: cannot map it (%s)", path, strerror(errno));
+		return -1;
+	}
+	run->progress = p;
+	run->progress->requests = run->opt.requests;
+	return 0;
+}
+
 /* For fault=refused: a loopback port that is bound but never listens, so a
  * connection to it is refused (RST) for as long as the run holds it. */
 static int reserve_refused_port(struct fl_run *run)
@@ -362,6 +404,7 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	snprintf(prog, sizeof prog, "fetch-%s", model->name);
 	run.model = model;
 	run.prog = prog;
+	run.refused_fd = -1;
 	run.threads = 1;
 	pthread_mutex_init(&run.sample_lock, NULL);
 	rc = fl_parse_options(argc, argv, prog, model->summary, &run.opt);
@@ -387,10 +430,13 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		return 2;
 	if (fl_workload_build(&run) < 0)
 		return 1;
-	run.refused_fd = -1;
 	if (run.opt.faults[FL_FAULT_REFUSED] > 0 && reserve_refused_port(&run) < 0)
 		return 1;
 	if (run.opt.url != NULL && probe_url(&run) < 0) {
+		rc = 2;
+		goto out;
+	}
+	if (run.opt.progress && map_progress(&run) < 0) {
 		rc = 2;
 		goto out;
 	}
@@ -401,8 +447,15 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	if (run.opt.rate > 0)
 		for (unsigned i = 0; i < run.opt.requests; i++)
 			run.reqs[i].due_ns += run.t0_ns;
+	if (run.progress) {
+		atomic_store(&run.progress->t0_ns, run.t0_ns);
+		atomic_store_explicit(&run.progress->magic, FL_PROGRESS_MAGIC,
+				      memory_order_release);
+	}
 	rc = model->run(&run);
 	run.t1_ns = fl_now_ns();
+	if (run.progress)
+		atomic_store(&run.progress->t1_ns, run.t1_ns);
 	signal(SIGINT, SIG_DFL);
 
 	if (rc != 0) {
@@ -415,6 +468,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 out:
 	if (run.refused_fd >= 0)
 		close(run.refused_fd);
+	if (run.progress)
+		munmap(run.progress, fl_progress_size(run.opt.requests));
 	free(run.reqs);
 	curl_global_cleanup();
 	return rc;

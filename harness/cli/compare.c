@@ -1,0 +1,704 @@
+/* compare.c - `fetchlab compare`: every model at every concurrency, against
+ * one embedded server, each point in its own child process; then the table
+ * and the charts (plot.c).
+ *
+ * What it writes under --out DIR:
+ *   machine.txt             what the numbers were measured on
+ *   data/summary.csv        one row per point and repeat (columns below)
+ *   data/hdr/MODEL-cC.csv   latency percentile distribution of one repeat
+ *                           (HdrHistogram layout, ms; the model's --hdr)
+ *   data/timeline-MODEL.csv the per-request records of a 40-request run at
+ *                           C = 8 with varied delays (the model's --records)
+ *   data/points.csv, charts/ written by plot.c from the files above
+ *
+ * data/summary.csv columns (the header line names them in this order):
+ *   model             the model's name (sync, threads, eventloop, ...)
+ *   concurrency       -c: at most this many requests in flight
+ *   rate              --rate in requests/s; 0 = closed loop
+ *   delay, size       the --delay and --size specs as given (e.g. 50ms, 1k)
+ *   repeat            1..--repeat
+ *   requests          -n: requests in the run
+ *   ok, errors        requests that succeeded / failed (ok + errors = requests)
+ *   wall_s            the run's wall time, seconds
+ *   throughput_rps    ok / wall_s
+ *   p50_us .. max_us  latency end - start: p50, p90, p99, p99.9, max (us)
+ *   mean_us           its mean (us)
+ *   p50_due_us, p99_due_us  latency end - due (us): includes queueing
+ *   cpu_user_s, cpu_sys_s   the child's CPU time (wait4 rusage, seconds)
+ *   peak_rss_kib      the child's peak resident set (ru_maxrss, KiB)
+ *   ctx_voluntary, ctx_involuntary  the child's context switches
+ *   threads           threads the model ran (from its summary)
+ *   delay_mean_us     the mean of the --delay spec (us): C / this = bound
+ *   cpu_base_s        the model's fixed CPU cost: user + sys of a one-request
+ *                     run (the least of three), mostly process and libcurl
+ *                     start-up; plot.c subtracts it before dividing by requests
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "cli.h"
+
+#define MAX_MODELS 16
+#define MAX_CONC   16
+#define POINT_S    0.6   /* aim: each point keeps its model busy ~0.6 s */
+
+static const char summary_header[] =
+	"model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,"
+	"throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,"
+	"p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,"
+	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s";
+
+/* The sweep, as the options asked for it. */
+struct sweep {
+	const char *models[MAX_MODELS];
+	int nmodels;
+	unsigned conc[MAX_CONC];
+	int nconc;
+	const char *delay, *size;   /* specs, passed to every model */
+	double delay_us;            /* the mean of the delay spec */
+	double cpu_base;            /* the current model's start-up CPU, s */
+	int repeat;
+	double scale;               /* --requests-scale */
+	const char *out;
+	char model_list[256], conc_list[256];   /* copies the lists point into */
+	FILE *summary;              /* DIR/data/summary.csv, open for append */
+	int done, total;            /* points run / planned */
+	double planned_done, planned_total;   /* their expected seconds */
+	struct timespec t0;
+};
+
+static void compare_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fetchlab compare [options]\n"
+		"Run every model at every concurrency against the embedded server,\n"
+		"print the table, write DIR/data/*.csv and draw DIR/charts/*.svg,png.\n"
+		"  --models a,b        models to compare (default: every one built of\n"
+		"                      sync,threads,eventloop,coroutine)\n"
+		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
+		"  --full              C = 1,10,100,1000,3000,10000\n"
+		"  --delay SPEC        server delay per request (default 50ms)\n"
+		"  --size SPEC         body size per request (default 1k)\n"
+		"  --repeat N          runs per point; the table shows the median (default 3)\n"
+		"  --requests-scale F  scale each point's requests (default 1: ~1 s a point)\n"
+		"  --quick             --repeat 1 --requests-scale 0.1 (a smoke test)\n"
+		"  --out DIR           where data/ and charts/ go (default ./results,\n"
+		"                      or $FETCHLAB_ROOT/results)\n");
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* A unit suffix and what it multiplies by. */
+struct unit {
+	const char *name;
+	double scale;
+};
+
+/* Times in microseconds (a bare number is ms), sizes in bytes. */
+static const struct unit time_units[] = {
+	{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"", 1e3}, {NULL, 0},
+};
+static const struct unit size_units[] = {
+	{"b", 1}, {"k", 1024}, {"K", 1024}, {"KiB", 1024}, {"m", 1 << 20},
+	{"M", 1 << 20}, {"MiB", 1 << 20}, {"", 1}, {NULL, 0},
+};
+
+/* Parse a number with one of UNITS at P into *V. Returns the end of the
+ * unit, which is the end of P or "..", or NULL when it does not parse. */
+static const char *parse_point(const char *p, const struct unit *units,
+			       double *v)
+{
+	char *e;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	*v = strtod(p, &e);
+	for (const struct unit *u = units; u->name; u++) {
+		size_t len = strlen(u->name);
+
+		if (strncmp(e, u->name, len) == 0 &&
+		    (e[len] == '\0' || strncmp(e + len, "..", 2) == 0)) {
+			*v *= u->scale;
+			return e + len;
+		}
+	}
+	return NULL;
+}
+
+/* The mean of a --delay or --size spec: X, LOW..HIGH or exp:X (the same
+ * grammar the models parse; they check the limits). Returns 0 or -1. */
+static int spec_mean(const char *spec, const struct unit *units, double *mean)
+{
+	bool exp = strncmp(spec, "exp:", 4) == 0;
+	double lo, hi;
+	const char *e = parse_point(exp ? spec + 4 : spec, units, &lo);
+
+	if (e == NULL)
+		return -1;
+	if (*e == '\0') {
+		*mean = lo;
+		return 0;
+	}
+	if (exp || (e = parse_point(e + 2, units, &hi)) == NULL || *e || hi < lo)
+		return -1;
+	*mean = (lo + hi) / 2;
+	return 0;
+}
+
+/* Split a comma list LIST into C values. */
+static int parse_conc(const char *list, struct sweep *sw)
+{
+	snprintf(sw->conc_list, sizeof sw->conc_list, "%s", list);
+	sw->nconc = 0;
+	for (char *tok = strtok(sw->conc_list, ","); tok; tok = strtok(NULL, ",")) {
+		char *e;
+		unsigned long c;
+
+		errno = 0;
+		c = strtoul(tok, &e, 10);
+		if (*tok < '0' || *tok > '9' || *e || errno || c < 1 || c > 100000 ||
+		    sw->nconc == MAX_CONC)
+			return -1;
+		sw->conc[sw->nconc++] = (unsigned)c;
+	}
+	return sw->nconc > 0 ? 0 : -1;
+}
+
+static bool model_built(const char *model)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/fetch-%s", cli_bindir(), model);
+	return strchr(model, '/') == NULL && access(path, X_OK) == 0;
+}
+
+/* Split a comma list of model names; each must be built. Returns 0, or -1
+ * after one line naming the first bad one and the built ones. */
+static int parse_models(const char *list, struct sweep *sw)
+{
+	snprintf(sw->model_list, sizeof sw->model_list, "%s", list);
+	sw->nmodels = 0;
+	for (char *tok = strtok(sw->model_list, ","); tok; tok = strtok(NULL, ",")) {
+		if (sw->nmodels < MAX_MODELS && model_built(tok)) {
+			sw->models[sw->nmodels++] = tok;
+			continue;
+		}
+		fprintf(stderr, "fetchlab compare: --models %s: '%s' is not a built "
+			"model; the built ones are:", list, tok);
+		for (int i = 0; cli_models[i]; i++)
+			if (model_built(cli_models[i]))
+				fprintf(stderr, " %s", cli_models[i]);
+		fputc('\n', stderr);
+		return -1;
+	}
+	if (sw->nmodels == 0) {
+		fprintf(stderr, "fetchlab compare: --models: name at least one model, "
+			"e.g. --models sync,threads\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every model of cli_models that is built; a line for each that is not. */
+static void default_models(struct sweep *sw)
+{
+	for (int i = 0; cli_models[i] && sw->nmodels < MAX_MODELS; i++) {
+		if (model_built(cli_models[i]))
+			sw->models[sw->nmodels++] = cli_models[i];
+		else
+			fprintf(stderr, "fetchlab compare: skipping %s: %s/fetch-%s is "
+				"not built\n", cli_models[i], cli_bindir(), cli_models[i]);
+	}
+}
+
+/* Parse the options into SW. Returns 0, or 2 after one line naming the bad
+ * option (or 1 after --help was printed: exit 0). */
+static int parse_options(int argc, char **argv, struct sweep *sw)
+{
+	enum { O_MODELS = 256, O_CONC, O_FULL, O_DELAY, O_SIZE, O_REPEAT,
+	       O_SCALE, O_QUICK, O_OUT };
+	static const struct option longopts[] = {
+		{"models", required_argument, NULL, O_MODELS},
+		{"concurrency", required_argument, NULL, O_CONC},
+		{"full", no_argument, NULL, O_FULL},
+		{"delay", required_argument, NULL, O_DELAY},
+		{"size", required_argument, NULL, O_SIZE},
+		{"repeat", required_argument, NULL, O_REPEAT},
+		{"requests-scale", required_argument, NULL, O_SCALE},
+		{"quick", no_argument, NULL, O_QUICK},
+		{"out", required_argument, NULL, O_OUT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	double size;
+	char *e;
+	int ch;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_MODELS:
+			if (parse_models(optarg, sw) < 0)
+				return 2;
+			break;
+		case O_CONC:
+			if (parse_conc(optarg, sw) < 0)
+				goto bad;
+			break;
+		case O_FULL:
+			parse_conc("1,10,100,1000,3000,10000", sw);
+			break;
+		case O_DELAY:
+			sw->delay = optarg;
+			break;
+		case O_SIZE:
+			sw->size = optarg;
+			break;
+		case O_REPEAT:
+			sw->repeat = (int)strtol(optarg, &e, 10);
+			if (*optarg < '0' || *optarg > '9' || *e || sw->repeat < 1 ||
+			    sw->repeat > 100)
+				goto bad;
+			break;
+		case O_SCALE:
+			sw->scale = strtod(optarg, &e);
+			if (*optarg < '0' || *optarg > '9' || *e || !(sw->scale > 0) ||
+			    sw->scale > 100)
+				goto bad;
+			break;
+		case O_QUICK:
+			sw->repeat = 1;
+			sw->scale = 0.1;
+			break;
+		case O_OUT:
+			sw->out = optarg;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "fetchlab compare: %s: unknown option or missing "
+				"value; see fetchlab compare --help\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "fetchlab compare: '%s': unexpected argument; "
+			"see fetchlab compare --help\n", argv[optind]);
+		return 2;
+	}
+	if (sw->nconc == 0)
+		parse_conc("1,10,100,1000", sw);
+	if (spec_mean(sw->delay, time_units, &sw->delay_us) < 0 || sw->delay_us < 1) {
+		fprintf(stderr, "fetchlab compare: --delay %s: give a duration or range "
+			"with units, e.g. 50ms, 10ms..90ms, exp:50ms (at least 1us)\n",
+			sw->delay);
+		return 2;
+	}
+	if (spec_mean(sw->size, size_units, &size) < 0) {
+		fprintf(stderr, "fetchlab compare: --size %s: give a size or range, "
+			"e.g. 1k, 512..4k, exp:2k\n", sw->size);
+		return 2;
+	}
+	if (sw->nmodels == 0)
+		default_models(sw);
+	if (sw->nmodels == 0) {
+		fprintf(stderr, "fetchlab compare: no model is built in %s; "
+			"build them first (./fetchlab builds everything)\n", cli_bindir());
+		return 2;
+	}
+	return 0;
+bad:
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == ch)
+			fprintf(stderr, "fetchlab compare: --%s %s: ", o->name, optarg);
+	if (ch == O_CONC)
+		fprintf(stderr, "give up to %d counts 1..100000, comma-separated, "
+			"e.g. 1,10,100\n", MAX_CONC);
+	else if (ch == O_REPEAT)
+		fprintf(stderr, "give a count from 1 to 100\n");
+	else
+		fprintf(stderr, "give a factor above 0 and at most 100, e.g. 0.1\n");
+	return 2;
+}
+
+/* mkdir -p for PATH (modified and restored). Returns 0 or -1 with errno. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			*p = c;
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+/* Create DIR/data/hdr and DIR/charts, and DIR/data/summary.csv with its
+ * header. Returns 0, or 2 after a line naming --out. */
+static int open_out(struct sweep *sw)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/data/hdr", sw->out);
+	if (make_dirs(path) < 0)
+		goto bad;
+	snprintf(path, sizeof path, "%s/charts", sw->out);
+	if (make_dirs(path) < 0)
+		goto bad;
+	snprintf(path, sizeof path, "%s/data/summary.csv", sw->out);
+	sw->summary = fopen(path, "w");
+	if (sw->summary == NULL)
+		goto bad;
+	fprintf(sw->summary, "%s\n", summary_header);
+	return 0;
+bad:
+	fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s); "
+		"give a writable directory\n", sw->out, path, strerror(errno));
+	return 2;
+}
+
+/* The first line of COMMAND's output, or "unknown". */
+static void command_line(const char *command, char *buf, size_t n)
+{
+	FILE *p = popen(command, "r");
+
+	snprintf(buf, n, "unknown");
+	if (p == NULL)
+		return;
+	if (fgets(buf, (int)n, p) == NULL)
+		snprintf(buf, n, "unknown");
+	buf[strcspn(buf, "\n")] = '\0';
+	pclose(p);
+}
+
+/* The value after "KEY<spaces>:" in a /proc file, or "unknown". */
+static void proc_field(const char *file, const char *key, char *buf, size_t n)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+
+	snprintf(buf, n, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon && strncmp(line, key, strlen(key)) == 0) {
+			colon += strspn(colon + 1, " \t") + 1;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, n, "%s", colon);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Write DIR/machine.txt: the hardware, kernel, libraries and sweep. */
+static int write_machine(const struct sweep *sw, int argc, char **argv)
+{
+	char path[PATH_MAX], buf[256], cmd[PATH_MAX + 64];
+	struct utsname u;
+	time_t t = time(NULL);
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/machine.txt", sw->out);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s)\n",
+			sw->out, path, strerror(errno));
+		return 2;
+	}
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	fprintf(f, "date:       %s\n", buf);
+	proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
+	fprintf(f, "cpu:        %s\n", buf);
+	fprintf(f, "cores:      %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
+	proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
+	fprintf(f, "memory:     %s\n", buf);
+	if (uname(&u) == 0)
+		fprintf(f, "kernel:     %s %s %s\n", u.sysname, u.release, u.machine);
+	fprintf(f, "libcurl:    %s\n", curl_version());
+	fprintf(f, "libuv:      %s\n", uv_version_string());
+	command_line("gnuplot --version 2>/dev/null", buf, sizeof buf);
+	fprintf(f, "gnuplot:    %s\n", buf);
+	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
+		 cli_source_dir());
+	command_line(cmd, buf, sizeof buf);
+	fprintf(f, "fetchlab:   git %s\n", buf);
+	fprintf(f, "command:    fetchlab");
+	for (int i = 0; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
+		"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
+		sw->repeat, sw->delay, sw->size, sw->scale);
+	return fclose(f) == 0 ? 0 : 2;
+}
+
+static bool is_sequential(const char *model)
+{
+	return strcmp(model, "sync") == 0;   /* one request at a time, whatever C */
+}
+
+/* Requests for one point: about POINT_S seconds at the Little's-law bound
+ * C / delay, so every point costs the same time; at least 20, and for the
+ * concurrent models at least C, so C requests really are in flight. */
+static unsigned point_requests(const struct sweep *sw, const char *model,
+			       unsigned c)
+{
+	double lanes = is_sequential(model) ? 1 : c;
+	double n = sw->scale * POINT_S * lanes * 1e6 / sw->delay_us;
+
+	if (n < 20)
+		n = 20;
+	if (!is_sequential(model) && n < c)
+		n = c;
+	return n > 10000000 ? 10000000 : (unsigned)lround(n);
+}
+
+/* The seconds a point should take: its requests at the bound. */
+static double point_seconds(const struct sweep *sw, const char *model, unsigned c)
+{
+	double lanes = is_sequential(model) ? 1 : c;
+
+	return point_requests(sw, model, c) * sw->delay_us / 1e6 / lanes + 0.05;
+}
+
+/* Seconds left: the planned time left, scaled by how the points so far
+ * compared with their plan. */
+static double eta_s(const struct sweep *sw)
+{
+	double elapsed = now_s() - (sw->t0.tv_sec + sw->t0.tv_nsec / 1e9);
+
+	if (sw->planned_done <= 0)
+		return sw->planned_total;
+	return (sw->planned_total - sw->planned_done) * elapsed / sw->planned_done;
+}
+
+/* On a terminal, redraw the one progress line: WHAT is running now. */
+static void progress_bar(const struct sweep *sw, const char *what)
+{
+	int width = 24, fill = sw->done * width / sw->total;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r[%.*s%*s] %3d/%d  %-32s ETA %3.0f s\033[K", fill,
+		"########################", width - fill, "", sw->done, sw->total,
+		what, eta_s(sw));
+}
+
+/* Not on a terminal (a log, CI): one plain line per point, after it. */
+static void progress_line(const struct sweep *sw, const char *what, double rps,
+			  double p99_us)
+{
+	if (isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "compare: %3d/%d %s: %.1f req/s, p99 %.1f ms, ETA %.0f s\n",
+		sw->done, sw->total, what, rps, p99_us / 1e3, eta_s(sw));
+}
+
+/* A JSON number, or NAN when the summary lacks it. */
+static double jnum(const char *json, const char *key)
+{
+	double v;
+
+	return cli_json_number(json, key, &v) == 0 ? v : NAN;
+}
+
+/* Run MODEL at C once against SERVER and append its row to the summary.
+ * Returns 0, 1 if the point failed (a line says why), 130 if interrupted. */
+static int run_point(struct sweep *sw, const char *server, const char *model,
+		     unsigned c, int rep)
+{
+	char n_arg[16], c_arg[16], hdr[PATH_MAX];
+	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)sw->delay,
+			"--size", (char *)sw->size, "--json", "--hdr", hdr, NULL};
+	unsigned n = point_requests(sw, model, c);
+	char *json = NULL, what[64];
+	struct rusage ru;
+	int rc;
+
+	snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c, rep,
+		 sw->repeat);
+	progress_bar(sw, what);
+
+	snprintf(n_arg, sizeof n_arg, "%u", n);
+	snprintf(c_arg, sizeof c_arg, "%u", c);
+	/* Every repeat writes the same file: the last repeat's is kept. */
+	snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
+	rc = cli_run_model(model, server, args, &json, &ru);
+	if (rc != 0 || json == NULL || isnan(jnum(json, "ok"))) {
+		if (isatty(STDERR_FILENO))
+			fputc('\n', stderr);
+		fprintf(stderr, "fetchlab compare: %s -n %u -c %u failed (exit status %d); "
+			"try: fetchlab run %s -n %u -c %u --delay %s\n", model, n, c, rc,
+			model, n, c, sw->delay);
+		free(json);
+		return rc == 130 ? 130 : 1;
+	}
+	if (strstr(json, "\"interrupted\":true")) {
+		free(json);
+		return 130;
+	}
+	double req = jnum(json, "requests"), ok = jnum(json, "ok");
+
+	fprintf(sw->summary, "%s,%u,%g,%s,%s,%d,%.0f,%.0f,%.0f,%.3f,%.1f,"
+		"%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%ld,%ld,%ld,%.0f,%.0f,%.3f\n",
+		model, c, jnum(json, "rate"), sw->delay, sw->size, rep, req, ok,
+		req - ok, jnum(json, "wall_s"), jnum(json, "throughput_rps"),
+		jnum(json, "latency_us.p50"), jnum(json, "latency_us.p90"),
+		jnum(json, "latency_us.p99"), jnum(json, "latency_us.p999"),
+		jnum(json, "latency_us.max"), jnum(json, "latency_us.mean"),
+		jnum(json, "latency_from_due_us.p50"),
+		jnum(json, "latency_from_due_us.p99"),
+		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+		ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, jnum(json, "threads"),
+		sw->delay_us, sw->cpu_base);
+	fflush(sw->summary);
+	sw->done++;
+	sw->planned_done += point_seconds(sw, model, c);
+	progress_line(sw, what, jnum(json, "throughput_rps"),
+		      jnum(json, "latency_us.p99"));
+	free(json);
+	return 0;
+}
+
+/* MODEL's fixed CPU cost, seconds: the least user + sys time of three
+ * one-request runs. Start-up (libcurl's TLS library initialises itself) is
+ * tens of ms, which would swamp the per-request cost of short points. */
+static double cpu_baseline(const struct sweep *sw, const char *server,
+			   const char *model)
+{
+	char *args[] = {"-n", "1", "-c", "1", "--delay", "0ms", "--size",
+			(char *)sw->size, "--json", NULL};
+	double best = 0;
+
+	for (int i = 0; i < 3; i++) {
+		char *json = NULL;
+		struct rusage ru;
+		double cpu;
+
+		if (cli_run_model(model, server, args, &json, &ru) != 0) {
+			free(json);
+			return 0;   /* the points will fail and say why */
+		}
+		free(json);
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		if (i == 0 || cpu < best)
+			best = cpu;
+	}
+	return best;
+}
+
+/* The timeline run of MODEL: 40 requests at C = 8 with varied delays, its
+ * per-request records in DIR/data/timeline-MODEL.csv. */
+static int run_timeline(struct sweep *sw, const char *server, const char *model)
+{
+	char records[PATH_MAX];
+	char *args[] = {"-n", "40", "-c", "8", "--delay", "10ms..90ms", "--size",
+			(char *)sw->size, "--json", "--records", records, NULL};
+	char *json = NULL;
+	struct rusage ru;
+	int rc;
+
+	snprintf(records, sizeof records, "%s/data/timeline-%s.csv", sw->out, model);
+	rc = cli_run_model(model, server, args, &json, &ru);
+	free(json);
+	if (rc != 0)
+		fprintf(stderr, "fetchlab compare: the timeline run of %s failed "
+			"(exit status %d)\n", model, rc);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct sweep sw = {
+		.delay = "50ms", .size = "1k", .repeat = 3, .scale = 1.0,
+	};
+	struct cli_server server = {0};
+	char out[PATH_MAX];
+	int rc, failed = 0;
+
+	if (getenv("FETCHLAB_ROOT"))
+		snprintf(out, sizeof out, "%s/results", getenv("FETCHLAB_ROOT"));
+	else
+		snprintf(out, sizeof out, "results");
+	sw.out = out;
+	rc = parse_options(argc, argv, &sw);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0)
+		return 2;
+	for (int m = 0; m < sw.nmodels; m++) {
+		for (int i = 0; i < sw.nconc; i++)
+			sw.planned_total += sw.repeat *
+				point_seconds(&sw, sw.models[m], sw.conc[i]);
+		/* the timeline: 40 requests of 50 ms on average, 8 at a time */
+		sw.planned_total += is_sequential(sw.models[m]) ? 2.0 : 0.3;
+	}
+	sw.total = sw.nmodels * sw.nconc * sw.repeat;
+	fprintf(stderr, "fetchlab compare: %d models x %d concurrencies x %d repeats, "
+		"delay %s, size %s: about %.0f s, then the charts in %s/charts\n",
+		sw.nmodels, sw.nconc, sw.repeat, sw.delay, sw.size,
+		sw.planned_total, sw.out);
+	if (cli_server_start(&server) < 0) {
+		fclose(sw.summary);
+		return 1;
+	}
+	/* Ctrl-C reaches the models through the terminal; each writes what it
+	 * measured, and we stop the sweep and chart the points so far. */
+	signal(SIGINT, SIG_IGN);
+	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
+	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
+		sw.cpu_base = cpu_baseline(&sw, server.url, sw.models[m]);
+		for (int i = 0; i < sw.nconc && rc != 130; i++)
+			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
+				rc = run_point(&sw, server.url, sw.models[m], sw.conc[i], r);
+				failed += rc != 0;
+			}
+	}
+	progress_bar(&sw, "timelines (40 requests at C = 8)");
+	for (int m = 0; m < sw.nmodels && rc != 130; m++)
+		failed += run_timeline(&sw, server.url, sw.models[m]) != 0;
+	cli_server_stop(&server);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	fclose(sw.summary);
+	if (rc == 130)
+		fprintf(stderr, "fetchlab compare: interrupted; charting the %d "
+			"points measured\n", sw.done);
+	fprintf(stderr, "fetchlab compare: %d points and the timelines in %.1f s\n", sw.done,
+		now_s() - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
+	if (sw.done == 0)
+		return 1;
+	rc = cli_plot(sw.out, true);
+	return rc != 0 ? rc : failed ? 1 : 0;
+}

@@ -1,0 +1,21 @@
+# latency.gp - median (p50, solid) and 99th percentile (p99, dashed)
+# latency vs concurrency, per model. Latency is end - start of one request;
+# the server's delay is its floor.
+load plotsdir."/common.gp"
+points = datadir."/points.csv"
+
+set title sprintf("Latency vs concurrency: p50 solid, p99 dashed (%s)", workload)
+set xlabel "Concurrency C (requests in flight)"
+set ylabel "Latency (ms)"
+set logscale x
+set logscale y
+set ytics ("1" 1, "2" 2, "5" 5, "10" 10, "20" 20, "50" 50, "100" 100, "200" 200, \
+           "500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10000" 10000)
+set key top left
+
+plot for [m in models] points \
+	using (column("concurrency")):(of(m, column("p50_ms"))) \
+	with linespoints lw 2 pt 7 lc rgb colour(m) title m." p50", \
+     for [m in models] points \
+	using (column("concurrency")):(of(m, column("p99_ms"))) \
+	with linespoints lw 2 dt 2 pt 6 lc rgb colour(m) title m." p99"

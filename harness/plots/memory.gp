@@ -1,0 +1,25 @@
+# memory.gp - what one more request in flight costs in memory:
+# (peak RSS at C - peak RSS at 1) / (C - 1), per model. A thread costs its
+# stack and kernel task; an event-loop request, a curl handle and buffers.
+load plotsdir."/common.gp"
+points = datadir."/points.csv"
+
+set title sprintf("Memory per request in flight (%s)", workload)
+set xlabel "Concurrency C (requests in flight)"
+set ylabel "Marginal peak RSS per in-flight request (KiB)"
+set logscale xy
+set key bottom left
+
+# The cost needs C = 1 and a larger C of the same model; without any, say
+# so on a fixed frame (gnuplot cannot autoscale an empty plot).
+if (nmarginal == 0) {
+	set xrange [1:1000]
+	set yrange [1:1000]
+	set label 1 "no data: the sweep needs C = 1 and a larger C" at graph 0.5, graph 0.5 center
+}
+
+# C = 1 has no marginal cost (the column is empty); noise below zero cannot
+# be drawn on a log scale and is skipped too.
+plot for [m in models] points \
+	using (column("concurrency")):(of(m, column("marginal_kib") > 0 ? column("marginal_kib") : NaN)) \
+	with linespoints lw 2 pt 7 lc rgb colour(m) title m

@@ -1,0 +1,20 @@
+# throughput.gp - requests per second vs requests in flight, per model.
+# Each point is the median of the repeats; the error bar spans min..max.
+# The dashed line is Little's law: C requests in flight, each taking the
+# server's delay, can complete at most C / delay times a second.
+load plotsdir."/common.gp"
+points = datadir."/points.csv"
+
+set title sprintf("Throughput vs concurrency (closed loop, %s)", workload)
+set xlabel "Concurrency C (requests in flight)"
+set ylabel "Throughput (requests/s)"
+set logscale xy
+set format y "%.0f"
+set key top left
+
+plot for [m in models] points \
+	using (column("concurrency")):(of(m, column("throughput_rps"))): \
+	      (column("throughput_min")):(column("throughput_max")) \
+	with yerrorlines lw 2 pt 7 lc rgb colour(m) title m, \
+     points using (column("concurrency")):(of(word(models, 1), column("bound_rps"))) \
+	with lines dt 2 lw 1.5 lc rgb "black" title "Little's law bound C/delay"
