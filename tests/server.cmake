@@ -32,3 +32,19 @@ if(FL_FUZZ)
     message(STATUS "FL_FUZZ: fuzz-http needs clang (CMAKE_C_COMPILER=clang); skipped")
   endif()
 endif()
+
+# The workload option parser, fuzzed the same way (label fuzz).
+if(FL_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang")
+  add_executable(fuzz-options ${FL_TESTS}/fuzz/fuzz_options.c)
+  target_link_libraries(fuzz-options PRIVATE fetchlab)
+  target_include_directories(fuzz-options PRIVATE ${FL_TESTS}/../harness/lib)
+  target_compile_options(fuzz-options PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz-options PRIVATE -fsanitize=fuzzer,address,undefined)
+  set(FL_OPTIONS_CORPUS ${CMAKE_CURRENT_BINARY_DIR}/corpus-options)
+  add_test(NAME fuzz-options-corpus
+           COMMAND ${CMAKE_COMMAND} -E copy_directory ${FL_TESTS}/fuzz/corpus-options ${FL_OPTIONS_CORPUS})
+  add_test(NAME fuzz-options
+           COMMAND fuzz-options -max_total_time=60 -timeout=5 -close_fd_mask=2 ${FL_OPTIONS_CORPUS})
+  set_tests_properties(fuzz-options-corpus PROPERTIES LABELS fuzz FIXTURES_SETUP options-corpus)
+  set_tests_properties(fuzz-options PROPERTIES LABELS fuzz TIMEOUT 180 FIXTURES_REQUIRED options-corpus)
+endif()

@@ -31,16 +31,31 @@ const char *cli_bindir(void)
 	return dir;
 }
 
+const char *const cli_peers[] = {"python-asyncio", "python-threads", NULL};
+
 int cli_model_exec(const char *model, char *path, size_t n)
 {
+	if (strchr(model, '/') != NULL || model[0] == '.')
+		goto unknown;
+	/* A C model is built beside the driver; a peer is a script in the
+	 * source tree speaking the same command line and JSON. */
 	snprintf(path, n, "%s/fetch-%s", cli_bindir(), model);
-	if (strchr(model, '/') == NULL && access(path, X_OK) == 0)
+	if (access(path, X_OK) == 0)
 		return 0;
+	snprintf(path, n, "%s/harness/peers/%s.py", FL_SOURCE_DIR, model);
+	if (access(path, X_OK) == 0)
+		return 0;
+unknown:
 	fprintf(stderr, "fetchlab: unknown model '%s'; the models are:", model);
 	for (int i = 0; cli_models[i]; i++) {
 		snprintf(path, n, "%s/fetch-%s", cli_bindir(), cli_models[i]);
 		if (access(path, X_OK) == 0)
 			fprintf(stderr, " %s", cli_models[i]);
+	}
+	for (int i = 0; cli_peers[i]; i++) {
+		snprintf(path, n, "%s/harness/peers/%s.py", FL_SOURCE_DIR, cli_peers[i]);
+		if (access(path, X_OK) == 0)
+			fprintf(stderr, " %s", cli_peers[i]);
 	}
 	fputc('\n', stderr);
 	return -1;

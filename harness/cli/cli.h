@@ -10,6 +10,11 @@
 
 /* The four models, in the order charts and tables show them. */
 extern const char *const cli_models[];
+/* Reference implementations in other languages (harness/peers), the same
+ * command line and JSON; a peer that cannot run here (no Python, no
+ * aiohttp) exits CLI_SKIP after one line on stderr saying why. */
+extern const char *const cli_peers[];
+#define CLI_SKIP 77
 
 /* A running fetchlab-server. */
 struct cli_server {

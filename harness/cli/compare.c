@@ -183,12 +183,20 @@ static int parse_conc(const char *list, struct sweep *sw)
 	return sw->nconc > 0 ? 0 : -1;
 }
 
+/* Whether MODEL can run: a C model built beside the driver, or a peer
+ * script of the source tree (cli_model_exec's two places, without its
+ * message). */
 static bool model_built(const char *model)
 {
 	char path[PATH_MAX];
 
+	if (strchr(model, '/') != NULL || model[0] == '.')
+		return false;
 	snprintf(path, sizeof path, "%s/fetch-%s", cli_bindir(), model);
-	return strchr(model, '/') == NULL && access(path, X_OK) == 0;
+	if (access(path, X_OK) == 0)
+		return true;
+	snprintf(path, sizeof path, "%s/harness/peers/%s.py", FL_SOURCE_DIR, model);
+	return access(path, X_OK) == 0;
 }
 
 /* Split a comma list of model names; each must be built. Returns 0, or -1
@@ -207,6 +215,9 @@ static int parse_models(const char *list, struct sweep *sw)
 		for (int i = 0; cli_models[i]; i++)
 			if (model_built(cli_models[i]))
 				fprintf(stderr, " %s", cli_models[i]);
+		for (int i = 0; cli_peers[i]; i++)
+			if (model_built(cli_peers[i]))
+				fprintf(stderr, " %s", cli_peers[i]);
 		fputc('\n', stderr);
 		return -1;
 	}
@@ -490,6 +501,16 @@ static double point_seconds(const struct sweep *sw, const char *model, unsigned 
 	return point_requests(sw, model, c) * sw->delay_us / 1e6 / lanes + 0.05;
 }
 
+/* The seconds MODEL's part of the sweep should take, its timeline too. */
+static double model_seconds(const struct sweep *sw, const char *model)
+{
+	double s = is_sequential(model) ? 2.0 : 0.3;   /* 40 requests of ~50 ms */
+
+	for (int i = 0; i < sw->nconc; i++)
+		s += sw->repeat * point_seconds(sw, model, sw->conc[i]);
+	return s;
+}
+
 /* Seconds left: the planned time left, scaled by how the points so far
  * compared with their plan. */
 static double eta_s(const struct sweep *sw)
@@ -590,32 +611,35 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	return 0;
 }
 
-/* MODEL's fixed CPU cost, seconds: the least user + sys time of three
- * one-request runs. Start-up (libcurl's TLS library initialises itself) is
- * tens of ms, which would swamp the per-request cost of short points. */
-static double cpu_baseline(const struct sweep *sw, const char *server,
-			   const char *model)
+/* MODEL's fixed CPU cost, seconds, into *BASE: the least user + sys time
+ * of three one-request runs. Start-up (libcurl's TLS library initialises
+ * itself) is tens of ms, which would swamp the per-request cost of short
+ * points. Returns the first failing run's exit status (CLI_SKIP: a peer
+ * that cannot run here, after its line saying why), else 0. */
+static int cpu_baseline(const struct sweep *sw, const char *server,
+			const char *model, double *base)
 {
 	char *args[] = {"-n", "1", "-c", "1", "--delay", "0ms", "--size",
 			(char *)sw->size, "--json", NULL};
 	double best = 0;
 
+	*base = 0;
 	for (int i = 0; i < 3; i++) {
 		char *json = NULL;
 		struct rusage ru;
 		double cpu;
+		int rc = cli_run_model(model, server, args, &json, &ru);
 
-		if (cli_run_model(model, server, args, &json, &ru) != 0) {
-			free(json);
-			return 0;   /* the points will fail and say why */
-		}
 		free(json);
+		if (rc != 0)
+			return rc;   /* not CLI_SKIP: the points will say why */
 		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 		if (i == 0 || cpu < best)
 			best = cpu;
 	}
-	return best;
+	*base = best;
+	return 0;
 }
 
 /* The timeline run of MODEL: 40 requests at C = 8 with varied delays, its
@@ -657,13 +681,8 @@ int cmd_compare(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0)
 		return 2;
-	for (int m = 0; m < sw.nmodels; m++) {
-		for (int i = 0; i < sw.nconc; i++)
-			sw.planned_total += sw.repeat *
-				point_seconds(&sw, sw.models[m], sw.conc[i]);
-		/* the timeline: 40 requests of 50 ms on average, 8 at a time */
-		sw.planned_total += is_sequential(sw.models[m]) ? 2.0 : 0.3;
-	}
+	for (int m = 0; m < sw.nmodels; m++)
+		sw.planned_total += model_seconds(&sw, sw.models[m]);
 	sw.total = sw.nmodels * sw.nconc * sw.repeat;
 	fprintf(stderr, "fetchlab compare: %d models x %d concurrencies x %d repeats, "
 		"delay %s, size %s: about %.0f s, then the charts in %s/charts\n",
@@ -678,7 +697,15 @@ int cmd_compare(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
-		sw.cpu_base = cpu_baseline(&sw, server.url, sw.models[m]);
+		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
+			fprintf(stderr, "fetchlab compare: skipping %s\n", sw.models[m]);
+			sw.total -= sw.nconc * sw.repeat;
+			sw.planned_total -= model_seconds(&sw, sw.models[m]);
+			sw.nmodels--;   /* drop it from the list: no timeline either */
+			for (int k = m--; k < sw.nmodels; k++)
+				sw.models[k] = sw.models[k + 1];
+			continue;
+		}
 		for (int i = 0; i < sw.nconc && rc != 130; i++)
 			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
 				rc = run_point(&sw, server.url, sw.models[m], sw.conc[i], r);

@@ -21,7 +21,8 @@ static int parse_number(const char *s, double *v, const char **end)
 {
 	char *e;
 
-	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+	/* strtod would skip leading blanks and take a sign: "\t-1" is -1. */
+	if (!((*s >= '0' && *s <= '9') || *s == '.'))
 		return -1;
 	errno = 0;
 	*v = strtod(s, &e);
@@ -292,7 +293,7 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		.stack_size = 64 * 1024,
 	};
 	opterr = 0;
-	optind = 1;
+	optind = 0;   /* 0, not 1: glibc then resets its whole state */
 	while ((ch = getopt_long(argc, argv, ":n:c:h", longopts, NULL)) != -1) {
 		const char *name = argv[optind - 1];
 		uint64_t u;

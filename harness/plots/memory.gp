@@ -11,8 +11,12 @@ set logscale xy
 set key bottom left
 
 # The cost needs C = 1 and a larger C of the same model; without any, say
-# so on a fixed frame (gnuplot cannot autoscale an empty plot).
-if (nmarginal == 0) {
+# so on a fixed frame (gnuplot cannot autoscale an empty plot). With some,
+# a factor of 2 of room either side, even for a single point.
+if (nmarginal > 0) {
+	stats points using (column("marginal_kib") > 0 ? column("marginal_kib") : NaN) nooutput
+	set yrange [STATS_min / 2 : STATS_max * 2]
+} else {
 	set xrange [1:1000]
 	set yrange [1:1000]
 	set label 1 "no data: the sweep needs C = 1 and a larger C" at graph 0.5, graph 0.5 center
