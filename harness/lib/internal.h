@@ -72,6 +72,7 @@ struct fl_run {
 	int64_t t1_ns;                /* run end */
 	atomic_uint_fast64_t next;    /* next request index to claim */
 	atomic_uint_fast64_t klass[FL_CLASS_COUNT];
+	atomic_uint_fast64_t connects;  /* new connections the transfers made */
 	atomic_bool interrupted;
 	unsigned threads;
 	pthread_mutex_t sample_lock;  /* guards the error samples (rare path) */

@@ -177,8 +177,9 @@ int fl_report(struct fl_run *run, FILE *out)
 			fprintf(out, "%s\"%s\":%u", f > 1 ? "," : "",
 				fl_fault_names[f], injected[f]);
 		fprintf(out, "},\"interrupted\":%s,\"wall_s\":%.3f,\"throughput_rps\":%.1f,"
-			"\"bytes\":%" PRIu64 ",", atomic_load(&run->interrupted) ?
-			"true" : "false", wall, rps, bytes);
+			"\"bytes\":%" PRIu64 ",\"connections\":%" PRIu64 ",",
+			atomic_load(&run->interrupted) ? "true" : "false", wall, rps,
+			bytes, (uint64_t)atomic_load(&run->connects));
 		json_lat(out, "latency_us", &ls);
 		fputc(',', out);
 		json_lat(out, "latency_from_due_us", &ld);
@@ -208,8 +209,9 @@ int fl_report(struct fl_run *run, FILE *out)
 			for (unsigned s = 0; s < run->nsamples[k]; s++)
 				fprintf(out, "    %s: %s\n", fl_class_names[k],
 					run->samples[k][s]);
-		fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64 "\n",
-			wall, rps, bytes);
+		fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64
+			"   connections opened %" PRIu64 "\n", wall, rps, bytes,
+			(uint64_t)atomic_load(&run->connects));
 		fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
 		table_lat(out, "from start", &ls);
 		table_lat(out, "from due", &ld);

@@ -198,8 +198,14 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	enum fl_class k;
 
 	req->end_ns = fl_now_ns();
-	if (easy != NULL)
+	if (easy != NULL) {
+		long connects = 0;   /* 0 when a kept-alive connection was reused */
+
 		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+		atomic_fetch_add_explicit(&run->connects, (uint64_t)connects,
+					  memory_order_relaxed);
+	}
 	req->status = (int32_t)status;
 	if (req->first_byte_ns == 0 && rc == CURLE_OK && easy != NULL) {
 		curl_off_t us = 0;   /* an empty body: take curl's first-byte time */
