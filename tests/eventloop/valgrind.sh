@@ -1,0 +1,74 @@
+#!/bin/sh
+# valgrind.sh VALGRIND SERVER MODEL - the event-loop model under valgrind:
+# no invalid access, no leak, and every request accounted for, in a closed
+# loop, an open loop (the due-time timer), with injected faults (error
+# paths: resets, refused and stalled connections, timeouts), and on Ctrl-C
+# with transfers in flight (they are cancelled).
+# Valgrind wraps the model itself, so the server is started here, not by
+# the driver.
+set -eu
+valgrind=$1 server=$2 model=$3
+dir=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+"$server" --port 0 >"$dir/server.out" &
+pid=$!
+tries=0
+until grep -qs '^fetchlab-server listening on ' "$dir/server.out"; do
+	tries=$((tries + 1))
+	if [ "$tries" -gt 100 ]; then
+		echo "valgrind.sh: $server did not start in 5 s" >&2
+		exit 1
+	fi
+	sleep 0.05
+done
+url=$(sed -n '1s/^fetchlab-server listening on //p' "$dir/server.out")
+
+# check NAME N OPTIONS...: run the model under valgrind; OK must be N, or
+# with faults, ok plus errors must be N (the driver's contract).
+check() {
+	name=$1 n=$2
+	shift 2
+	echo "== $name: fetch-eventloop -n $n $*"
+	"$valgrind" -q --leak-check=full --error-exitcode=99 \
+		"$model" -n "$n" --server "$url" --json "$@" >"$dir/out.json"
+	cat "$dir/out.json"
+	ok=$(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$dir/out.json")
+	errors=$(sed -n 's/.*"errors":{\([^}]*\)}.*/\1/p' "$dir/out.json" |
+		tr ',' '\n' | sed 's/.*://' | awk '{ s += $1 } END { print s + 0 }')
+	total=$((ok + errors))
+	if [ "$total" != "$n" ]; then
+		echo "valgrind.sh: $name: ok + errors = $total, want $n" >&2
+		exit 1
+	fi
+	case $* in
+	*--faults*) ;;
+	*)	if [ "$ok" != "$n" ]; then
+			echo "valgrind.sh: $name: $ok of $n ok" >&2
+			exit 1
+		fi ;;
+	esac
+}
+
+check closed 200 -c 20 --delay 5ms
+check open 100 -c 10 --delay 5ms --rate 500
+check faults 100 -c 10 --delay 5ms --faults 0.3 --timeout 1s
+echo "== interrupt: SIGINT while 20 transfers wait 10 s"
+"$valgrind" -q --leak-check=full --error-exitcode=99 \
+	"$model" -n 100 -c 20 --delay 10s --server "$url" --json >"$dir/out.json" &
+vpid=$!
+sleep 3
+kill -INT "$vpid"
+rc=0
+wait "$vpid" || rc=$?
+cat "$dir/out.json"
+if [ "$rc" != 130 ]; then
+	echo "valgrind.sh: interrupt: exit status $rc, want 130" >&2
+	exit 1
+fi
+echo "valgrind.sh: clean"
