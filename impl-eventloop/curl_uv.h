@@ -52,7 +52,8 @@ int curl_uv_init(struct curl_uv *cu, uv_loop_t *loop, curl_uv_done_fn *done,
 		 void *ctx);
 
 /* Start EASY (fully set up, not in any multi). The transfer runs when the
- * loop runs. Returns 0 or a negative error; EASY is not added then. */
+ * loop runs. CURLOPT_PRIVATE stays the caller's: find your state with it in
+ * DONE. Returns 0 or a negative error; EASY is not added then. */
 int curl_uv_add(struct curl_uv *cu, CURL *easy);
 
 /* Stop EASY's transfer now; DONE will not hear of it. EASY must be in flight

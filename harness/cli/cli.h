@@ -52,6 +52,7 @@ int cmd_run(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_demo(int argc, char **argv);   /* demo.c: the models race, live */
 
 /* compare.c and plot.c. */
 

@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve [--port N]      the embedded test server, in the foreground"},
 	{"compare", cmd_compare, "compare [options]     every model at every concurrency: table, CSV, charts"},
 	{"plot", cmd_plot, "plot DIR              redraw the table and charts of DIR from its data"},
+	{"demo", cmd_demo, "demo [options]        the four models race, live"},
 	{NULL, NULL, NULL},
 };
 

@@ -35,6 +35,7 @@ struct fl_options {
 	const char *delay_spec;   /* the specs as given, for the summary */
 	const char *size_spec;
 	bool json;                /* --json */
+	bool dry_run;             /* --dry-run: check the options, run nothing */
 	double faults[FL_FAULT_COUNT];   /* --faults: fraction of each kind */
 	const char *faults_spec;
 };

@@ -235,13 +235,14 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n"
 		"  --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)\n"
 		"  --progress FILE     live counters in a shared file, for fetchlab demo\n"
+		"  --dry-run           check the options and stop\n"
 		"  -h, --help          this text\n",
 		prog, summary);
 }
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
        O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS,
-       O_PROGRESS };
+       O_PROGRESS, O_DRY_RUN };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -258,6 +259,7 @@ static const struct option longopts[] = {
 	{"hdr", required_argument, NULL, O_HDR},
 	{"faults", required_argument, NULL, O_FAULTS},
 	{"progress", required_argument, NULL, O_PROGRESS},
+	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -384,6 +386,9 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		case O_HDR:
 			opt->hdr = optarg;
 			break;
+		case O_DRY_RUN:
+			opt->dry_run = true;
+			break;
 		case O_PROGRESS:
 			opt->progress = optarg;
 			break;
@@ -423,7 +428,7 @@ bad:
 			prog, argv[optind], prog);
 		return 2;
 	}
-	if (opt->server == NULL && opt->url == NULL) {
+	if (opt->server == NULL && opt->url == NULL && !opt->dry_run) {
 		fprintf(stderr, "%s: no target; give --server URL of a fetchlab-server "
 			"or --url URL (or run it through: fetchlab run MODEL)\n", prog);
 		return 2;

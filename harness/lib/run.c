@@ -416,6 +416,10 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	rc = fl_parse_options(argc, argv, prog, model->summary, &run.opt);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
+	if (run.opt.dry_run) {
+		printf("%s: the options are valid\n", prog);
+		return 0;
+	}
 	if (run.opt.server != NULL) {
 		size_t len = strlen(run.opt.server);
 
