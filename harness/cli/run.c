@@ -42,7 +42,8 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--url") || !strncmp(argv[i], "--url=", 6) ||
-		    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+		    !strcmp(argv[i], "--dry-run"))
 			own_server = false;
 	if (own_server && cli_server_start(&server) < 0)
 		return 1;
