@@ -36,6 +36,8 @@ struct fl_options {
 	const char *size_spec;
 	bool json;                /* --json */
 	bool dry_run;             /* --dry-run: check the options, run nothing */
+	int64_t pause_id;         /* --server-pause ID:DUR: request ID stops */
+	int64_t pause_ns;         /* the whole server for DUR (-1: none) */
 	double faults[FL_FAULT_COUNT];   /* --faults: fraction of each kind */
 	const char *faults_spec;
 };

@@ -226,6 +226,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --timeout DUR       bound on each request (default 30s)\n"
 		"  --seed N            seed for delays, sizes and arrivals (default 1)\n"
 		"  --faults SPEC       inject faults: 0.3 (30%% over every kind) or reset=0.1,stall=0.05\n"
+		"  --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)\n"
 		"  --stack-size SIZE   per-thread / per-coroutine stack (default 64k)\n"
 		"target (one of):\n"
 		"  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)\n"
@@ -242,7 +243,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
        O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS,
-       O_PROGRESS, O_DRY_RUN };
+       O_PROGRESS, O_DRY_RUN, O_PAUSE };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -260,6 +261,7 @@ static const struct option longopts[] = {
 	{"faults", required_argument, NULL, O_FAULTS},
 	{"progress", required_argument, NULL, O_PROGRESS},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
+	{"server-pause", required_argument, NULL, O_PAUSE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -292,7 +294,7 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		.delay = {FL_FIXED, 50000, 50000}, .delay_spec = "50ms",
 		.size = {FL_FIXED, 1024, 1024}, .size_spec = "1k",
 		.timeout_ns = 30ll * 1000000000ll, .seed = 1,
-		.stack_size = 64 * 1024,
+		.stack_size = 64 * 1024, .pause_id = -1,
 	};
 	opterr = 0;
 	optind = 0;   /* 0, not 1: glibc then resets its whole state */
@@ -386,6 +388,21 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		case O_HDR:
 			opt->hdr = optarg;
 			break;
+		case O_PAUSE: {
+			char *e;
+			unsigned long long id;
+
+			errno = 0;
+			id = strtoull(optarg, &e, 10);
+			if (*optarg < '0' || *optarg > '9' || *e != ':' || errno ||
+			    fl_parse_duration(e + 1, &opt->pause_ns, &why) < 0 ||
+			    opt->pause_ns > 10ll * 1000000000ll) {
+				why = "is not ID:DURATION; e.g. 100:1s makes request 100 stop the whole server for 1 s (at most 10s)";
+				goto bad;
+			}
+			opt->pause_id = (int64_t)id;
+			break;
+		}
 		case O_DRY_RUN:
 			opt->dry_run = true;
 			break;
@@ -433,8 +450,8 @@ bad:
 			"or --url URL (or run it through: fetchlab run MODEL)\n", prog);
 		return 2;
 	}
-	if (opt->faults_spec != NULL && opt->url != NULL) {
-		fprintf(stderr, "%s: --faults needs a fetchlab-server (--server), not --url\n",
+	if ((opt->faults_spec != NULL || opt->pause_id >= 0) && opt->url != NULL) {
+		fprintf(stderr, "%s: --faults and --server-pause need a fetchlab-server (--server), not --url\n",
 			prog);
 		return 2;
 	}

@@ -129,9 +129,14 @@ static void format_url(const struct fl_run *run, const struct fl_request *req,
 		fault = fl_fault_names[req->fault];
 		break;
 	}
-	snprintf(url, n, "%s/%s?id=%" PRIu32 "&delay_ms=%" PRIu32 ".%03" PRIu32
-		 "&bytes=%" PRIu32 "%s%s", base, path, req->id, req->delay_us / 1000,
-		 req->delay_us % 1000, req->size, *fault ? "&fault=" : "", fault);
+	int k = snprintf(url, n, "%s/%s?id=%" PRIu32 "&delay_ms=%" PRIu32 ".%03"
+			 PRIu32 "&bytes=%" PRIu32 "%s%s", base, path, req->id,
+			 req->delay_us / 1000, req->delay_us % 1000, req->size,
+			 *fault ? "&fault=" : "", fault);
+
+	if (req->id == run->opt.pause_id && k > 0 && (size_t)k < n)
+		snprintf(url + k, n - (size_t)k, "&pause_ms=%" PRId64,
+			 run->opt.pause_ns / 1000000);
 }
 
 void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,

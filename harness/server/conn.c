@@ -180,6 +180,13 @@ static void start(struct conn *c, const struct http_plan *plan)
 	if (plan->fault == FAULT_SHORT || plan->fault == FAULT_RESET_BODY)
 		c->stop /= 2;
 
+	if (plan->pause_us > 0) {
+		/* pause_ms: stop the world, the way a GC pause or a ^Z would. The
+		 * loop blocks on purpose, so every connection waits; this is how
+		 * the docs show what closed-loop measurement hides. */
+		uv_sleep((unsigned)(plan->pause_us / 1000));
+		uv_update_time(c->tcp.loop);
+	}
 	if (plan->fault == FAULT_STALL) {
 		/* Keep reading, and dropping, only to see the client leave. */
 		c->state = STALL;

@@ -265,6 +265,12 @@ int http_fetch_query(const char *q, size_t len, struct http_plan *plan,
 				*why = "bad delay_ms: want milliseconds like 50 or 0.5, up to 1 hour";
 				return -1;
 			}
+		} else if (same(q, kn, "pause_ms")) {
+			if (parse_ms(v, vn, &plan->pause_us) < 0 ||
+			    plan->pause_us > 10000000) {
+				*why = "bad pause_ms: want milliseconds, up to 10 s";
+				return -1;
+			}
 		} else if (same(q, kn, "delay_us")) {
 			if (parse_u64(v, vn, HTTP_MAX_DELAY, &plan->delay_us) < 0) {
 				*why = "bad delay_us: want whole microseconds, up to 1 hour";

@@ -53,6 +53,7 @@ struct http_plan {
 	bool stream;             /* body is fl_body(id) of `bytes`, else short text */
 	uint64_t id;
 	uint64_t delay_us;
+	uint64_t pause_us;       /* pause_ms=: stop the whole server first */
 	uint64_t bytes;
 	enum http_fault fault;
 	const char *why;         /* a 400's reason, sent as its body */
