@@ -96,8 +96,10 @@ static size_t on_body_counted(char *data, size_t one, size_t n, void *arg)
 	return n;
 }
 
-/* Called by libcurl while a transfer runs (at least once a second): after
- * Ctrl-C, abort the transfers in flight so the run ends promptly. */
+/* Called by libcurl while a transfer makes progress: after Ctrl-C, abort
+ * it so the run ends promptly. curl_easy_perform calls it at least once a
+ * second; under multi_socket it runs only when a socket stirs, so the
+ * event-driven models also cancel from a timer of their own. */
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 		       curl_off_t ultotal, curl_off_t ulnow)
 {
