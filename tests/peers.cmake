@@ -1,1 +1,30 @@
-# peers tests
+# Peers: the Python lesson's two programs (harness/peers) beside the C models.
+# A peer that cannot run here (no /usr/bin/python3, no python3-aiohttp) exits
+# 77, which CTest reports as skipped.
+set(FL_PEERS ${FL_TESTS}/../harness/peers)
+foreach(peer python-asyncio python-threads)
+  set(script ${FL_PEERS}/${peer}.py)
+  # The workload: same sizes and delays as fetch-sync, every request ok.
+  if(TARGET fetch-sync)
+    add_test(NAME peers-${peer}-run
+             COMMAND ${FL_TESTS}/peers/run.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+    # The command line: fetch-sync's messages and exit statuses.
+    add_test(NAME peers-${peer}-options
+             COMMAND ${FL_TESTS}/peers/options.sh $<TARGET_FILE:fetch-sync> ${script})
+  endif()
+  # What every model promises (tests/conformance/check.sh).
+  add_test(NAME peers-${peer}-conformance
+           COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
+                   ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                   ${peer} 60 8 1ms..10ms 0..300k)
+  add_test(NAME peers-${peer}-conformance-c100
+           COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
+                   ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                   ${peer} 240 100 20ms 1k)
+  foreach(t run options conformance conformance-c100)
+    if(TEST peers-${peer}-${t})
+      set_tests_properties(peers-${peer}-${t} PROPERTIES
+                           LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)
+    endif()
+  endforeach()
+endforeach()

@@ -1,0 +1,703 @@
+"""fetchlab_peer.py - what every Python peer shares with libfetchlab.
+
+A peer is a fetchlab model written in another language. To be compared with
+the C models it must ask for the same requests, check the same bodies and
+print the same summary, so this module ports, piece by piece:
+
+    options      harness/lib/options.c   the command line and its messages
+    workload     harness/lib/workload.c  each request's delay and size
+    body         harness/lib/body.c      the bytes the server owes us
+    recording    harness/lib/run.c       fl_done's classes and samples
+    reporting    harness/lib/report.c    JSON, table, --records, --hdr
+
+A peer script only performs the requests, its own way, and calls
+run.begin(), run.got_headers(), run.got_body() and run.done() for each.
+"""
+import getopt
+import http.client
+import json
+import math
+import re
+import resource
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+
+MASK64 = (1 << 64) - 1           # C's uint64_t arithmetic wraps modulo 2**64
+MAX_REQUESTS = 10000000
+MAX_CONCURRENCY = 100000
+MAX_DELAY_NS = 100 * 10**9       # the histogram's top
+MAX_SIZE = 64 << 20
+HIST_MAX_US = 100000000          # fl_hist_record clamps here (100 s)
+
+CLASSES = ("ok", "connect", "timeout", "http", "recv", "checksum", "other")
+FAULTS = ("none", "refused", "reset", "reset_body", "stall", "short",
+          "trickle", "http500", "http503")
+STREAM_DELAY, STREAM_SIZE, STREAM_ARRIVAL, STREAM_FAULT = 1, 2, 3, 4
+SKIP = 77                        # "cannot run here": the driver's CLI_SKIP
+
+
+class UsageError(Exception):
+    """One line for stderr; the peer exits 2: a bad option, or a limit that
+    stops the run (as a C model's fl_error + return -1)."""
+
+
+def llround(x):
+    """C's llround: halves away from zero. Python's round() rounds halves to
+    even, and floor(x + 0.5) is off by one at 0.49999999999999994."""
+    f = math.floor(abs(x))
+    n = f + 1 if abs(x) - f >= 0.5 else f
+    return n if x >= 0 else -n
+
+
+# --- options (options.c) ----------------------------------------------------
+
+# strtod's decimal forms; options.c refuses a leading sign or space.
+NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
+def parse_number(s):
+    """A non-negative number and the unit text after it, or None."""
+    m = NUMBER.match(s)
+    if m is None:
+        return None
+    v = float(m.group(0))
+    return (v, s[m.end():]) if math.isfinite(v) else None
+
+
+def parse_duration(s):
+    """fl_parse_duration: nanoseconds. Raises ValueError(why)."""
+    p = parse_number(s)
+    if p is None:
+        raise ValueError("is not a duration; give a number with a unit, e.g. 500us, 50ms, 2s")
+    v, unit = p
+    scale = {"": 1e6, "ms": 1e6, "us": 1e3, "s": 1e9}.get(unit)
+    if scale is None:
+        raise ValueError("has an unknown unit; use us, ms or s (a bare number is ms)")
+    if v * scale > MAX_DELAY_NS:
+        raise ValueError("is too long; at most 100s")
+    return llround(v * scale)
+
+
+def parse_size(s):
+    """fl_parse_size: bytes. Raises ValueError(why)."""
+    p = parse_number(s)
+    if p is None:
+        raise ValueError("is not a size; give bytes with an optional unit, e.g. 512, 4k, 1m")
+    v, unit = p
+    if unit in ("", "b"):
+        scale = 1
+    elif unit in ("k", "K", "KiB"):
+        scale = 1024
+    elif unit in ("m", "M", "MiB"):
+        scale = 1024 * 1024
+    else:
+        raise ValueError("has an unknown unit; use k or m (powers of 1024), or none for bytes")
+    if v * scale > MAX_SIZE:
+        raise ValueError("is too large; at most 64m")
+    return llround(v * scale)
+
+
+class Dist:
+    """fl_dist: FIXED a, UNIFORM a..b, EXP mean a; microseconds or bytes."""
+
+    def __init__(self, kind, a, b):
+        self.kind, self.a, self.b = kind, a, b
+
+    def draw(self, seed, i, stream):
+        """fl_dist_draw."""
+        u = uniform01(seed, i, stream)
+        if self.kind == "uniform":
+            return self.a + u * (self.b - self.a)
+        if self.kind == "exp":
+            return -self.a * math.log(u)
+        return self.a
+
+
+def parse_point(s, is_time):
+    return parse_duration(s) / 1e3 if is_time else float(parse_size(s))
+
+
+def parse_dist(s, is_time):
+    """fl_parse_dist: 50ms, 10ms..90ms, exp:50ms (sizes alike)."""
+    if s.startswith("exp:"):
+        a = parse_point(s[4:], is_time)
+        return Dist("exp", a, a)
+    if ".." not in s:
+        a = parse_point(s, is_time)
+        return Dist("fixed", a, a)
+    lo, hi = s.split("..", 1)
+    if len(lo) >= 64:
+        raise ValueError("is not a range; write LOW..HIGH, e.g. 10ms..90ms")
+    a, b = parse_point(lo, is_time), parse_point(hi, is_time)
+    if b < a:
+        raise ValueError("is an empty range; the low end must not exceed the high end")
+    return Dist("uniform", a, b)
+
+
+def parse_fraction(s):
+    """strtod's reading of a fraction in 0..1, or None."""
+    m = NUMBER.match(s)
+    if m is None or m.end() != len(s):
+        return None
+    f = float(s)
+    return f if 0 <= f <= 1 else None
+
+
+def parse_faults(s):
+    """fl_parse_faults: a fraction per fault kind (index 0 unused)."""
+    kinds = ", ".join(FAULTS[1:])
+    faults = [0.0] * len(FAULTS)
+    if "=" not in s:
+        f = parse_fraction(s)
+        if f is None:
+            raise ValueError("is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds " + kinds)
+        return [0.0] + [f / (len(FAULTS) - 1)] * (len(FAULTS) - 1)
+    for item in s.split(","):
+        name, eq, value = item.partition("=")
+        if name not in FAULTS[1:] or not eq:
+            raise ValueError("names an unknown fault; kinds are " + kinds)
+        f = parse_fraction(value)
+        if f is None:
+            raise ValueError("has a bad fraction; give KIND=F with F in 0..1")
+        faults[FAULTS.index(name)] = f
+    if sum(faults) > 1 + 1e-9:
+        raise ValueError("adds up to more than 1")
+    return faults
+
+
+def check_url(s):
+    """An http:// URL with a host, as options.c asks curl to check."""
+    try:
+        u = urllib.parse.urlsplit(s)
+        ok = u.scheme == "http" and u.hostname is not None
+        u.port   # raises on a bad port
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError("is not an http:// URL, e.g. http://127.0.0.1:8080/")
+    return s
+
+
+USAGE = """usage: {prog} [options]
+{summary}
+
+workload:
+  -n N                requests in all (default 100)
+  -c C                at most C in flight (default 10)
+  --delay SPEC        server-side delay per request: 50ms, 10ms..90ms, exp:50ms (default 50ms)
+  --size SPEC         body size per request: 1k, 512..4k, exp:2k (default 1k)
+  --timeout DUR       bound on each request (default 30s)
+  --seed N            seed for delays, sizes and faults (default 1)
+  --faults SPEC       inject faults: 0.3 (30% over every kind) or reset=0.1,stall=0.05
+  --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)
+  --stack-size SIZE   accepted for the C models' sake; Python keeps its own stacks
+target (one of):
+  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)
+  --url URL           any HTTP server: fetch URL N times, no checksum
+output:
+  --json              one JSON object instead of the table
+  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error
+  --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)
+  --dry-run           check the options and stop
+  -h, --help          this text
+not supported by this peer (closed loop only): --rate, --arrivals, --progress
+"""
+
+LONGOPTS = ["delay=", "size=", "rate=", "arrivals=", "timeout=", "seed=",
+            "stack-size=", "server=", "url=", "json", "records=", "hdr=",
+            "faults=", "progress=", "dry-run", "server-pause=", "help"]
+
+
+class Options:
+    """fl_options, with the C models' defaults."""
+
+    def __init__(self):
+        self.requests, self.concurrency = 100, 10
+        self.delay, self.delay_spec = Dist("fixed", 50000.0, 50000.0), "50ms"
+        self.size, self.size_spec = Dist("fixed", 1024.0, 1024.0), "1k"
+        self.timeout_ns, self.seed = 30 * 10**9, 1
+        self.faults, self.faults_spec = [0.0] * len(FAULTS), None
+        self.server = self.url = self.records = self.hdr = None
+        self.json = self.dry_run = False
+        self.pause_id, self.pause_ns = -1, 0   # --server-pause ID:DUR
+
+
+def parse_count(s, lo, hi):
+    if not re.fullmatch(r"[0-9]+", s) or not lo <= int(s) <= hi:
+        raise ValueError
+    return int(s)
+
+
+def parse_seed(s):
+    if not re.fullmatch(r"[0-9]+", s) or int(s) > MASK64:
+        raise ValueError("is not a seed; give a non-negative integer")
+    return int(s)
+
+
+def parse_pause(s):
+    """--server-pause ID:DUR: (id, ns), DUR at most 10 s."""
+    m = re.fullmatch(r"([0-9]+):(.*)", s)
+    try:
+        if m is None or int(m.group(1)) > MASK64:
+            raise ValueError
+        ns = parse_duration(m.group(2))
+        if ns > 10 * 10**9:
+            raise ValueError
+    except ValueError:
+        raise ValueError("is not ID:DURATION; e.g. 100:1s makes request 100 "
+                         "stop the whole server for 1 s (at most 10s)")
+    return int(m.group(1)), ns
+
+
+def parse_stack_size(s):
+    n = parse_size(s)
+    if not 16 * 1024 <= n <= 64 << 20:
+        raise ValueError("is out of range; give 16k to 64m")
+    return n
+
+
+def parse_options(argv, prog, summary):
+    """fl_parse_options: an Options, or None after --help. Raises UsageError
+    with the line options.c would print for the same mistake."""
+    o = Options()
+    see = "see %s --help" % prog
+    try:
+        pairs, rest = getopt.gnu_getopt(argv, "n:c:h", LONGOPTS)
+    except getopt.GetoptError as e:
+        name = ("-" if len(e.opt) == 1 else "--") + e.opt
+        if "requires argument" in e.msg:
+            raise UsageError("%s needs a value; %s" % (name, see))
+        raise UsageError("unknown option '%s'; %s" % (name, see))
+    for name, value in pairs:
+        try:
+            if name == "-n":
+                o.requests = parse_count(value, 1, MAX_REQUESTS)
+            elif name == "-c":
+                o.concurrency = parse_count(value, 1, MAX_CONCURRENCY)
+            elif name == "--delay":
+                o.delay, o.delay_spec = parse_dist(value, True), value
+            elif name == "--size":
+                o.size, o.size_spec = parse_dist(value, False), value
+            elif name in ("--rate", "--arrivals", "--progress"):
+                raise UsageError("%s is not supported by this peer (closed loop "
+                                 "only); drop it or run a C model" % name)
+            elif name == "--timeout":
+                o.timeout_ns = parse_duration(value)
+                if o.timeout_ns < 1000000:
+                    raise ValueError("is too short; give at least 1ms")
+            elif name == "--seed":
+                o.seed = parse_seed(value)
+            elif name == "--stack-size":
+                parse_stack_size(value)
+            elif name == "--server":
+                o.server = check_url(value)
+            elif name == "--url":
+                o.url = check_url(value)
+            elif name == "--json":
+                o.json = True
+            elif name == "--records":
+                o.records = value
+            elif name == "--hdr":
+                o.hdr = value
+            elif name == "--server-pause":
+                o.pause_id, o.pause_ns = parse_pause(value)
+            elif name == "--dry-run":
+                o.dry_run = True
+            elif name == "--faults":
+                o.faults, o.faults_spec = parse_faults(value), value
+            elif name in ("-h", "--help"):
+                print(USAGE.format(prog=prog, summary=summary), end="")
+                return None
+        except ValueError as e:
+            if name in ("-n", "-c"):
+                limit = ("1 to 10000000 requests" if name == "-n"
+                         else "1 to 100000 in flight")
+                raise UsageError("%s '%s' is not a count in range; give %s"
+                                 % (name, value, limit))
+            raise UsageError("%s '%s' %s" % (name, value, e))
+    if rest:
+        raise UsageError("unexpected argument '%s'; %s" % (rest[0], see))
+    if o.server is None and o.url is None and not o.dry_run:
+        raise UsageError("no target; give --server URL of a fetchlab-server or "
+                         "--url URL (or run it through: fetchlab run MODEL)")
+    if (o.faults_spec is not None or o.pause_id >= 0) and o.url is not None:
+        raise UsageError("--faults and --server-pause need a fetchlab-server "
+                         "(--server), not --url")
+    if o.server is not None and o.url is not None:
+        raise UsageError("--server and --url exclude each other; give one")
+    return o
+
+
+# --- workload (workload.c) and body (body.h) ----------------------------------
+
+def uniform01(seed, i, stream):
+    """splitmix64 over (seed, id, stream): a uniform float in (0, 1)."""
+    z = ((seed * 0x9e3779b97f4a7c15) ^ (i * 0xd6e8feb86659fd93) ^
+         (stream * 0xca5a826395121157)) & MASK64
+    z = (z + 0x9e3779b97f4a7c15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & MASK64
+    z ^= z >> 31
+    return ((z >> 11) + 0.5) / 9007199254740992.0   # 2**53
+
+
+def body_bytes(i, size):
+    """The whole body of request I: little-endian words fl_body_word(I, w).
+    The body depends on the id, so there is nothing to reuse between
+    requests; about 40 us per KiB."""
+    words = []
+    z = i * 0x9e3779b97f4a7c15      # + (w + 1) * K, one K per word
+    for _ in range((size + 7) >> 3):
+        z = (z + 0xbf58476d1ce4e5b9) & MASK64
+        x = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & MASK64
+        x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & MASK64
+        words.append(x ^ (x >> 31))
+    return struct.pack("<%dQ" % len(words), *words)[:size]
+
+
+class Request:
+    """fl_request: one request of the workload. Times are monotonic ns."""
+    __slots__ = ("id", "lane", "delay_us", "size", "fault", "due_ns",
+                 "start_ns", "headers_ns", "first_byte_ns", "end_ns", "bytes",
+                 "status", "klass", "body_bad", "expected")
+
+    def __init__(self, i, delay_us, size, fault):
+        self.id, self.delay_us, self.size, self.fault = i, delay_us, size, fault
+        self.lane = self.due_ns = self.start_ns = self.headers_ns = 0
+        self.first_byte_ns = self.end_ns = self.bytes = self.status = 0
+        self.klass, self.body_bad, self.expected = "", False, None
+
+
+def build_workload(o):
+    """fl_workload_build (closed loop): the same requests as the C models."""
+    reqs = []
+    for i in range(o.requests):
+        delay = o.delay.draw(o.seed, i, STREAM_DELAY)
+        size = o.size.draw(o.seed, i, STREAM_SIZE)
+        fault = 0
+        if o.faults_spec is not None:
+            u, edge = uniform01(o.seed, i, STREAM_FAULT), 0.0
+            for k in range(1, len(FAULTS)):
+                edge += o.faults[k]
+                if u < edge:
+                    fault = k
+                    break
+        reqs.append(Request(i, int(min(llround(delay), 100e6)),
+                            int(min(llround(size), float(MAX_SIZE))), fault))
+    return reqs
+
+
+class Target:
+    """Where a request goes: host, port, and the path with its query."""
+    __slots__ = ("host", "port", "path", "url")
+
+    def __init__(self, url):
+        u = urllib.parse.urlsplit(url)
+        self.host, self.port, self.url = u.hostname, u.port or 80, url
+        self.path = (u.path or "/") + ("?" + u.query if u.query else "")
+
+
+# --- one run: recording (run.c) -----------------------------------------------
+
+def now_ns():
+    """CLOCK_MONOTONIC, as fl_now_ns."""
+    return time.monotonic_ns()
+
+
+class Run:
+    """fl_run: the options, the requests, the counters of one run. Recording
+    is safe from many threads: one lock, taken once per request."""
+
+    def __init__(self, name, opt):
+        self.name, self.prog, self.opt = name, name, opt
+        self.reqs = build_workload(opt)
+        self.klass = dict.fromkeys(CLASSES, 0)
+        self.samples = {k: [] for k in CLASSES}
+        self.lock = threading.Lock()
+        self.interrupted = False
+        self.threads = 1
+        self.t0_ns = self.t1_ns = 0
+        self.base = (opt.server or "").rstrip("/")
+        self.refused = None       # the socket that holds fault=refused's port
+
+    def target(self, req):
+        """format_url: the URL that asks the server for REQ."""
+        if self.opt.url is not None:
+            return Target(self.opt.url)
+        base, path, fault = self.base, "fetch", ""
+        name = FAULTS[req.fault]
+        if name == "refused":
+            base = "http://127.0.0.1:%d" % self.refused.getsockname()[1]
+        elif name in ("http500", "http503"):
+            path = "status/" + name[4:]
+        elif name != "none":
+            fault = "&fault=" + name
+        if req.id == self.opt.pause_id:
+            fault += "&pause_ms=%d" % (self.opt.pause_ns // 1000000)
+        return Target("%s/%s?id=%d&delay_ms=%d.%03d&bytes=%d%s" % (
+            base, path, req.id, req.delay_us // 1000, req.delay_us % 1000,
+            req.size, fault))
+
+    def begin(self, req, lane):
+        """A closed loop's claim: REQ is due now and starts now (fl_next +
+        fl_easy_setup)."""
+        req.lane, req.bytes, req.body_bad = lane, 0, False
+        req.first_byte_ns = req.headers_ns = 0
+        req.due_ns = req.start_ns = now_ns()
+
+    def got_headers(self, req, status):
+        """The status line and headers arrived."""
+        req.status = status
+        req.headers_ns = now_ns()
+
+    def got_body(self, req, chunk):
+        """on_body_checked: count CHUNK and compare it with the body the
+        server owes us (a --url run only counts)."""
+        n = len(chunk)
+        if req.first_byte_ns == 0:
+            req.first_byte_ns = now_ns()
+        if self.opt.url is None and not req.body_bad:
+            if req.expected is None:
+                req.expected = body_bytes(req.id, req.size)
+            at = req.bytes
+            if at + n > req.size or req.expected[at:at + n] != chunk:
+                req.body_bad = True
+        req.bytes += n
+
+    def done(self, req, error=None, text=None):
+        """fl_done: REQ ended. ERROR is the class of a transfer that failed
+        (connect, timeout, recv, other) with TEXT saying why, or None for one
+        that completed; then its status and body decide, as classify does."""
+        req.end_ns = now_ns()
+        req.expected = None
+        if error is None:
+            if req.first_byte_ns == 0:
+                req.first_byte_ns = req.headers_ns   # an empty body
+            if req.status >= 400:
+                error, text = "http", "HTTP status >= 400"
+            elif self.opt.url is None and (req.body_bad or req.bytes != req.size):
+                error, text = "checksum", "body differs from the expected bytes"
+        req.klass = error or "ok"
+        with self.lock:
+            self.klass[req.klass] += 1
+            if error is not None and len(self.samples[error]) < 3:
+                self.samples[error].append("request %d: %s (status %d)" %
+                                           (req.id, text, req.status))
+
+
+# --- reporting (report.c) ---------------------------------------------------
+
+class Latency:
+    """min, mean and percentiles in us, exact: the k-th smallest value with
+    k = ceil(P * n / 100), the definition fl_hist_percentile uses."""
+
+    def __init__(self, values):
+        v = self.values = sorted(min(x, HIST_MAX_US) for x in values)
+        n = len(v)
+        at = lambda p: v[max(1, math.ceil(p * n / 100)) - 1] if n else 0
+        self.min, self.max = (v[0], v[-1]) if n else (0, 0)
+        self.mean = sum(v) / n if n else 0.0
+        self.p50, self.p90, self.p99, self.p999 = at(50), at(90), at(99), at(99.9)
+
+    def json(self):
+        return ('{"min":%d,"mean":%.0f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,'
+                '"max":%d}' % (self.min, self.mean, self.p50, self.p90,
+                               self.p99, self.p999, self.max))
+
+    def row(self, name):
+        return "  %-14s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f" % (
+            name, self.min / 1e3, self.mean / 1e3, self.p50 / 1e3,
+            self.p90 / 1e3, self.p99 / 1e3, self.p999 / 1e3, self.max / 1e3)
+
+    def write_distribution(self, f, scale=1000.0, ticks=5):
+        """fl_hist_write_distribution, over exact values: each distinct
+        value is a bucket of its own."""
+        f.write("Value,Percentile,TotalCount,1/(1-Percentile)\n")
+        v, n, level, seen = self.values, len(self.values), 0.0, 0
+        for j, x in enumerate(v):
+            seen += 1
+            if j + 1 < n and v[j + 1] == x:
+                continue
+            while 100.0 * seen / n >= level:
+                f.write("%.3f,%.6f,%d,%.2f\n" % (x / scale, level / 100, seen,
+                                                 1 / (1 - level / 100)))
+                if seen == n:
+                    f.write("%.3f,%.6f,%d,Infinity\n" % (x / scale, 1.0, seen))
+                    return
+                halvings = math.floor(math.log2(100.0 / (100.0 - level)))
+                level += 100.0 / (ticks * 2.0 ** (halvings + 1))
+
+
+def report(run, out):
+    """fl_report: the summary on OUT, then --records and --hdr. Returns the
+    exit status."""
+    o, rc = run.opt, 0
+    done = sum(run.klass.values())
+    if not run.interrupted and done != o.requests:
+        print("%s: peer bug: %d of %d requests were recorded; every request "
+              "must end in exactly one class" % (run.prog, done, o.requests),
+              file=sys.stderr)
+        rc = 1
+    ran = [r for r in run.reqs if r.end_ns != 0]
+    ok = [r for r in ran if r.klass == "ok"]
+    ls = Latency((r.end_ns - r.start_ns) // 1000 for r in ok)
+    ld = Latency((r.end_ns - r.due_ns) // 1000 for r in ok)
+    injected = [0] * len(FAULTS)
+    for r in ran:
+        injected[r.fault] += 1
+    nbytes = sum(r.bytes for r in run.reqs)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    wall = (run.t1_ns - run.t0_ns) / 1e9
+    rps = run.klass["ok"] / wall if wall > 0 else 0
+    errors = done - run.klass["ok"]
+    if o.json:
+        fields = [
+            '"model":%s' % json.dumps(run.name), '"requests":%d' % done,
+            '"concurrency":%d' % o.concurrency, '"rate":0',
+            '"delay":%s' % json.dumps("" if o.url else o.delay_spec),
+            '"size":%s' % json.dumps("" if o.url else o.size_spec),
+            '"seed":%d' % o.seed,
+            '"faults":%s' % json.dumps(o.faults_spec or ""),
+            '"ok":%d' % run.klass["ok"],
+            '"errors":{%s}' % ",".join('"%s":%d' % (k, run.klass[k])
+                                       for k in CLASSES[1:]),
+            '"error_samples":{%s}' % ",".join(
+                '"%s":%s' % (k, json.dumps(run.samples[k], separators=(",", ":")))
+                for k in CLASSES[1:] if run.samples[k]),
+            '"injected":{%s}' % ",".join('"%s":%d' % (FAULTS[f], injected[f])
+                                         for f in range(1, len(FAULTS))),
+            '"interrupted":%s' % ("true" if run.interrupted else "false"),
+            '"wall_s":%.3f' % wall, '"throughput_rps":%.1f' % rps,
+            '"bytes":%d' % nbytes,
+            '"latency_us":' + ls.json(), '"latency_from_due_us":' + ld.json(),
+            '"cpu_user_s":%.3f' % ru.ru_utime, '"cpu_sys_s":%.3f' % ru.ru_stime,
+            '"peak_rss_kib":%d' % ru.ru_maxrss,
+            '"ctx_voluntary":%d' % ru.ru_nvcsw,
+            '"ctx_involuntary":%d' % ru.ru_nivcsw, '"threads":%d' % run.threads,
+        ]
+        print("{" + ",".join(fields) + "}", file=out)
+    else:
+        what = ("--url " + o.url if o.url else
+                "delay %s, size %s" % (o.delay_spec, o.size_spec))
+        print("%s: %d requests, C=%d, %s, closed loop" %
+              (run.prog, done, o.concurrency, what), file=out)
+        print("  ok %d   errors %d (%s)%s" % (
+            run.klass["ok"], errors,
+            ", ".join("%s %d" % (k, run.klass[k]) for k in CLASSES[1:]),
+            "   INTERRUPTED" if run.interrupted else ""), file=out)
+        for k in CLASSES[1:]:
+            for s in run.samples[k]:
+                print("    %s: %s" % (k, s), file=out)
+        print("  wall %.3f s   throughput %.1f req/s   body bytes %d" %
+              (wall, rps, nbytes), file=out)
+        print("  latency (ms)        min     mean      p50      p90      p99"
+              "    p99.9      max", file=out)
+        print(ls.row("from start"), file=out)
+        print(ld.row("from due"), file=out)
+        print("  cpu user %.2f s, sys %.2f s   peak RSS %.1f MiB   context "
+              "switches %d voluntary, %d involuntary   threads %d" %
+              (ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024.0, ru.ru_nvcsw,
+               ru.ru_nivcsw, run.threads), file=out)
+    out.flush()
+    try:
+        if o.records:
+            with open(o.records, "w") as f:
+                f.write("id,worker,due_ns,start_ns,first_byte_ns,end_ns,"
+                        "status,bytes,error\n")
+                t0 = run.t0_ns
+                for r in ran:
+                    f.write("%d,%d,%d,%d,%d,%d,%d,%d,%s\n" % (
+                        r.id, r.lane, r.due_ns - t0, r.start_ns - t0,
+                        r.first_byte_ns - t0 if r.first_byte_ns else 0,
+                        r.end_ns - t0, r.status, r.bytes, r.klass))
+        if o.hdr:
+            with open(o.hdr, "w") as f:
+                ld.write_distribution(f)
+    except OSError as e:
+        print("%s: %s: write failed (%s)" % (run.prog, e.filename, e.strerror),
+              file=sys.stderr)
+        rc = 2
+    return rc
+
+
+# --- main (fl_main) ---------------------------------------------------------
+
+def check_writable(opt, path):
+    if path is not None:
+        try:
+            open(path, "a").close()
+        except OSError as e:
+            raise UsageError("%s %s: cannot write it (%s); give a writable path"
+                             % (opt, path, e.strerror))
+
+
+def probe_url(o):
+    """With --url, one HEAD first, so an unreachable URL is a usage error
+    with a reason rather than N counted failures."""
+    t = Target(o.url)
+    conn = http.client.HTTPConnection(t.host, t.port,
+                                      timeout=min(3.0, o.timeout_ns / 1e9))
+    try:
+        conn.request("HEAD", t.path)
+        conn.getresponse().read()
+    except (OSError, socket.timeout) as e:
+        raise UsageError("--url %s: cannot reach it (%s); check the address "
+                         "and that the server is running" % (o.url, e))
+    except Exception:
+        pass   # reachable; the run will classify what goes wrong
+    finally:
+        conn.close()
+
+
+def raise_fd_limit(fds):
+    """fl_check_limits' descriptor half: lift the soft limit to the hard one
+    if FDS descriptors do not fit under it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < fds:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        if hard != resource.RLIM_INFINITY and hard < fds:
+            raise UsageError("-c %d needs about %d file descriptors, but the "
+                             "limit is %d; raise it (ulimit -n %d) or lower -c"
+                             % (fds - 64, fds, hard, fds))
+
+
+def main(name, summary, perform):
+    """fl_main for a peer: parse, build the workload, call PERFORM(run), which
+    performs every request, report. Returns the exit status: 0 ok, 1 run
+    failed, 2 bad usage, 130 interrupted."""
+    try:
+        opt = parse_options(sys.argv[1:], name, summary)
+        if opt is None:
+            return 0
+        if opt.dry_run:
+            print("%s: the options are valid" % name)
+            return 0
+        check_writable("--records", opt.records)
+        check_writable("--hdr", opt.hdr)
+        if opt.url is not None:
+            probe_url(opt)
+    except UsageError as e:
+        print("%s: %s" % (name, e), file=sys.stderr)
+        return 2
+    run = Run(name, opt)
+    if opt.faults[FAULTS.index("refused")] > 0:
+        # A loopback port bound but never listening: connecting is refused.
+        run.refused = socket.socket()
+        run.refused.bind(("127.0.0.1", 0))
+    try:
+        raise_fd_limit(opt.concurrency + 64)
+        run.t0_ns = now_ns()
+        perform(run)
+        run.t1_ns = now_ns()
+    except UsageError as e:
+        print("%s: %s" % (name, e), file=sys.stderr)
+        return 2
+    rc = report(run, sys.stdout)
+    if run.refused is not None:
+        run.refused.close()
+    return 130 if rc == 0 and run.interrupted else rc
+

@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""python-asyncio - the workload the way the Python lesson does it with
+asyncio: one coroutine per request, all handed to asyncio.gather, at most C
+of them past an asyncio.Semaphore(C), all sharing one aiohttp.ClientSession
+whose connector keeps up to C keep-alive connections. The twin of
+fetch-eventloop: one thread, one event loop, C requests in flight.
+"""
+import asyncio
+import signal
+import sys
+import threading
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+import fetchlab_peer as peer      # noqa: E402
+
+NAME = "python-asyncio"
+SUMMARY = "asyncio.gather + aiohttp under a Semaphore(C): the Python lesson's event loop"
+
+try:
+    import aiohttp
+except ImportError:
+    print("%s: skipped: python3-aiohttp is not installed "
+          "(apt-get install python3-aiohttp)" % NAME, file=sys.stderr)
+    sys.exit(peer.SKIP)
+
+
+async def fetch(run, session, sem, lanes, req):
+    """Perform REQ once a slot of the semaphore is free, and record it."""
+    async with sem:
+        if run.interrupted:
+            return                       # never claimed: not in the report
+        lane = lanes.pop()               # which of the C slots runs it
+        run.begin(req, lane)
+        try:
+            async with session.get(run.target(req).url) as resp:
+                run.got_headers(req, resp.status)
+                async for chunk in resp.content.iter_any():
+                    run.got_body(req, chunk)
+            run.done(req)
+        except asyncio.TimeoutError:     # before ClientError: aiohttp's timeouts are both
+            run.done(req, "timeout", "timed out after --timeout")
+        except aiohttp.ClientConnectorError as e:
+            run.done(req, "connect", str(e))
+        except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError,
+                aiohttp.ClientOSError) as e:
+            run.done(req, "recv", str(e) or type(e).__name__)
+        except asyncio.CancelledError:
+            run.done(req, "other", "cancelled: the run was interrupted")
+        except Exception as e:           # anything else still ends in a class
+            run.done(req, "other", "%s: %s" % (type(e).__name__, e))
+        finally:
+            lanes.append(lane)
+
+
+async def perform_all(run):
+    """The lesson's shape: one session, a semaphore, gather over them all."""
+    c = run.opt.concurrency
+    sem = asyncio.Semaphore(c)
+    lanes = list(range(c - 1, -1, -1))
+    connector = aiohttp.TCPConnector(limit=c)
+    timeout = aiohttp.ClientTimeout(total=run.opt.timeout_ns / 1e9)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        work = asyncio.gather(*(fetch(run, session, sem, lanes, req)
+                                for req in run.reqs))
+
+        def on_sigint():
+            # Stop claiming, cancel what is in flight; a second Ctrl-C kills.
+            run.interrupted = True
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
+            work.cancel()
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGINT, on_sigint)
+        try:
+            await work
+        except asyncio.CancelledError:
+            if not run.interrupted:
+                raise
+        # Executor threads (name resolution) would count here too.
+        run.threads = threading.active_count()
+
+
+def perform(run):
+    asyncio.run(perform_all(run))
+
+
+if __name__ == "__main__":
+    sys.exit(peer.main(NAME, SUMMARY, perform))

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""python-threads - the workload the way the Python lesson does it with a
+thread pool: concurrent.futures.ThreadPoolExecutor(max_workers=C), one task
+per request, each worker blocking in its fetch while the kernel overlaps the
+waits. The twin of fetch-threads: C threads, C requests in flight. Standard
+library only.
+
+Why http.client and not urllib.request.urlopen: urlopen opens a connection
+per call and closes it after the response, so every request would pay a TCP
+handshake that the C models, whose curl handles keep their connections
+alive, do not. Each worker thread here keeps one HTTPConnection alive, as
+each fetch-threads worker keeps one curl easy handle.
+"""
+import concurrent.futures
+import http.client
+import itertools
+import signal
+import socket
+import sys
+import threading
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+import fetchlab_peer as peer      # noqa: E402
+
+NAME = "python-threads"
+SUMMARY = "ThreadPoolExecutor(C) + http.client, a connection per worker: the Python lesson's thread pool"
+
+
+class Worker(threading.local):
+    """What each worker thread owns; __init__ runs once in each thread."""
+
+    def __init__(self, lanes):
+        self.lane = next(lanes)   # itertools.count: one C call, atomic under the GIL
+        self.conns = {}           # (host, port): its keep-alive connection there
+
+
+def left(deadline):
+    """Seconds until DEADLINE (monotonic ns); the socket waits no longer."""
+    s = (deadline - peer.now_ns()) / 1e9
+    if s <= 0:
+        raise socket.timeout("timed out after --timeout")
+    return s
+
+
+def fetch(run, worker, req):
+    """Perform REQ on this worker's connection, and record it. Runs in a
+    pool thread; --timeout bounds the whole request, read by read."""
+    if run.interrupted:
+        return                              # never claimed: not in the report
+    run.begin(req, worker.lane)
+    target = run.target(req)
+    deadline = req.start_ns + run.opt.timeout_ns
+    conn = worker.conns.get((target.host, target.port))
+    if conn is None:
+        conn = http.client.HTTPConnection(target.host, target.port)
+        worker.conns[target.host, target.port] = conn
+    connected = False
+    try:
+        if conn.sock is None:               # first use, or the server closed it
+            conn.timeout = left(deadline)
+            conn.connect()
+        connected = True
+        sock = conn.sock                    # kept: a closing response drops conn.sock
+        sock.settimeout(left(deadline))
+        conn.request("GET", target.path)
+        with conn.getresponse() as resp:
+            run.got_headers(req, resp.status)
+            while True:
+                sock.settimeout(left(deadline))
+                chunk = resp.read1(65536)
+                if not chunk:
+                    break
+                run.got_body(req, chunk)
+            if resp.length:                 # EOF before Content-Length bytes
+                raise http.client.IncompleteRead(b"", resp.length)
+        run.done(req)
+        return
+    except socket.timeout as e:             # TimeoutError: connect or read
+        run.done(req, "timeout", str(e))
+    except OSError as e:                    # refused, reset, closed early
+        run.done(req, "recv" if connected else "connect", str(e) or type(e).__name__)
+    except http.client.IncompleteRead as e:
+        run.done(req, "recv", "short body: %d bytes missing" % e.expected)
+    except Exception as e:                  # anything else still ends in a class
+        run.done(req, "other", "%s: %s" % (type(e).__name__, e))
+    conn.close()                            # after an error, start afresh
+
+
+def perform(run):
+    """The lesson's shape: a pool of C threads, one task per request."""
+    c = run.opt.concurrency
+    worker = Worker(itertools.count())
+
+    def on_sigint(sig, frame):
+        # Stop claiming; requests in flight end within --timeout. A second
+        # Ctrl-C kills the process.
+        run.interrupted = True
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=c) as pool:
+        # The pool starts a thread only when no worker counts as idle, and a
+        # worker that finishes a task counts as idle even as it takes the
+        # next; so with short requests it may stop short of C threads. Hold
+        # C tasks at a barrier first: then all C workers exist.
+        started = threading.Barrier(c)
+        try:
+            for _ in range(c):
+                pool.submit(started.wait)
+        except RuntimeError as e:           # "can't start new thread"
+            started.abort()
+            raise peer.UsageError("-c %d needs %d threads, but only %d could be "
+                                  "started (%s); raise ulimit -u or lower -c"
+                                  % (c, c, threading.active_count() - 1, e))
+        tasks = [pool.submit(fetch, run, worker, req) for req in run.reqs]
+        concurrent.futures.wait(tasks)
+        run.threads = threading.active_count()   # the main thread + C workers
+    for t in tasks:
+        t.result()                          # a bug in fetch surfaces here
+
+
+if __name__ == "__main__":
+    sys.exit(peer.main(NAME, SUMMARY, perform))
