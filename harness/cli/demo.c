@@ -1,0 +1,1046 @@
+/* demo.c - `fetchlab demo`: the models race on the same workload at the
+ * same time, against one embedded server, drawn live for a classroom.
+ *
+ * Each model runs in its own child process, as in `fetchlab run`, but all
+ * of them at once: the driver starts them without waiting (start_racer),
+ * then watches them through their --progress files (progress.h), which it
+ * maps too. Counters are read, never written: a watched model runs exactly
+ * as it does unwatched. A model still running at --deadline gets SIGINT;
+ * it stops claiming requests, writes its partial JSON marked interrupted
+ * and exits 130, and the table shows how far it got.
+ *
+ * On a terminal the view is one line per model, redrawn in place ten times
+ * a second with ANSI cursor movement (no curses). Piped, it is a plain
+ * progress line a second, so tests and logs can read it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fetchlab/progress.h"   /* header-only: the driver does not link libfetchlab */
+
+#include "cli.h"
+
+#define MAX_RACERS 8
+#define TICK_NS    100000000LL   /* redraw and poll every 100 ms */
+#define SAMPLE_NS  200000000LL   /* --gif: one frame per 200 ms of race */
+#define KILL_AFTER 5.0           /* s after the deadline: SIGKILL the stuck */
+#define TL_MAX     64            /* --timeline: requests per model, at most */
+
+/* One model in the race. */
+struct racer {
+	const char *model;
+	pid_t pid;                  /* 0 once reaped */
+	struct fl_progress *prog;   /* its mapped --progress file */
+	uint32_t *scratch;          /* latencies copied for the p99 */
+	int place;                  /* 1st, 2nd...: finished every request */
+	double finish_s;            /* when, in seconds since the race began */
+	bool stopped;               /* we sent SIGINT at the deadline */
+	bool killed;                /* and SIGKILL when it did not stop */
+	int status;                 /* exit status, or 128 + signal */
+	struct rusage ru;           /* from wait4 */
+	char *json;                 /* its --json summary (malloc'd) */
+	char file[PATH_MAX];        /* tmpdir/I-MODEL: .json .err .progress */
+};
+
+/* The demo, as the options asked for it, and its race. */
+struct demo {
+	unsigned long n, c;
+	const char *delay, *size, *seed;
+	double deadline;            /* s */
+	bool timeline;
+	const char *gif;            /* output file, or NULL */
+	struct racer r[MAX_RACERS];
+	int nracers;
+	char model_list[256];       /* the --models copy r[].model points into */
+	bool tty, colour;
+	int cols;                   /* terminal width */
+	int64_t t0_ns;              /* the race began */
+	char tmpdir[64];
+	FILE *samples;              /* --gif: tmpdir/race.csv */
+	int nsamples;
+};
+
+/* The colours of harness/plots/common.gp, for the terminal (24-bit ANSI). */
+static const struct { const char *model; int r, g, b; } colours[] = {
+	{"sync", 0xE6, 0x9F, 0x00}, {"threads", 0x00, 0x72, 0xB2},
+	{"eventloop", 0x00, 0x9E, 0x73}, {"coroutine", 0xCC, 0x79, 0xA7},
+	{NULL, 0x77, 0x77, 0x77},
+};
+
+/* The gnuplot script of --gif: one frame per sample, a bar per model. The
+ * driver writes the variables above it (datafile, gif, models, n, ...). */
+static const char race_gp[] =
+	"load plotsdir.'/common.gp'   # colour(m) and the look\n"
+	"set terminal gif animate delay 10 size 800,400 font 'DejaVuSans,12'\n"
+	"set output gif\n"
+	"nm = words(models)\n"
+	"unset key\n"
+	"set grid noytics\n"
+	"set xrange [0:130]\n"
+	"set xtics 0,20,100\n"
+	"set xlabel 'requests done (%)'\n"
+	"set yrange [0.4:nm + 0.6]\n"
+	"set ytics scale 0 ()\n"
+	"do for [i=1:nm] { set ytics add (word(models, i) nm - i + 1) }\n"
+	"do for [k=0:nframes-1] {\n"
+	"  set title sprintf('%s   t = %.1f s', title, k * 0.2)\n"
+	"  plot for [i=1:nm] datafile every ::k::k using (0):(nm - i + 1):"
+	"(0):(100.0 * column(i + 1) / n):(nm - i + 0.65):(nm - i + 1.35) \\\n"
+	"       with boxxyerror fs solid 0.9 noborder lc rgb colour(word(models, i)), \\\n"
+	"     for [i=1:nm] datafile every ::k::k using (100.0 * column(i + 1) / n + 2):"
+	"(nm - i + 1):(sprintf('%d/%d', column(i + 1), n)) with labels left\n"
+	"}\n";
+
+static void demo_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fetchlab demo [options]\n"
+		"The models race on the same workload at the same time, against one\n"
+		"embedded server: a live bar per model, then the finishing order and a table.\n"
+		"  -n N             requests per model (default 2000)\n"
+		"  -c C             at most C in flight, every model (default 100)\n"
+		"  --delay SPEC     server delay per request (default 50ms)\n"
+		"  --size SPEC      body size per request (default 1k)\n"
+		"  --seed N         the workload's seed (default 1)\n"
+		"  --models a,b     the racers (default: every one built of\n"
+		"                   sync,threads,eventloop,coroutine)\n"
+		"  --deadline S     stop the models still running after S seconds (default 20)\n"
+		"  --timeline       then a run of 30 requests per model, drawn lane by lane\n"
+		"  --gif FILE       also write the race as an animated GIF (gnuplot)\n"
+		"Ctrl-C stops the race; the table shows how far each model got.\n"
+		"example: fetchlab demo -n 500 --delay 20ms --deadline 10\n");
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static bool built(const char *model)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/fetch-%s", cli_bindir(), model);
+	return model[0] != '\0' && strchr(model, '/') == NULL &&
+	       access(path, X_OK) == 0;
+}
+
+/* The built models of cli_models, as one line on stderr after HEAD. */
+static void list_built(const char *head)
+{
+	fprintf(stderr, "%s", head);
+	for (int i = 0; cli_models[i]; i++)
+		if (built(cli_models[i]))
+			fprintf(stderr, " %s", cli_models[i]);
+	fputc('\n', stderr);
+}
+
+/* Split the comma list LIST (or every built model when NULL) into racers.
+ * Returns 0, or 2 after one line naming --models. */
+static int parse_models(struct demo *d, const char *list)
+{
+	d->nracers = 0;
+	if (list == NULL) {
+		for (int i = 0; cli_models[i] && d->nracers < MAX_RACERS; i++)
+			if (built(cli_models[i]))
+				d->r[d->nracers++].model = cli_models[i];
+		if (d->nracers > 0)
+			return 0;
+		fprintf(stderr, "fetchlab demo: no model is built in %s; build them "
+			"first (./fetchlab builds everything)\n", cli_bindir());
+		return 2;
+	}
+	snprintf(d->model_list, sizeof d->model_list, "%s", list);
+	for (char *tok = strtok(d->model_list, ","); tok; tok = strtok(NULL, ",")) {
+		char head[512];
+
+		if (d->nracers < MAX_RACERS && built(tok)) {
+			d->r[d->nracers++].model = tok;
+			continue;
+		}
+		snprintf(head, sizeof head, "fetchlab demo: --models %s: '%s' is %s; "
+			 "the built models are:", list, tok, d->nracers < MAX_RACERS ?
+			 "not a built model" : "one racer too many");
+		list_built(head);
+		return 2;
+	}
+	if (d->nracers == 0) {
+		fprintf(stderr, "fetchlab demo: --models: name at least one model, "
+			"e.g. --models sync,eventloop\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* A whole decimal number from 1 to MAX. Returns 0 or -1. */
+static int parse_count(const char *s, unsigned long max, unsigned long *v)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtoul(s, &e, 10);
+	return *s >= '0' && *s <= '9' && *e == '\0' && errno == 0 && *v >= 1 &&
+	       *v <= max ? 0 : -1;
+}
+
+/* Parse the options into D. Returns 0, 1 after --help (exit 0), or 2 after
+ * one line naming the bad option. */
+static int parse_options(struct demo *d, int argc, char **argv)
+{
+	enum { O_DELAY = 256, O_SIZE, O_SEED, O_MODELS, O_DEADLINE, O_TIMELINE,
+	       O_GIF };
+	static const struct option longopts[] = {
+		{"delay", required_argument, NULL, O_DELAY},
+		{"size", required_argument, NULL, O_SIZE},
+		{"seed", required_argument, NULL, O_SEED},
+		{"models", required_argument, NULL, O_MODELS},
+		{"deadline", required_argument, NULL, O_DEADLINE},
+		{"timeline", no_argument, NULL, O_TIMELINE},
+		{"gif", required_argument, NULL, O_GIF},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *models = NULL;
+	unsigned long seed;
+	char *e;
+	int ch;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "n:c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			if (parse_count(optarg, 10000000, &d->n) < 0) {
+				fprintf(stderr, "fetchlab demo: -n %s: give a count of "
+					"requests from 1 to 10000000\n", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (parse_count(optarg, 100000, &d->c) < 0) {
+				fprintf(stderr, "fetchlab demo: -c %s: give a concurrency "
+					"from 1 to 100000\n", optarg);
+				return 2;
+			}
+			break;
+		case O_DELAY:
+			d->delay = optarg;   /* the models check specs, and say why */
+			break;
+		case O_SIZE:
+			d->size = optarg;
+			break;
+		case O_SEED:
+			if (parse_count(optarg, ULONG_MAX, &seed) < 0 && strcmp(optarg, "0")) {
+				fprintf(stderr, "fetchlab demo: --seed %s: give a whole "
+					"number, e.g. 7\n", optarg);
+				return 2;
+			}
+			d->seed = optarg;
+			break;
+		case O_MODELS:
+			models = optarg;
+			break;
+		case O_DEADLINE:
+			d->deadline = strtod(optarg, &e);
+			if (*optarg < '0' || *optarg > '9' || (*e && strcmp(e, "s")) ||
+			    !(d->deadline > 0) || d->deadline > 3600) {
+				fprintf(stderr, "fetchlab demo: --deadline %s: give seconds "
+					"above 0 and at most 3600, e.g. 20\n", optarg);
+				return 2;
+			}
+			break;
+		case O_TIMELINE:
+			d->timeline = true;
+			break;
+		case O_GIF:
+			d->gif = optarg;
+			break;
+		case 'h':
+			demo_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "fetchlab demo: %s: unknown option or missing "
+				"value; see fetchlab demo --help\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "fetchlab demo: '%s': unexpected argument; see "
+			"fetchlab demo --help\n", argv[optind]);
+		return 2;
+	}
+	return parse_models(d, models);
+}
+
+/* --gif needs gnuplot with its gif terminal (libgd), and a writable FILE.
+ * Returns 0, or 2 after one line naming --gif. */
+static int check_gif(const char *gif)
+{
+	/* stdin not a terminal, or gnuplot pages the list and waits for return */
+	FILE *p = popen("gnuplot -e 'set terminal' </dev/null 2>&1", "r"), *f;
+	char line[256];
+	bool found = false;
+
+	while (p && fgets(line, sizeof line, p))
+		found |= strncmp(line + strspn(line, " "), "gif ", 4) == 0;
+	if (p)
+		pclose(p);
+	if (!found) {
+		fprintf(stderr, "fetchlab demo: --gif %s: this gnuplot has no gif "
+			"terminal (install gnuplot-nox, built with libgd); run the "
+			"demo without --gif\n", gif);
+		return 2;
+	}
+	f = fopen(gif, "a");
+	if (f == NULL) {
+		fprintf(stderr, "fetchlab demo: --gif %s: cannot write it (%s); give "
+			"a writable path\n", gif, strerror(errno));
+		return 2;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The whole of file PATH as a malloc'd string, or NULL. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (f == NULL)
+		return NULL;
+	while (!feof(f) && !ferror(f)) {
+		char *nb = realloc(buf, len + 4097);
+
+		if (nb == NULL)
+			break;
+		buf = nb;
+		len += fread(buf + len, 1, 4096, f);
+		buf[len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Start R's model on the workload of D against SERVER without waiting for
+ * it: stdout (the JSON) and stderr go to R->file.json and .err, progress to
+ * R->file.progress, which we create and map first. Returns 0 or -1. */
+static int start_racer(struct demo *d, struct racer *r, const char *server)
+{
+	char path[PATH_MAX], n_arg[24], c_arg[24], prog[PATH_MAX + 16];
+	char out[PATH_MAX + 16], err[PATH_MAX + 16];
+	char *argv[] = {path, "-n", n_arg, "-c", c_arg, "--delay", (char *)d->delay,
+			"--size", (char *)d->size, "--seed", (char *)d->seed,
+			"--json", "--progress", prog, "--server", (char *)server, NULL};
+	size_t size = fl_progress_size((uint32_t)d->n);
+	int fd;
+
+	r->status = -1;   /* until reaped */
+	if (cli_model_exec(r->model, path, sizeof path) < 0)
+		return -1;
+	snprintf(n_arg, sizeof n_arg, "%lu", d->n);
+	snprintf(c_arg, sizeof c_arg, "%lu", d->c);
+	snprintf(prog, sizeof prog, "%s.progress", r->file);
+	snprintf(out, sizeof out, "%s.json", r->file);
+	snprintf(err, sizeof err, "%s.err", r->file);
+	/* A zero-filled file of the model's size: magic stays 0 until it runs. */
+	fd = open(prog, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
+		goto fail;
+	r->prog = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	fd = -1;
+	r->scratch = malloc(d->n * sizeof *r->scratch);
+	if (r->prog == MAP_FAILED || r->scratch == NULL)
+		goto fail;
+	r->pid = fork();
+	if (r->pid < 0)
+		goto fail;
+	if (r->pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 ||
+		    dup2(e, STDERR_FILENO) < 0)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);   /* the driver ignores it; the model must not */
+		execv(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	return 0;
+fail:
+	fprintf(stderr, "fetchlab demo: cannot start %s (%s: %s)\n", r->model,
+		prog, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (r->prog == MAP_FAILED)
+		r->prog = NULL;
+	r->pid = 0;
+	r->status = -1;
+	return -1;
+}
+
+/* True once R's model has started its run (its progress header is set). */
+static bool running(const struct racer *r)
+{
+	return r->prog && atomic_load_explicit(&r->prog->magic, memory_order_acquire)
+		== FL_PROGRESS_MAGIC;
+}
+
+static uint64_t done_of(const struct racer *r)
+{
+	return running(r) ? atomic_load_explicit(&r->prog->done, memory_order_relaxed) : 0;
+}
+
+/* Reap the racers that exited, place those that finished every request
+ * (in the order of their end times), and stop the late ones. */
+static void poll_racers(struct demo *d, double t)
+{
+	for (;;) {   /* one place per pass: the earliest unplaced finisher */
+		struct racer *first = NULL;
+		int place = 1;
+
+		for (int i = 0; i < d->nracers; i++) {
+			struct racer *r = &d->r[i];
+			int64_t t1 = running(r) ? atomic_load(&r->prog->t1_ns) : 0;
+
+			place += r->place > 0;
+			if (r->place == 0 && t1 != 0 && done_of(r) == d->n &&
+			    (first == NULL || t1 < atomic_load(&first->prog->t1_ns)))
+				first = r;
+		}
+		if (first == NULL)
+			break;
+		first->place = place;
+		first->finish_s = (atomic_load(&first->prog->t1_ns) - d->t0_ns) / 1e9;
+	}
+	for (int i = 0; i < d->nracers; i++) {
+		struct racer *r = &d->r[i];
+		int st;
+
+		if (r->pid <= 0)
+			continue;
+		/* The deadline: SIGINT once the model's handler is in place (it
+		 * is when magic is set), SIGKILL if it still has not stopped. */
+		if (t >= d->deadline && !r->stopped && r->place == 0 && running(r)) {
+			kill(r->pid, SIGINT);
+			r->stopped = true;
+		}
+		if (t >= d->deadline + KILL_AFTER && !r->killed) {
+			kill(r->pid, SIGKILL);
+			r->killed = true;
+		}
+		if (wait4(r->pid, &st, WNOHANG, &r->ru) == r->pid) {
+			r->status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+			r->pid = 0;
+		}
+	}
+}
+
+/* The K-th smallest of A[0..N) (0-based), reordering A: Hoare's
+ * quickselect, O(N) on average, so a redraw costs a pass per model. */
+static uint32_t kth(uint32_t *a, long n, long k)
+{
+	long lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		uint32_t pivot = a[lo + (hi - lo) / 2], x;
+		long i = lo, j = hi;
+
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				x = a[i], a[i++] = a[j], a[j--] = x;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];   /* between the halves: equal to the pivot */
+	}
+	return a[k];
+}
+
+/* The p99 so far of R's requests done ok, end - due, in ms (0 if none). */
+static double p99_ms(const struct demo *d, const struct racer *r)
+{
+	long m = 0;
+
+	if (!running(r))
+		return 0;
+	for (unsigned long i = 0; i < d->n; i++) {
+		uint32_t us = atomic_load_explicit(&r->prog->latency_us[i],
+						   memory_order_relaxed);
+		if (us != 0)   /* 0: not done yet, or failed */
+			r->scratch[m++] = us;
+	}
+	return m ? kth(r->scratch, m, (long)ceil(0.99 * m) - 1) / 1e3 : 0;
+}
+
+static const char *ordinal(int place)
+{
+	static const char *const names[] = {"", "1st", "2nd", "3rd", "4th",
+					    "5th", "6th", "7th", "8th"};
+
+	return names[place < 9 ? place : 0];
+}
+
+/* How R stands, in a few words: "1st 1.06 s", "stopped at 20%"... */
+static void standing(const struct demo *d, const struct racer *r, char *buf,
+		     size_t n)
+{
+	if (r->place > 0)
+		snprintf(buf, n, "%s  %.2f s", ordinal(r->place), r->finish_s);
+	else if (r->stopped || r->status == 130)   /* the deadline, or Ctrl-C */
+		snprintf(buf, n, "%s at %.0f%%", r->stopped ? "stopped" :
+			 "interrupted", 100.0 * done_of(r) / d->n);
+	else if (r->pid == 0)
+		snprintf(buf, n, "failed (exit status %d)", r->status);
+	else if (!running(r))
+		snprintf(buf, n, "starting");
+	else
+		buf[0] = '\0';
+}
+
+/* The ANSI escape that sets R's colour (empty without colour). */
+static void colour_of(const struct demo *d, const char *model, char *buf, size_t n)
+{
+	int i = 0;
+
+	while (colours[i].model && strcmp(colours[i].model, model))
+		i++;
+	if (d->colour)
+		snprintf(buf, n, "\033[1;38;2;%d;%d;%dm", colours[i].r, colours[i].g,
+			 colours[i].b);
+	else
+		buf[0] = '\0';
+}
+
+/* One live line: name, bar, done/N, in flight, req/s, p99, standing. The
+ * line never reaches the last column, or the terminal would wrap it and
+ * the cursor-up redraw would climb too few lines. */
+static void draw_line(const struct demo *d, const struct racer *r, int bar)
+{
+	uint64_t done = done_of(r), claimed = 0;
+	int fill = (int)(done * (uint64_t)bar / d->n), room;
+	char col[32], rest[160], where[48];
+	double secs = 0;
+
+	if (running(r)) {
+		int64_t t1 = atomic_load(&r->prog->t1_ns);
+
+		claimed = atomic_load_explicit(&r->prog->claimed, memory_order_relaxed);
+		secs = ((t1 ? t1 : now_ns()) - atomic_load(&r->prog->t0_ns)) / 1e9;
+	}
+	standing(d, r, where, sizeof where);
+	colour_of(d, r->model, col, sizeof col);
+	snprintf(rest, sizeof rest, " %*lu/%lu  in flight %*lu  %5.0f req/s  "
+		 "p99 %5.1f ms  %s", snprintf(NULL, 0, "%lu", d->n),
+		 (unsigned long)done, d->n, snprintf(NULL, 0, "%lu", d->c),
+		 (unsigned long)(claimed - done), secs > 0 ? done / secs : 0.0,
+		 p99_ms(d, r), where);
+	room = d->cols - 1 - (9 + 3 + bar);
+	printf("\r%s%-9.9s%s [%s%.*s%s%*s]%.*s\033[K\n", col, r->model,
+	       d->colour ? "\033[0m" : "", col, fill,
+	       "########################################", d->colour ? "\033[0m" : "",
+	       bar - fill, "", room > 0 ? room : 0, rest);
+}
+
+/* Draw the live view; after the first frame, move up over the last one. */
+static void draw_live(const struct demo *d, double t, bool first)
+{
+	/* The bar takes what the rest of the widest line leaves, 10 to 40. */
+	int bar = d->cols - 1 - 12 - snprintf(NULL, 0, " %lu/%lu  in flight %lu  "
+		"%5.0f req/s  p99 %5.1f ms  stopped at 99%%", d->n, d->n, d->c, 0.0, 0.0);
+	char head[256];
+
+	bar = bar > 40 ? 40 : bar < 10 ? 10 : bar;
+	if (!first)
+		printf("\033[%dA", d->nracers + 1);
+	snprintf(head, sizeof head, "fetchlab demo: %lu requests each, delay %s, "
+		 "C = %lu, one server   t = %5.1f s (deadline %g s)", d->n,
+		 d->delay, d->c, t, d->deadline);
+	printf("\r%.*s\033[K\n", d->cols - 1, head);
+	for (int i = 0; i < d->nracers; i++)
+		draw_line(d, &d->r[i], bar);
+	fflush(stdout);
+}
+
+/* Not on a terminal: one plain line of every model's progress. */
+static void draw_plain(const struct demo *d, double t)
+{
+	printf("t=%.1fs", t);
+	for (int i = 0; i < d->nracers; i++) {
+		const struct racer *r = &d->r[i];
+
+		printf(" %s %lu/%lu%s", r->model, (unsigned long)done_of(r), d->n,
+		       r->place ? " done" : r->stopped ? " stopped" :
+		       r->status == 130 ? " interrupted" : r->pid == 0 ? " failed" : "");
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* --gif: one row of the samples, every model's done count. */
+static void sample(struct demo *d)
+{
+	if (d->samples == NULL)
+		return;
+	fprintf(d->samples, "%d", d->nsamples++);
+	for (int i = 0; i < d->nracers; i++)
+		fprintf(d->samples, ",%lu", (unsigned long)done_of(&d->r[i]));
+	fputc('\n', d->samples);
+}
+
+/* Start every racer, watch them until all have exited, and collect their
+ * summaries. Returns 0, or 2 when a model refused the options (its one
+ * line is printed: it names the option). */
+static int race(struct demo *d, const char *server)
+{
+	int64_t next_plain = 1000000000LL, next_sample = 0, t;
+	bool shown = false;   /* the first frame waits for every model to start */
+
+	d->t0_ns = now_ns();
+	for (int i = 0; i < d->nracers; i++)
+		start_racer(d, &d->r[i], server);
+	for (;;) {
+		int alive = 0, starting = 0;
+
+		t = now_ns() - d->t0_ns;
+		poll_racers(d, t / 1e9);
+		for (int i = 0; i < d->nracers; i++) {
+			alive += d->r[i].pid > 0;
+			starting += d->r[i].pid > 0 && !running(&d->r[i]);
+			/* Exit status 2 before the run began: the model refused
+			 * the options, and the others will too. */
+			if (d->r[i].pid == 0 && d->r[i].status == 2 && !running(&d->r[i]))
+				goto refused;
+		}
+		if (t >= next_sample) {
+			sample(d);
+			next_sample += SAMPLE_NS;
+		}
+		if (!shown && starting > 0 && t < 1000000000LL) {
+			nanosleep(&(struct timespec){0, TICK_NS / 10}, NULL);
+			continue;   /* nothing drawn yet, so a refusal stays one line */
+		}
+		if (!shown && !d->tty)
+			printf("fetchlab demo: %lu requests each, delay %s, size %s, "
+			       "C = %lu, one server, deadline %g s\n", d->n, d->delay,
+			       d->size, d->c, d->deadline);
+		if (d->tty)
+			draw_live(d, t / 1e9, !shown);
+		else if (t >= next_plain || alive == 0) {
+			draw_plain(d, t / 1e9);
+			next_plain += 1000000000LL;
+		}
+		shown = true;
+		if (alive == 0)
+			break;
+		nanosleep(&(struct timespec){0, TICK_NS}, NULL);
+	}
+	sample(d);
+	for (int i = 0; i < d->nracers; i++) {
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof path, "%s.json", d->r[i].file);
+		d->r[i].json = slurp(path);
+	}
+	return 0;
+refused:
+	for (int i = 0; i < d->nracers; i++)
+		if (d->r[i].pid > 0) {
+			kill(d->r[i].pid, SIGKILL);
+			waitpid(d->r[i].pid, NULL, 0);
+			d->r[i].pid = 0;
+		}
+	for (int i = 0; i < d->nracers; i++) {
+		char path[PATH_MAX + 16], *err;
+
+		snprintf(path, sizeof path, "%s.err", d->r[i].file);
+		err = slurp(path);
+		if (d->r[i].status == 2 && err && err[0]) {
+			fprintf(stderr, "%.*s\n", (int)strcspn(err, "\n"), err);
+			free(err);
+			break;
+		}
+		free(err);
+	}
+	return 2;
+}
+
+/* A JSON number of R's summary, or NAN. */
+static double jnum(const struct racer *r, const char *key)
+{
+	double v;
+
+	return cli_json_number(r->json, key, &v) == 0 ? v : NAN;
+}
+
+/* Finishing order: the placed models by place, then the rest, most done
+ * first. For qsort over racer pointers. */
+static int by_finish(const void *a, const void *b)
+{
+	const struct racer *x = *(struct racer *const *)a, *y = *(struct racer *const *)b;
+
+	if (x->place && y->place)
+		return x->place - y->place;
+	if (x->place || y->place)
+		return x->place ? -1 : 1;
+	return done_of(x) > done_of(y) ? -1 : done_of(x) < done_of(y);
+}
+
+static void print_order(struct demo *d)
+{
+	struct racer *order[MAX_RACERS];
+	char where[48];
+
+	for (int i = 0; i < d->nracers; i++)
+		order[i] = &d->r[i];
+	qsort(order, (size_t)d->nracers, sizeof order[0], by_finish);
+	printf("\nfinishing order:");
+	for (int k = 0; k < d->nracers; k++) {
+		standing(d, order[k], where, sizeof where);
+		if (order[k]->place)
+			printf("%s %s %s (%.2f s)", k ? "," : "", ordinal(order[k]->place),
+			       order[k]->model, order[k]->finish_s);
+		else
+			printf("%s %s %s", k ? "," : "", order[k]->model, where);
+	}
+	printf("\n\n");
+}
+
+/* The final table, from the summaries (JSON) and wait4's rusage. */
+static void print_table(const struct demo *d)
+{
+	printf("%-10s %-16s %7s %8s %7s %7s %6s %8s %7s\n", "model", "result",
+	       "wall s", "req/s", "p50 ms", "p99 ms", "CPU s", "RSS MiB", "threads");
+	for (int i = 0; i < d->nracers; i++) {
+		const struct racer *r = &d->r[i];
+		char where[48];
+
+		standing(d, r, where, sizeof where);
+		if (r->place)
+			snprintf(where, sizeof where, "%s", ordinal(r->place));
+		if (r->json == NULL || isnan(jnum(r, "ok"))) {
+			printf("%-10s %-16s (no summary: exit status %d)\n", r->model,
+			       where, r->status);
+			continue;
+		}
+		/* end - due, as the live p99: equal to end - start in a closed loop */
+		printf("%-10s %-16s %7.2f %8.1f %7.1f %7.1f %6.2f %8.1f %7.0f\n",
+		       r->model, where, jnum(r, "wall_s"), jnum(r, "throughput_rps"),
+		       jnum(r, "latency_from_due_us.p50") / 1e3,
+		       jnum(r, "latency_from_due_us.p99") / 1e3,
+		       r->ru.ru_utime.tv_sec + r->ru.ru_utime.tv_usec / 1e6 +
+		       r->ru.ru_stime.tv_sec + r->ru.ru_stime.tv_usec / 1e6,
+		       r->ru.ru_maxrss / 1024.0, jnum(r, "threads"));
+	}
+	for (int i = 0; i < d->nracers; i++) {
+		const struct racer *r = &d->r[i];
+		double req = jnum(r, "requests"), ok = jnum(r, "ok");
+		char path[PATH_MAX + 16], *err;
+
+		if (req > ok && r->status != 130)   /* a stop cancels those in flight */
+			printf("note: %s: %.0f of %.0f requests failed; see fetchlab run "
+			       "%s -n %lu -c %lu --delay %s\n", r->model, req - ok, req,
+			       r->model, d->n, d->c, d->delay);
+		if (r->status == 0 || r->status == 130)
+			continue;
+		snprintf(path, sizeof path, "%s.err", r->file);
+		err = slurp(path);
+		printf("note: %s exited with status %d: %.*s\n", r->model, r->status,
+		       err ? (int)strcspn(err, "\n") : 0, err ? err : "");
+		free(err);
+	}
+}
+
+/* One request of a timeline run: its lane and span, in ns since the run began. */
+struct tl_req {
+	unsigned id, lane;
+	int64_t start, end;
+};
+
+/* Read up to TL_MAX records of a --records file. Returns how many, or -1. */
+static int read_records(const char *path, struct tl_req *q)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	int m = 0;
+	long long due, start, fb, end;
+
+	if (f == NULL)
+		return -1;
+	while (m < TL_MAX && fgets(line, sizeof line, f))
+		if (sscanf(line, "%u,%u,%lld,%lld,%lld,%lld", &q[m].id, &q[m].lane,
+			   &due, &start, &fb, &end) == 6) {
+			q[m].start = start;
+			q[m].end = end;
+			m++;
+		}
+	fclose(f);
+	return m;
+}
+
+/* --timeline: 30 requests of each model at C = 6 with delays of 10..90 ms,
+ * drawn lane by lane on one time scale, a letter per request: sync is one
+ * lane, each request after the last; the others overlap six at a time. */
+static void draw_timeline(struct demo *d, const char *server)
+{
+	static const char letters[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	struct tl_req q[MAX_RACERS][TL_MAX];
+	int nq[MAX_RACERS], width = (d->tty ? d->cols : 100) - 13;
+	int64_t tmax = 1;
+
+	width = width > 500 ? 500 : width < 20 ? 20 : width;
+	printf("\ntimeline: a run of 30 requests per model, C = 6, delays 10..90 ms;"
+	       " a row per lane, a letter per request (A = the first)\n");
+	fflush(stdout);
+	for (int i = 0; i < d->nracers; i++) {
+		char records[PATH_MAX + 16], *json = NULL;
+		char *args[] = {"-n", "30", "-c", "6", "--delay", "10ms..90ms",
+				"--size", (char *)d->size, "--seed", (char *)d->seed,
+				"--json", "--records", records, NULL};
+		struct rusage ru;
+
+		snprintf(records, sizeof records, "%s.records", d->r[i].file);
+		nq[i] = cli_run_model(d->r[i].model, server, args, &json, &ru) == 0 ?
+			read_records(records, q[i]) : -1;
+		free(json);
+		for (int k = 0; k < nq[i]; k++)
+			tmax = q[i][k].end > tmax ? q[i][k].end : tmax;
+	}
+	for (int i = 0; i < d->nracers; i++) {
+		char col[32], row[512];
+		unsigned lanes = 0;
+
+		colour_of(d, d->r[i].model, col, sizeof col);
+		if (nq[i] < 0) {
+			printf("%-10s   (the timeline run failed; try fetchlab run %s "
+			       "-n 30 -c 6)\n", d->r[i].model, d->r[i].model);
+			continue;
+		}
+		for (int k = 0; k < nq[i]; k++)
+			lanes = q[i][k].lane >= lanes ? q[i][k].lane + 1 : lanes;
+		for (unsigned lane = 0; lane < lanes && lane < 32; lane++) {
+			memset(row, ' ', (size_t)width);
+			row[width] = '\0';
+			for (int k = 0; k < nq[i]; k++) {
+				/* Columns [a, b), rounded, so back-to-back requests
+				 * meet without a gap; at least one column each. */
+				int a = (int)((q[i][k].start * width + tmax / 2) / tmax);
+				int b = (int)((q[i][k].end * width + tmax / 2) / tmax);
+
+				for (int x = a; q[i][k].lane == lane && (x < b || x == a) &&
+				     x < width; x++)
+					row[x] = letters[q[i][k].id % 62];
+			}
+			printf("%s%-10.10s%s |%s\n", col, lane ? "" : d->r[i].model,
+			       d->colour ? "\033[0m" : "", row);
+		}
+	}
+	printf("%-10s +", "");   /* the time axis: a tick every 10 columns */
+	for (int x = 0; x < width; x++)
+		putchar(x % 10 == 9 ? '+' : '-');
+	printf("\n%-10s 0 s%*.2f s\n%-10s (a column is %.1f ms)\n", "", width - 3,
+	       tmax / 1e9, "", tmax / 1e6 / width);
+}
+
+/* Write a gnuplot string: single quotes, a quote doubled. */
+static void gp_string(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* --gif: one frame per sample of the race, a bar per model. Returns 0, or
+ * 1 after a line saying why. */
+static int write_gif(struct demo *d)
+{
+	char script[96], data[96], log[96], models[256] = "", title[160];
+	int status;
+	FILE *f;
+	pid_t pid;
+
+	fclose(d->samples);
+	d->samples = NULL;
+	for (int i = 0; i < d->nracers; i++)
+		snprintf(models + strlen(models), sizeof models - strlen(models),
+			 "%s%s", i ? " " : "", d->r[i].model);
+	snprintf(title, sizeof title, "%lu requests, delay %s, C = %lu", d->n,
+		 d->delay, d->c);
+	snprintf(data, sizeof data, "%s/race.csv", d->tmpdir);
+	snprintf(script, sizeof script, "%s/race.gp", d->tmpdir);
+	f = fopen(script, "w");
+	if (f == NULL)
+		return 1;
+	/* common.gp wants outdir, name and fmt; it opens OUTDIR/race.png,
+	 * which the gif terminal then replaces. */
+	fprintf(f, "plotsdir = ");
+	gp_string(f, cli_source_dir());
+	fprintf(f, ".'/harness/plots'\noutdir = ");
+	gp_string(f, d->tmpdir);
+	fprintf(f, "\nname = 'race'; fmt = 'png'\ndatafile = ");
+	gp_string(f, data);
+	fprintf(f, "\ngif = ");
+	gp_string(f, d->gif);
+	fprintf(f, "\nmodels = ");
+	gp_string(f, models);
+	fprintf(f, "\ntitle = ");
+	gp_string(f, title);
+	fprintf(f, "\nn = %lu; nframes = %d\n%s", d->n, d->nsamples, race_gp);
+	fclose(f);
+	snprintf(log, sizeof log, "%s/gnuplot.log", d->tmpdir);
+	pid = fork();
+	if (pid == 0) {   /* its chatter ("N frames in animation") to the log */
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int null = open("/dev/null", O_RDONLY);
+
+		if (fd >= 0)
+			dup2(fd, STDERR_FILENO);
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		fprintf(stderr, "cannot run gnuplot: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		char *why = slurp(log);
+
+		fprintf(stderr, "fetchlab demo: --gif %s: gnuplot failed: %.*s\n",
+			d->gif, why ? (int)strcspn(why, "\n") : 0, why ? why : "");
+		free(why);
+		return 1;
+	}
+	printf("\nthe race as a GIF: %s (%d frames, a frame per 0.2 s of race, "
+	       "played at twice the speed)\n", d->gif, d->nsamples);
+	return 0;
+}
+
+/* Unmap the progress files, free the summaries, remove the temp dir. */
+static void cleanup(struct demo *d)
+{
+	DIR *dir = opendir(d->tmpdir);
+	struct dirent *e;
+
+	for (int i = 0; i < d->nracers; i++) {
+		if (d->r[i].prog)
+			munmap(d->r[i].prog, fl_progress_size((uint32_t)d->n));
+		free(d->r[i].scratch);
+		free(d->r[i].json);
+	}
+	if (d->samples)
+		fclose(d->samples);
+	while (dir && (e = readdir(dir)) != NULL)
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(dir), e->d_name, 0);
+	if (dir)
+		closedir(dir);
+	rmdir(d->tmpdir);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	struct demo d = {
+		.n = 2000, .c = 100, .delay = "50ms", .size = "1k", .seed = "1",
+		.deadline = 20,
+	};
+	struct cli_server server = {0};
+	struct winsize ws;
+	int rc, failed = 0;
+	bool interrupted = false;
+
+	rc = parse_options(&d, argc, argv);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	if (d.gif && check_gif(d.gif) != 0)
+		return 2;
+	d.tty = isatty(STDOUT_FILENO);
+	d.colour = d.tty && getenv("NO_COLOR") == NULL;
+	d.cols = d.tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ?
+		 ws.ws_col : 120;
+	snprintf(d.tmpdir, sizeof d.tmpdir, "/tmp/fetchlab-demo-XXXXXX");
+	if (mkdtemp(d.tmpdir) == NULL) {
+		fprintf(stderr, "fetchlab demo: cannot make a temp dir in /tmp: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < d.nracers; i++)
+		snprintf(d.r[i].file, sizeof d.r[i].file, "%s/%d-%s", d.tmpdir, i,
+			 d.r[i].model);
+	if (d.gif) {
+		char path[96];
+
+		snprintf(path, sizeof path, "%s/race.csv", d.tmpdir);
+		d.samples = fopen(path, "w");
+		if (d.samples == NULL) {
+			fprintf(stderr, "fetchlab demo: --gif: cannot write %s: %s\n",
+				path, strerror(errno));
+			cleanup(&d);
+			return 1;
+		}
+		fprintf(d.samples, "sample");   /* common.gp reads a header line */
+		for (int i = 0; i < d.nracers; i++)
+			fprintf(d.samples, ",%s", d.r[i].model);
+		fputc('\n', d.samples);
+	}
+	if (cli_server_start(&server) < 0) {
+		cleanup(&d);
+		return 1;
+	}
+	/* Ctrl-C reaches the models through the terminal: each stops and
+	 * writes what it measured, and we show the race so far. */
+	signal(SIGINT, SIG_IGN);
+	if (d.tty)
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* a frame at a time */
+	rc = race(&d, server.url);
+	if (rc == 0) {
+		print_order(&d);
+		print_table(&d);
+		for (int i = 0; i < d.nracers; i++) {
+			interrupted |= d.r[i].status == 130 && !d.r[i].stopped;
+			failed |= d.r[i].status != 0 &&
+				  !(d.r[i].stopped && d.r[i].status == 130);
+		}
+		if (d.timeline && !interrupted)
+			draw_timeline(&d, server.url);
+	}
+	cli_server_stop(&server);
+	if (rc == 0 && d.gif && write_gif(&d) != 0)
+		failed = 1;
+	fflush(stdout);
+	cleanup(&d);
+	return rc != 0 ? rc : interrupted ? 130 : failed ? 1 : 0;
+}

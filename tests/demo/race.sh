@@ -1,0 +1,50 @@
+#!/bin/sh
+# race.sh CLI - `fetchlab demo` piped, as CI sees it: a short race ends with
+# exit status 0, plain progress lines and no ANSI escapes, every built model
+# in the final table, sync last in the finishing order; bad options are
+# refused with exit status 2 and one line naming the option.
+set -eu
+cli=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL demo: $*" >&2; exit 1; }
+
+"$cli" demo -n 300 -c 30 --delay 20ms --deadline 10 >"$tmp/out.txt" 2>"$tmp/err.txt" ||
+	fail "exit status $?: $(cat "$tmp/err.txt" "$tmp/out.txt")"
+cat "$tmp/out.txt"
+
+grep -q '^t=[0-9.]*s ' "$tmp/out.txt" || fail "no plain progress line (t=...)"
+! grep -q "$(printf '\033')" "$tmp/out.txt" || fail "ANSI escapes in piped output"
+
+# Every model built beside the driver has a row in the table.
+bin=$(dirname "$cli")
+for m in sync threads eventloop coroutine; do
+	[ -x "$bin/fetch-$m" ] || continue
+	sed -n '/^model /,$p' "$tmp/out.txt" | grep -q "^$m " ||
+		fail "$m is built but not in the final table"
+done
+
+# sync runs one request at a time: it is last, finished or stopped.
+order=$(grep '^finishing order:' "$tmp/out.txt") || fail "no finishing order"
+case "${order##*, }" in
+*sync*) ;;
+*) fail "sync is not last: $order" ;;
+esac
+
+# Bad input: exit status 2 and one line naming the option.
+expect2() { # NAME ARGS...
+	name=$1; shift
+	set +e
+	"$cli" "$@" >/dev/null 2>"$tmp/err.txt"
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || fail "$* exited $rc, want 2"
+	grep -q -- "$name" "$tmp/err.txt" || fail "$*: the error does not name $name: $(cat "$tmp/err.txt")"
+	[ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "$*: not one line: $(cat "$tmp/err.txt")"
+}
+expect2 -c demo -c 0
+expect2 --models demo --models nope
+expect2 -n demo -n 12x
+expect2 --deadline demo --deadline 0
+expect2 --delay demo --delay abc
+echo "PASS demo race"
