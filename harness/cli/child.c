@@ -140,6 +140,7 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 	if (pid == 0) {
 		if (out)
 			dup2(fds[1], STDOUT_FILENO);
+		signal(SIGINT, SIG_DFL);   /* the driver ignores Ctrl-C; the model must not */
 		execv(path, argv);
 		if (errno == ENOENT && strstr(path, "/harness/peers/") != NULL) {
 			/* The script exists (cli_model_exec saw it): its
