@@ -5,13 +5,22 @@
 set -u
 cli=$1 model=$2
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.progress"' EXIT
 
 # setsid: a process group of our own, so the signal reaches it the way a
 # terminal's Ctrl-C does (the whole foreground group; the driver waits).
-setsid "$cli" run "$model" -n 100000 -c 20 --delay 400ms --json >"$out" &
+setsid "$cli" run "$model" -n 100000 -c 20 --delay 400ms --json \
+	--progress "$out.progress" >"$out" &
 pid=$!
-sleep 1
+# Wait until the run has begun (the progress file's magic, "flpr"), so the
+# signal finds the model's handler installed, then let requests fly.
+tries=0
+until [ "$(od -An -tx4 -N4 "$out.progress" 2>/dev/null | tr -d ' ')" = 666c7072 ]; do
+	tries=$((tries + 1))
+	[ "$tries" -le 300 ] || { echo "FAIL $model: the run did not start in 30 s"; exit 1; }
+	sleep 0.1
+done
+sleep 0.5
 t0=$(date +%s%N)
 kill -INT -"$pid"
 wait "$pid"; rc=$?

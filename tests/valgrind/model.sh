@@ -1,5 +1,5 @@
 #!/bin/sh
-# valgrind.sh VALGRIND SERVER MODEL - the event-loop model under valgrind:
+# model.sh VALGRIND SERVER MODEL - one model under valgrind:
 # no invalid access, no leak, and every request accounted for, in a closed
 # loop, an open loop (the due-time timer), with injected faults (error
 # paths: resets, refused and stalled connections, timeouts), and on Ctrl-C
@@ -22,7 +22,7 @@ tries=0
 until grep -qs '^fetchlab-server listening on ' "$dir/server.out"; do
 	tries=$((tries + 1))
 	if [ "$tries" -gt 100 ]; then
-		echo "valgrind.sh: $server did not start in 5 s" >&2
+		echo "model.sh: $server did not start in 5 s" >&2
 		exit 1
 	fi
 	sleep 0.05
@@ -34,7 +34,7 @@ url=$(sed -n '1s/^fetchlab-server listening on //p' "$dir/server.out")
 check() {
 	name=$1 n=$2
 	shift 2
-	echo "== $name: fetch-eventloop -n $n $*"
+	echo "== $name: $(basename "$model") -n $n $*"
 	"$valgrind" -q --leak-check=full --error-exitcode=99 \
 		"$model" -n "$n" --server "$url" --json "$@" >"$dir/out.json"
 	cat "$dir/out.json"
@@ -43,13 +43,13 @@ check() {
 		tr ',' '\n' | sed 's/.*://' | awk '{ s += $1 } END { print s + 0 }')
 	total=$((ok + errors))
 	if [ "$total" != "$n" ]; then
-		echo "valgrind.sh: $name: ok + errors = $total, want $n" >&2
+		echo "model.sh: $name: ok + errors = $total, want $n" >&2
 		exit 1
 	fi
 	case $* in
 	*--faults*) ;;
 	*)	if [ "$ok" != "$n" ]; then
-			echo "valgrind.sh: $name: $ok of $n ok" >&2
+			echo "model.sh: $name: $ok of $n ok" >&2
 			exit 1
 		fi ;;
 	esac
@@ -60,15 +60,28 @@ check open 100 -c 10 --delay 5ms --rate 500
 check faults 100 -c 10 --delay 5ms --faults 0.3 --timeout 1s
 echo "== interrupt: SIGINT while 20 transfers wait 10 s"
 "$valgrind" -q --leak-check=full --error-exitcode=99 \
-	"$model" -n 100 -c 20 --delay 10s --server "$url" --json >"$dir/out.json" &
+	"$model" -n 100 -c 20 --delay 10s --server "$url" --json \
+	--progress "$dir/progress" >"$dir/out.json" &
 vpid=$!
-sleep 3
+# Signal only once requests are in flight: valgrind starts slowly, and a
+# background job ignores SIGINT until the model installs its handler. The
+# progress file's first word becomes "flpr" when the run has begun.
+tries=0
+until [ "$(od -An -tx4 -N4 "$dir/progress" 2>/dev/null | tr -d ' ')" = 666c7072 ]; do
+	tries=$((tries + 1))
+	if [ "$tries" -gt 600 ]; then
+		echo "model.sh: interrupt: the run did not start in 60 s" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+sleep 1
 kill -INT "$vpid"
 rc=0
 wait "$vpid" || rc=$?
 cat "$dir/out.json"
 if [ "$rc" != 130 ]; then
-	echo "valgrind.sh: interrupt: exit status $rc, want 130" >&2
+	echo "model.sh: interrupt: exit status $rc, want 130" >&2
 	exit 1
 fi
-echo "valgrind.sh: clean"
+echo "model.sh: clean"
