@@ -77,6 +77,7 @@ struct fl_run {
 	atomic_uint_fast64_t klass[FL_CLASS_COUNT];
 	atomic_uint_fast64_t connects;  /* new connections the transfers made */
 	atomic_bool interrupted;
+	_Atomic int64_t sched0_ns;    /* open loop: the schedule's start, set at the first claim */
 	unsigned threads;
 	pthread_mutex_t sample_lock;  /* guards the error samples (rare path) */
 	char samples[FL_CLASS_COUNT][3][128];   /* first curl errors per class */

@@ -61,8 +61,17 @@ bool fl_next(struct fl_run *run, struct fl_request **req)
 	*req = &run->reqs[i];
 	if (run->progress)
 		atomic_fetch_add_explicit(&run->progress->claimed, 1, memory_order_relaxed);
-	if (run->opt.rate <= 0)
+	if (run->opt.rate <= 0) {
 		(*req)->due_ns = fl_now_ns();   /* closed loop: due when claimed */
+	} else {
+		/* Open loop: the schedule starts at the first claim, when the
+		 * model is ready; its set-up is not the clients' queueing. */
+		int64_t t = 0, now = fl_now_ns();
+
+		if (atomic_compare_exchange_strong(&run->sched0_ns, &t, now))
+			t = now;
+		(*req)->due_ns += t;
+	}
 	return true;
 }
 
@@ -461,9 +470,6 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	signal(SIGINT, on_sigint);
 
 	run.t0_ns = fl_now_ns();
-	if (run.opt.rate > 0)
-		for (unsigned i = 0; i < run.opt.requests; i++)
-			run.reqs[i].due_ns += run.t0_ns;
 	if (run.progress) {
 		atomic_store(&run.progress->t0_ns, run.t0_ns);
 		atomic_store_explicit(&run.progress->magic, FL_PROGRESS_MAGIC,
