@@ -1,26 +1,30 @@
 /* compare.c - `fetchlab compare`: every model at every concurrency, against
  * one embedded server, each point in its own child process; then the table
- * and the charts (plot.c).
+ * and the charts (plot.c). With --rate LIST it sweeps offered arrival rates
+ * instead (open loop): every model at every rate R, at most C in flight.
  *
  * What it writes under --out DIR:
  *   machine.txt             what the numbers were measured on
  *   data/summary.csv        one row per point and repeat (columns below)
  *   data/hdr/MODEL-cC.csv   latency percentile distribution of one repeat
- *                           (HdrHistogram layout, ms; the model's --hdr)
+ *                           (HdrHistogram layout, ms; the model's --hdr);
+ *                           MODEL-rR.csv for a rate point
  *   data/timeline-MODEL.csv the per-request records of a 40-request run at
- *                           C = 8 with varied delays (the model's --records)
+ *                           C = 8 with varied delays (the model's --records);
+ *                           not written by a rate sweep
  *   data/points.csv, charts/ written by plot.c from the files above
  *
  * data/summary.csv columns (the header line names them in this order):
  *   model             the model's name (sync, threads, eventloop, ...)
  *   concurrency       -c: at most this many requests in flight
- *   rate              --rate in requests/s; 0 = closed loop
+ *   rate              --rate in requests/s: the offered rate; 0 = closed loop
  *   delay, size       the --delay and --size specs as given (e.g. 50ms, 1k)
  *   repeat            1..--repeat
  *   requests          -n: requests in the run
  *   ok, errors        requests that succeeded / failed (ok + errors = requests)
  *   wall_s            the run's wall time, seconds
- *   throughput_rps    ok / wall_s
+ *   throughput_rps    ok / wall_s; at a rate point, the achieved rate (its
+ *                     wall time includes the last requests' delay)
  *   p50_us .. max_us  latency end - start: p50, p90, p99, p99.9, max (us)
  *   mean_us           its mean (us)
  *   p50_due_us, p99_due_us  latency end - due (us): includes queueing
@@ -53,7 +57,11 @@
 
 #define MAX_MODELS 16
 #define MAX_CONC   16
+#define MAX_RATES  16
 #define POINT_S    0.6   /* aim: each point keeps its model busy ~0.6 s */
+#define RATE_S     1.0   /* a rate point's schedule: ~1 s of arrivals */
+#define RATE_MAX_S 3.0   /* ...but at most ~3 s of work at the model's bound */
+#define RATE_CMAX  1000u /* a rate point's default cap on requests in flight */
 
 static const char summary_header[] =
 	"model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,"
@@ -67,13 +75,17 @@ struct sweep {
 	int nmodels;
 	unsigned conc[MAX_CONC];
 	int nconc;
+	const char *conc_opt;       /* the option that set conc: --concurrency, --full */
+	double rates[MAX_RATES];    /* --rate: offered rates, req/s; none = closed loop */
+	int nrates;
 	const char *delay, *size;   /* specs, passed to every model */
 	double delay_us;            /* the mean of the delay spec */
 	double cpu_base;            /* the current model's start-up CPU, s */
 	int repeat;
 	double scale;               /* --requests-scale */
 	const char *out;
-	char model_list[256], conc_list[256];   /* copies the lists point into */
+	char model_list[256], conc_list[256], rate_list[256];   /* copies the lists point into */
+	bool out_given;             /* --out was given */
 	FILE *summary;              /* DIR/data/summary.csv, open for append */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
@@ -90,6 +102,10 @@ static void compare_usage(FILE *out)
 		"                      sync,threads,eventloop,coroutine)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
 		"  --full              C = 1,10,100,1000,3000,10000\n"
+		"  --rate LIST         open loop: sweep offered rates (req/s) instead of C,\n"
+		"                      e.g. 20,40,80,160; each point ~1 s of arrivals at\n"
+		"                      most C in flight (--concurrency C, default 1000);\n"
+		"                      default --out is results/open-loop\n"
 		"  --delay SPEC        server delay per request (default 50ms)\n"
 		"  --size SPEC         body size per request (default 1k)\n"
 		"  --repeat N          runs per point; the table shows the median (default 3)\n"
@@ -183,6 +199,26 @@ static int parse_conc(const char *list, struct sweep *sw)
 	return sw->nconc > 0 ? 0 : -1;
 }
 
+/* Split a comma list LIST into rates, req/s, each in (0, 1e6] (the models'
+ * --rate limit). */
+static int parse_rates(const char *list, struct sweep *sw)
+{
+	snprintf(sw->rate_list, sizeof sw->rate_list, "%s", list);
+	sw->nrates = 0;
+	for (char *tok = strtok(sw->rate_list, ","); tok; tok = strtok(NULL, ",")) {
+		char *e;
+		double r;
+
+		errno = 0;
+		r = strtod(tok, &e);
+		if (((*tok < '0' || *tok > '9') && *tok != '.') || *e || errno ||
+		    !(r > 0) || r > 1e6 || sw->nrates == MAX_RATES)
+			return -1;
+		sw->rates[sw->nrates++] = r;
+	}
+	return sw->nrates > 0 ? 0 : -1;
+}
+
 /* Whether MODEL can run: a C model built beside the driver, or a peer
  * script of the source tree (cli_model_exec's two places, without its
  * message). */
@@ -245,12 +281,13 @@ static void default_models(struct sweep *sw)
  * option (or 1 after --help was printed: exit 0). */
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
-	enum { O_MODELS = 256, O_CONC, O_FULL, O_DELAY, O_SIZE, O_REPEAT,
+	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
 	       O_SCALE, O_QUICK, O_OUT };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
 		{"full", no_argument, NULL, O_FULL},
+		{"rate", required_argument, NULL, O_RATE},
 		{"delay", required_argument, NULL, O_DELAY},
 		{"size", required_argument, NULL, O_SIZE},
 		{"repeat", required_argument, NULL, O_REPEAT},
@@ -275,9 +312,15 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		case O_CONC:
 			if (parse_conc(optarg, sw) < 0)
 				goto bad;
+			sw->conc_opt = "--concurrency";
 			break;
 		case O_FULL:
 			parse_conc("1,10,100,1000,3000,10000", sw);
+			sw->conc_opt = "--full";
+			break;
+		case O_RATE:
+			if (parse_rates(optarg, sw) < 0)
+				goto bad;
 			break;
 		case O_DELAY:
 			sw->delay = optarg;
@@ -303,6 +346,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			break;
 		case O_OUT:
 			sw->out = optarg;
+			sw->out_given = true;
 			break;
 		case 'h':
 			compare_usage(stdout);
@@ -317,6 +361,16 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		fprintf(stderr, "fetchlab compare: '%s': unexpected argument; "
 			"see fetchlab compare --help\n", argv[optind]);
 		return 2;
+	}
+	if (sw->nrates > 0 && sw->nconc > 1) {
+		fprintf(stderr, "fetchlab compare: %s: with --rate give one "
+			"concurrency, the cap on requests in flight (default %u)\n",
+			sw->conc_opt, RATE_CMAX);
+		return 2;
+	}
+	if (sw->nconc == 0 && sw->nrates > 0) {
+		sw->conc[0] = RATE_CMAX;
+		sw->nconc = 1;
 	}
 	if (sw->nconc == 0)
 		parse_conc("1,10,100,1000", sw);
@@ -346,6 +400,9 @@ bad:
 	if (ch == O_CONC)
 		fprintf(stderr, "give up to %d counts 1..100000, comma-separated, "
 			"e.g. 1,10,100\n", MAX_CONC);
+	else if (ch == O_RATE)
+		fprintf(stderr, "give up to %d rates in requests/s, comma-separated, "
+			"e.g. 20,40,80,160 (each above 0, at most 1000000)\n", MAX_RATES);
 	else if (ch == O_REPEAT)
 		fprintf(stderr, "give a count from 1 to 100\n");
 	else
@@ -466,9 +523,15 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	fprintf(f, "command:    fetchlab");
 	for (int i = 0; i < argc; i++)
 		fprintf(f, " %s", argv[i]);
-	fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
-		"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
-		sw->repeat, sw->delay, sw->size, sw->scale);
+	if (sw->nrates > 0)
+		fprintf(f, "\nsweep:      %d models x %d rates (open loop, C = %u) x %d "
+			"repeats, delay %s, size %s, requests x%g\n", sw->nmodels,
+			sw->nrates, sw->conc[0], sw->repeat, sw->delay, sw->size,
+			sw->scale);
+	else
+		fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
+			"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
+			sw->repeat, sw->delay, sw->size, sw->scale);
 	return fclose(f) == 0 ? 0 : 2;
 }
 
@@ -477,28 +540,51 @@ static bool is_sequential(const char *model)
 	return strcmp(model, "sync") == 0;   /* one request at a time, whatever C */
 }
 
-/* Requests for one point: about POINT_S seconds at the Little's-law bound
- * C / delay, so every point costs the same time; at least 20, and for the
- * concurrent models at least C, so C requests really are in flight. */
-static unsigned point_requests(const struct sweep *sw, const char *model,
-			       unsigned c)
+/* Points per model: one per rate in a rate sweep, else one per C. */
+static int sweep_points(const struct sweep *sw)
 {
-	double lanes = is_sequential(model) ? 1 : c;
-	double n = sw->scale * POINT_S * lanes * 1e6 / sw->delay_us;
+	return sw->nrates > 0 ? sw->nrates : sw->nconc;
+}
 
+/* The Little's-law bound of MODEL at C: C / delay requests a second. */
+static double bound_rps(const struct sweep *sw, const char *model, unsigned c)
+{
+	return (is_sequential(model) ? 1 : c) * 1e6 / sw->delay_us;
+}
+
+/* Requests for one closed-loop point: about POINT_S seconds at the bound,
+ * so every point costs the same time; at least 20, and for the concurrent
+ * models at least C, so C requests really are in flight.
+ * For a rate point (RATE > 0): RATE_S seconds of arrivals, at least 20, but
+ * no more than RATE_MAX_S seconds of work at the bound, so a model far past
+ * its capacity (sync at 2000 req/s) ends in seconds, not minutes. */
+static unsigned point_requests(const struct sweep *sw, const char *model,
+			       unsigned c, double rate)
+{
+	double n;
+
+	if (rate > 0)
+		n = fmin(sw->scale * RATE_S * rate, RATE_MAX_S * bound_rps(sw, model, c));
+	else
+		n = sw->scale * POINT_S * bound_rps(sw, model, c);
 	if (n < 20)
 		n = 20;
-	if (!is_sequential(model) && n < c)
+	if (rate <= 0 && !is_sequential(model) && n < c)
 		n = c;
 	return n > 10000000 ? 10000000 : (unsigned)lround(n);
 }
 
-/* The seconds a point should take: its requests at the bound. */
-static double point_seconds(const struct sweep *sw, const char *model, unsigned c)
+/* The seconds a point should take: its requests at the bound, or for a
+ * rate point its schedule, whichever is longer. */
+static double point_seconds(const struct sweep *sw, const char *model,
+			    unsigned c, double rate)
 {
-	double lanes = is_sequential(model) ? 1 : c;
+	unsigned n = point_requests(sw, model, c, rate);
+	double s = n / bound_rps(sw, model, c);
 
-	return point_requests(sw, model, c) * sw->delay_us / 1e6 / lanes + 0.05;
+	if (rate > 0)
+		s = fmax(s, n / rate);
+	return s + 0.05;
 }
 
 /* The seconds MODEL's part of the sweep should take, its timeline too. */
@@ -506,8 +592,12 @@ static double model_seconds(const struct sweep *sw, const char *model)
 {
 	double s = is_sequential(model) ? 2.0 : 0.3;   /* 40 requests of ~50 ms */
 
-	for (int i = 0; i < sw->nconc; i++)
-		s += sw->repeat * point_seconds(sw, model, sw->conc[i]);
+	if (sw->nrates > 0)
+		s = 0;   /* no timeline */
+	for (int i = 0; i < sweep_points(sw); i++)
+		s += sw->repeat * (sw->nrates > 0
+			? point_seconds(sw, model, sw->conc[0], sw->rates[i])
+			: point_seconds(sw, model, sw->conc[i], 0));
 	return s;
 }
 
@@ -534,14 +624,19 @@ static void progress_bar(const struct sweep *sw, const char *what)
 		what, eta_s(sw));
 }
 
-/* Not on a terminal (a log, CI): one plain line per point, after it. */
+/* Not on a terminal (a log, CI): one plain line per point, after it; an
+ * open-loop point adds its p99 from the due time (P99_DUE_US, else NAN). */
 static void progress_line(const struct sweep *sw, const char *what, double rps,
-			  double p99_us)
+			  double p99_us, double p99_due_us)
 {
+	char due[48] = "";
+
 	if (isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "compare: %3d/%d %s: %.1f req/s, p99 %.1f ms, ETA %.0f s\n",
-		sw->done, sw->total, what, rps, p99_us / 1e3, eta_s(sw));
+	if (!isnan(p99_due_us))
+		snprintf(due, sizeof due, ", from due %.1f ms", p99_due_us / 1e3);
+	fprintf(stderr, "compare: %3d/%d %s: %.1f req/s, p99 %.1f ms%s, ETA %.0f s\n",
+		sw->done, sw->total, what, rps, p99_us / 1e3, due, eta_s(sw));
 }
 
 /* A JSON number, or NAN when the summary lacks it. */
@@ -552,34 +647,48 @@ static double jnum(const char *json, const char *key)
 	return cli_json_number(json, key, &v) == 0 ? v : NAN;
 }
 
-/* Run MODEL at C once against SERVER and append its row to the summary.
- * Returns 0, 1 if the point failed (a line says why), 130 if interrupted. */
+/* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
+ * 0, and append its row to the summary. Returns 0, 1 if the point failed
+ * (a line says why), 130 if interrupted. */
 static int run_point(struct sweep *sw, const char *server, const char *model,
-		     unsigned c, int rep)
+		     unsigned c, double rate, int rep)
 {
-	char n_arg[16], c_arg[16], hdr[PATH_MAX];
+	char n_arg[16], c_arg[16], r_arg[32] = "", hdr[PATH_MAX];
 	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)sw->delay,
-			"--size", (char *)sw->size, "--json", "--hdr", hdr, NULL};
-	unsigned n = point_requests(sw, model, c);
+			"--size", (char *)sw->size, "--json", "--hdr", hdr,
+			rate > 0 ? "--rate" : NULL, r_arg, NULL};   /* closed: ends at hdr */
+	unsigned n = point_requests(sw, model, c, rate);
 	char *json = NULL, what[64];
 	struct rusage ru;
 	int rc;
 
-	snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c, rep,
-		 sw->repeat);
+	snprintf(r_arg, sizeof r_arg, "%g", rate);
+	if (rate > 0)
+		snprintf(what, sizeof what, "%s R=%g repeat %d/%d", model, rate, rep,
+			 sw->repeat);
+	else
+		snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c, rep,
+			 sw->repeat);
 	progress_bar(sw, what);
 
 	snprintf(n_arg, sizeof n_arg, "%u", n);
 	snprintf(c_arg, sizeof c_arg, "%u", c);
 	/* Every repeat writes the same file: the last repeat's is kept. */
-	snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
+	if (rate > 0)
+		snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-r%g.csv", sw->out, model, rate);
+	else
+		snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
 	rc = cli_run_model(model, server, args, &json, &ru);
 	if (rc != 0 || json == NULL || isnan(jnum(json, "ok"))) {
+		char rate_opt[48] = "";
+
+		if (rate > 0)
+			snprintf(rate_opt, sizeof rate_opt, " --rate %g", rate);
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
-		fprintf(stderr, "fetchlab compare: %s -n %u -c %u failed (exit status %d); "
-			"try: fetchlab run %s -n %u -c %u --delay %s\n", model, n, c, rc,
-			model, n, c, sw->delay);
+		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status %d); "
+			"try: fetchlab run %s -n %u -c %u%s --delay %s\n", model, n, c,
+			rate_opt, rc, model, n, c, rate_opt, sw->delay);
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
@@ -604,9 +713,10 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 		sw->delay_us, sw->cpu_base);
 	fflush(sw->summary);
 	sw->done++;
-	sw->planned_done += point_seconds(sw, model, c);
+	sw->planned_done += point_seconds(sw, model, c, rate);
 	progress_line(sw, what, jnum(json, "throughput_rps"),
-		      jnum(json, "latency_us.p99"));
+		      jnum(json, "latency_us.p99"),
+		      rate > 0 ? jnum(json, "latency_from_due_us.p99") : NAN);
 	free(json);
 	return 0;
 }
@@ -679,15 +789,25 @@ int cmd_compare(int argc, char **argv)
 	rc = parse_options(argc, argv, &sw);
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
+	/* A rate sweep keeps its own directory, so it never replaces the
+	 * concurrency sweep's data (plot.c draws what the data holds). */
+	if (sw.nrates > 0 && !sw.out_given)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "/open-loop");
 	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0)
 		return 2;
 	for (int m = 0; m < sw.nmodels; m++)
 		sw.planned_total += model_seconds(&sw, sw.models[m]);
-	sw.total = sw.nmodels * sw.nconc * sw.repeat;
-	fprintf(stderr, "fetchlab compare: %d models x %d concurrencies x %d repeats, "
-		"delay %s, size %s: about %.0f s, then the charts in %s/charts\n",
-		sw.nmodels, sw.nconc, sw.repeat, sw.delay, sw.size,
-		sw.planned_total, sw.out);
+	sw.total = sw.nmodels * sweep_points(&sw) * sw.repeat;
+	if (sw.nrates > 0)
+		fprintf(stderr, "fetchlab compare: %d models x %d rates (open loop, "
+			"C = %u) x %d repeats, delay %s, size %s: about %.0f s, then "
+			"the charts in %s/charts\n", sw.nmodels, sw.nrates, sw.conc[0],
+			sw.repeat, sw.delay, sw.size, sw.planned_total, sw.out);
+	else
+		fprintf(stderr, "fetchlab compare: %d models x %d concurrencies x %d repeats, "
+			"delay %s, size %s: about %.0f s, then the charts in %s/charts\n",
+			sw.nmodels, sw.nconc, sw.repeat, sw.delay, sw.size,
+			sw.planned_total, sw.out);
 	if (cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		return 1;
@@ -699,21 +819,28 @@ int cmd_compare(int argc, char **argv)
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
 			fprintf(stderr, "fetchlab compare: skipping %s\n", sw.models[m]);
-			sw.total -= sw.nconc * sw.repeat;
+			sw.total -= sweep_points(&sw) * sw.repeat;
 			sw.planned_total -= model_seconds(&sw, sw.models[m]);
 			sw.nmodels--;   /* drop it from the list: no timeline either */
 			for (int k = m--; k < sw.nmodels; k++)
 				sw.models[k] = sw.models[k + 1];
 			continue;
 		}
-		for (int i = 0; i < sw.nconc && rc != 130; i++)
+		for (int i = 0; i < sweep_points(&sw) && rc != 130; i++)
 			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
-				rc = run_point(&sw, server.url, sw.models[m], sw.conc[i], r);
+				if (sw.nrates > 0)
+					rc = run_point(&sw, server.url, sw.models[m],
+						       sw.conc[0], sw.rates[i], r);
+				else
+					rc = run_point(&sw, server.url, sw.models[m],
+						       sw.conc[i], 0, r);
 				failed += rc != 0;
 			}
 	}
-	progress_bar(&sw, "timelines (40 requests at C = 8)");
-	for (int m = 0; m < sw.nmodels && rc != 130; m++)
+	/* The timelines are closed-loop runs: a rate sweep has none. */
+	if (sw.nrates == 0)
+		progress_bar(&sw, "timelines (40 requests at C = 8)");
+	for (int m = 0; m < sw.nmodels && rc != 130 && sw.nrates == 0; m++)
 		failed += run_timeline(&sw, server.url, sw.models[m]) != 0;
 	cli_server_stop(&server);
 	if (isatty(STDERR_FILENO))
@@ -722,7 +849,8 @@ int cmd_compare(int argc, char **argv)
 	if (rc == 130)
 		fprintf(stderr, "fetchlab compare: interrupted; charting the %d "
 			"points measured\n", sw.done);
-	fprintf(stderr, "fetchlab compare: %d points and the timelines in %.1f s\n", sw.done,
+	fprintf(stderr, "fetchlab compare: %d points%s in %.1f s\n", sw.done,
+		sw.nrates > 0 ? "" : " and the timelines",
 		now_s() - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
 	if (sw.done == 0)
 		return 1;

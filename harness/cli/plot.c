@@ -2,10 +2,12 @@
  * alone, without running anything.
  *
  * DIR/data/summary.csv (one row per run, see compare.c) is reduced to
- * DIR/data/points.csv, one row per model and C:
- *   model, concurrency, repeats
- *   throughput_rps, throughput_min, throughput_max   median and spread (req/s)
+ * DIR/data/points.csv, one row per model, C and offered rate:
+ *   model, concurrency, rate, repeats   rate 0: a closed-loop point
+ *   throughput_rps, throughput_min, throughput_max   median and spread (req/s);
+ *                         at a rate point, the achieved rate
  *   p50_ms, p99_ms        median latencies, end - start
+ *   p50_due_ms, p99_due_ms  median latencies, end - due: with queueing
  *   efficiency            throughput x mean delay / C: the share of the
  *                         Little's-law bound the model reached
  *   cpu_ms_per_req        (user + sys - cpu_base) / (requests - 1): CPU time
@@ -13,12 +15,16 @@
  *                         (empty when not above 0: lost in start-up's noise)
  *   peak_rss_mib          peak resident set
  *   marginal_kib          (RSS at C - RSS at 1) / (C - 1): the memory one more
- *                         request in flight costs (empty at C = 1)
+ *                         request in flight costs (empty at C = 1 and at a
+ *                         rate point)
  *   bound_rps             C / mean delay
  *   errors                failed requests, summed over the repeats
  * Then every NAME.gp of the plots directory but common.gp is run twice by
- * gnuplot, writing DIR/charts/NAME.svg and NAME.png. The same data gives
- * byte-identical charts: nothing here or in the scripts reads the clock.
+ * gnuplot, writing DIR/charts/NAME.svg and NAME.png: rate.gp when the data
+ * has rate points, every other script when it has closed-loop points. A
+ * chart the data cannot draw is removed, so no chart outlives its data.
+ * The same data gives byte-identical charts: nothing here or in the
+ * scripts reads the clock.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,11 +43,13 @@
 
 /* The summary columns a point is made of, by name. */
 enum col { C_CONC, C_REQ, C_ERR, C_TPUT, C_P50, C_P99, C_USER, C_SYS,
-	   C_RSS, C_DELAY, C_BASE, NCOLS };
+	   C_RSS, C_DELAY, C_BASE, C_RATE, C_P50_DUE, C_P99_DUE, NCOLS };
 static const char *const col_names[NCOLS] = {
 	"concurrency", "requests", "errors", "throughput_rps", "p50_us", "p99_us",
 	"cpu_user_s", "cpu_sys_s", "peak_rss_kib", "delay_mean_us", "cpu_base_s",
+	"rate", "p50_due_us", "p99_due_us",
 };
+#define C_OPTIONAL C_BASE   /* this column and the ones after: older files lack them */
 
 /* One row of summary.csv: one run. */
 struct row {
@@ -49,12 +57,13 @@ struct row {
 	double v[NCOLS];
 };
 
-/* One point: the repeats of one model at one C, reduced. */
+/* One point: the repeats of one model at one C and rate, reduced. */
 struct point {
 	char model[32];
 	unsigned c, repeats;
-	double tput, tput_min, tput_max, p50_ms, p99_ms, eff, cpu_ms, rss_mib;
-	double marginal_kib, bound, errors;
+	double rate;   /* offered req/s; 0: closed loop */
+	double tput, tput_min, tput_max, p50_ms, p99_ms, p50_due_ms, p99_due_ms;
+	double eff, cpu_ms, rss_mib, marginal_kib, bound, errors;
 };
 
 /* What the table and the charts need, read from one summary. */
@@ -63,7 +72,9 @@ struct dataset {
 	int nrows;
 	struct point points[MAX_ROWS];
 	int npoints;
-	char delay[64], size[64];   /* the workload of the first row */
+	int nclosed, nrate;         /* closed-loop and rate points */
+	/* The workload of the first closed-loop row [0] and rate row [1]. */
+	char delay[2][64], size[2][64];
 };
 
 const char *cli_source_dir(void)
@@ -116,6 +127,8 @@ static int cmp_rows(const void *a, const void *b)
 	if (d == 0)
 		d = strcmp(x->model, y->model);
 	if (d == 0)
+		d = (x->v[C_RATE] > y->v[C_RATE]) - (x->v[C_RATE] < y->v[C_RATE]);
+	if (d == 0)
 		d = (x->v[C_CONC] > y->v[C_CONC]) - (x->v[C_CONC] < y->v[C_CONC]);
 	return d;
 }
@@ -135,7 +148,8 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Read PATH into D->rows, by column name, sorted by model and C. Returns 0,
+/* Read PATH into D->rows, by column name, sorted by model, rate and C
+ * (closed-loop rows, rate 0, first). Returns 0,
  * or 2 after a line saying what is wrong with the file. */
 static int read_summary(const char *path, struct dataset *d)
 {
@@ -172,7 +186,7 @@ static int read_summary(const char *path, struct dataset *d)
 				i_size = strcmp(field[j], "size") ? i_size : j;
 			}
 			for (int k = 0; k < NCOLS; k++)
-				if (idx[k] < 0 && k != C_BASE)   /* older files lack it */
+				if (idx[k] < 0 && k < C_OPTIONAL)
 					i_model = -1;
 			if (i_model < 0 || i_delay < 0 || i_size < 0)
 				break;
@@ -185,9 +199,11 @@ static int read_summary(const char *path, struct dataset *d)
 		snprintf(r->model, sizeof r->model, "%s", field[i_model]);
 		for (int k = 0; k < NCOLS; k++)
 			r->v[k] = idx[k] < 0 ? 0 : strtod(field[idx[k]], NULL);
-		if (d->nrows == 1) {
-			snprintf(d->delay, sizeof d->delay, "%s", field[i_delay]);
-			snprintf(d->size, sizeof d->size, "%s", field[i_size]);
+		int open = r->v[C_RATE] > 0;
+
+		if (d->delay[open][0] == '\0') {
+			snprintf(d->delay[open], sizeof d->delay[open], "%s", field[i_delay]);
+			snprintf(d->size[open], sizeof d->size[open], "%s", field[i_size]);
 		}
 	}
 	free(line);
@@ -207,20 +223,20 @@ static int read_summary(const char *path, struct dataset *d)
 	return 0;
 }
 
-/* Reduce the runs of each model and C to a point; then the marginal memory,
- * against the C = 1 point of the same model. */
+/* Reduce the runs of each model, rate and C to a point; then the marginal
+ * memory of a closed-loop point, against the C = 1 point of its model. */
 static void reduce(struct dataset *d)
 {
 	static double tput[MAX_ROWS], p50[MAX_ROWS], p99[MAX_ROWS], cpu[MAX_ROWS],
-		rss[MAX_ROWS];   /* scratch: one group's values */
+		rss[MAX_ROWS], p50d[MAX_ROWS], p99d[MAX_ROWS];   /* scratch: one group's values */
 
-	d->npoints = 0;
+	d->npoints = d->nclosed = d->nrate = 0;
 	for (int i = 0, j; i < d->nrows; i = j) {
 		struct point *p = &d->points[d->npoints++];
 		const struct row *r = &d->rows[i];
 		int n = 0;
 
-		*p = (struct point){.c = (unsigned)r->v[C_CONC], .errors = 0};
+		*p = (struct point){.c = (unsigned)r->v[C_CONC], .rate = r->v[C_RATE]};
 		memcpy(p->model, r->model, sizeof p->model);
 		for (j = i; j < d->nrows && cmp_rows(&d->rows[j], r) == 0; j++, n++) {
 			const double *v = d->rows[j].v;
@@ -228,6 +244,8 @@ static void reduce(struct dataset *d)
 			tput[n] = v[C_TPUT];
 			p50[n] = v[C_P50] / 1e3;
 			p99[n] = v[C_P99] / 1e3;
+			p50d[n] = v[C_P50_DUE] / 1e3;
+			p99d[n] = v[C_P99_DUE] / 1e3;
 			cpu[n] = fmax(0, v[C_USER] + v[C_SYS] - v[C_BASE]) * 1e3 /
 				 fmax(1, v[C_REQ] - 1);
 			rss[n] = v[C_RSS];
@@ -239,6 +257,8 @@ static void reduce(struct dataset *d)
 		p->tput_max = tput[n - 1];
 		p->p50_ms = median(p50, n);
 		p->p99_ms = median(p99, n);
+		p->p50_due_ms = median(p50d, n);
+		p->p99_due_ms = median(p99d, n);
 		p->cpu_ms = median(cpu, n);
 		if (p->cpu_ms <= 0)
 			p->cpu_ms = NAN;   /* below start-up's noise: unknown, not 0 */
@@ -246,12 +266,17 @@ static void reduce(struct dataset *d)
 		p->bound = p->c * 1e6 / r->v[C_DELAY];
 		p->eff = p->tput / p->bound;
 		p->marginal_kib = NAN;
+		if (p->rate > 0)
+			d->nrate++;
+		else
+			d->nclosed++;
 	}
 	for (int i = 0; i < d->npoints; i++) {
 		struct point *p = &d->points[i];
 
-		for (int k = 0; k < d->npoints && p->c > 1; k++)
-			if (d->points[k].c == 1 && !strcmp(d->points[k].model, p->model))
+		for (int k = 0; k < d->npoints && p->c > 1 && p->rate == 0; k++)
+			if (d->points[k].c == 1 && d->points[k].rate == 0 &&
+			    !strcmp(d->points[k].model, p->model))
 				p->marginal_kib = (p->rss_mib - d->points[k].rss_mib) *
 						  1024 / (p->c - 1);
 	}
@@ -267,15 +292,16 @@ static int write_points(const char *path, const struct dataset *d)
 			strerror(errno));
 		return 1;
 	}
-	fprintf(f, "model,concurrency,repeats,throughput_rps,throughput_min,"
-		"throughput_max,p50_ms,p99_ms,efficiency,cpu_ms_per_req,"
-		"peak_rss_mib,marginal_kib,bound_rps,errors\n");
+	fprintf(f, "model,concurrency,rate,repeats,throughput_rps,throughput_min,"
+		"throughput_max,p50_ms,p99_ms,p50_due_ms,p99_due_ms,efficiency,"
+		"cpu_ms_per_req,peak_rss_mib,marginal_kib,bound_rps,errors\n");
 	for (int i = 0; i < d->npoints; i++) {
 		const struct point *p = &d->points[i];
 
-		fprintf(f, "%s,%u,%u,%.1f,%.1f,%.1f,%.3f,%.3f,%.4f,", p->model,
-			p->c, p->repeats, p->tput, p->tput_min, p->tput_max, p->p50_ms,
-			p->p99_ms, p->eff);
+		fprintf(f, "%s,%u,%g,%u,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.4f,",
+			p->model, p->c, p->rate, p->repeats, p->tput, p->tput_min,
+			p->tput_max, p->p50_ms, p->p99_ms, p->p50_due_ms,
+			p->p99_due_ms, p->eff);
 		if (!isnan(p->cpu_ms))
 			fprintf(f, "%.4f", p->cpu_ms);
 		fprintf(f, ",%.2f,", p->rss_mib);
@@ -286,10 +312,13 @@ static int write_points(const char *path, const struct dataset *d)
 	return fclose(f) == 0 ? 0 : 1;
 }
 
+/* The closed-loop points: one line per model and C. */
 static void print_table(const struct dataset *d)
 {
+	if (d->nclosed == 0)
+		return;
 	printf("delay %s, size %s; req/s is the median of the repeats (min..max)\n",
-	       d->delay, d->size);
+	       d->delay[0], d->size[0]);
 	printf("%-10s %6s %9s %-19s %7s %7s %5s %8s %7s %9s\n", "model", "C",
 	       "req/s", " (spread)", "p50 ms", "p99 ms", "eff", "CPU ms", "RSS",
 	       "KiB per");
@@ -298,6 +327,9 @@ static void print_table(const struct dataset *d)
 	for (int i = 0; i < d->npoints; i++) {
 		const struct point *p = &d->points[i];
 		char spread[32], cpu[16] = "-", marginal[16] = "-";
+
+		if (p->rate > 0)
+			continue;
 
 		snprintf(spread, sizeof spread, " (%.1f..%.1f)", p->tput_min, p->tput_max);
 		if (!isnan(p->cpu_ms))
@@ -308,6 +340,31 @@ static void print_table(const struct dataset *d)
 		       p->model, p->c, p->tput, spread, p->p50_ms, p->p99_ms,
 		       p->eff * 100, cpu, p->rss_mib, marginal,
 		       p->errors > 0 ? "  ERRORS" : "");
+	}
+}
+
+/* The rate points: one line per model and offered rate, the latencies
+ * from start (uncorrected) and from due (corrected) side by side. */
+static void print_rate_table(const struct dataset *d)
+{
+	if (d->nrate == 0)
+		return;
+	if (d->nclosed > 0)
+		putchar('\n');
+	printf("open loop, delay %s, size %s; achieved req/s = ok / wall time "
+	       "(median of the repeats)\n", d->delay[1], d->size[1]);
+	printf("%-10s %6s %9s %9s %9s %9s %10s %10s\n", "model", "C", "offered",
+	       "achieved", "p50 ms", "p99 ms", "p50 ms", "p99 ms");
+	printf("%-10s %6s %9s %9s %19s %21s\n", "", "", "req/s", "req/s",
+	       "from start", "from due");
+	for (int i = 0; i < d->npoints; i++) {
+		const struct point *p = &d->points[i];
+
+		if (p->rate <= 0)
+			continue;
+		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s\n", p->model,
+		       p->c, p->rate, p->tput, p->p50_ms, p->p99_ms, p->p50_due_ms,
+		       p->p99_due_ms, p->errors > 0 ? "  ERRORS" : "");
 	}
 }
 
@@ -325,37 +382,60 @@ static void gp_var(char *buf, size_t n, const char *name, const char *value)
 	snprintf(buf + len, n - len, "'; ");
 }
 
+/* Append word W to the space-separated list LIST of size N, once: points
+ * are sorted by model, so a repeat is always the last word. */
+static void add_word(char *list, size_t n, const char *w)
+{
+	size_t len = strlen(list), wl = strlen(w);
+
+	if (len >= wl && strcmp(list + len - wl, w) == 0 &&
+	    (len == wl || list[len - wl - 1] == ' '))
+		return;
+	snprintf(list + len, n - len, "%s%s", len ? " " : "", w);
+}
+
 /* The gnuplot variables every script gets: where the data is, the models
- * present, the workload, and the concurrency of the spectrum chart (the
- * largest C <= 100, else the smallest) with the models that have its
- * percentile file, the models that have a timeline, and how many points
- * have a marginal memory cost to draw. */
+ * with closed-loop points, the workload, and the concurrency of the
+ * spectrum chart (the largest C <= 100, else the smallest) with the models
+ * that have its percentile file, the models that have a timeline, and how
+ * many points have a marginal memory cost to draw; for rate.gp, the models
+ * with rate points, their workload, C and mean delay. */
 static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 		    char *buf, size_t n)
 {
 	char models[512] = "", spec[512] = "", timeline[512] = "", path[PATH_MAX];
-	char workload[160], num[64];
-	unsigned specc = 0, minc = UINT_MAX, nmarginal = 0;
+	char ratemodels[512] = "", workload[160], rateworkload[160], num[128];
+	unsigned specc = 0, minc = UINT_MAX, nmarginal = 0, ratec = 0;
+	double delay_ms = 0;
 
 	for (int i = 0; i < d->npoints; i++) {
-		unsigned c = d->points[i].c;
+		const struct point *p = &d->points[i];
+		unsigned c = p->c;
 
-		nmarginal += d->points[i].marginal_kib > 0;
+		if (p->rate > 0) {
+			add_word(ratemodels, sizeof ratemodels, p->model);
+			if (ratec == 0) {   /* a rate sweep runs every point at one C */
+				ratec = c;
+				delay_ms = c * 1e3 / p->bound;
+			}
+			continue;
+		}
+		nmarginal += p->marginal_kib > 0;
 
 		if (c <= 100 && c > specc)
 			specc = c;
 		if (c < minc)
 			minc = c;
 	}
-	if (specc == 0)
+	if (specc == 0 && minc != UINT_MAX)
 		specc = minc;
 	for (int i = 0; i < d->npoints; i++) {
 		const char *m = d->points[i].model;
 
-		if (i > 0 && strcmp(m, d->points[i - 1].model) == 0)
+		if (d->points[i].rate > 0 ||
+		    (i > 0 && strcmp(m, d->points[i - 1].model) == 0))
 			continue;   /* points are sorted by model: one visit each */
-		snprintf(models + strlen(models), sizeof models - strlen(models),
-			 "%s%s", models[0] ? " " : "", m);
+		add_word(models, sizeof models, m);
 		snprintf(path, sizeof path, "%s/data/hdr/%s-c%u.csv", dir, m, specc);
 		if (access(path, R_OK) == 0)
 			snprintf(spec + strlen(spec), sizeof spec - strlen(spec),
@@ -366,7 +446,9 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 				 sizeof timeline - strlen(timeline), "%s%s",
 				 timeline[0] ? " " : "", m);
 	}
-	snprintf(workload, sizeof workload, "delay %s, body %s", d->delay, d->size);
+	snprintf(workload, sizeof workload, "delay %s, body %s", d->delay[0], d->size[0]);
+	snprintf(rateworkload, sizeof rateworkload, "delay %s, body %s", d->delay[1],
+		 d->size[1]);
 	buf[0] = '\0';
 	snprintf(path, sizeof path, "%s/data", dir);
 	gp_var(buf, n, "datadir", path);
@@ -377,7 +459,10 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 	gp_var(buf, n, "specmodels", spec);
 	gp_var(buf, n, "tlmodels", timeline);
 	gp_var(buf, n, "workload", workload);
-	snprintf(num, sizeof num, "specc=%u; nmarginal=%u; ", specc, nmarginal);
+	gp_var(buf, n, "ratemodels", ratemodels);
+	gp_var(buf, n, "rateworkload", rateworkload);
+	snprintf(num, sizeof num, "specc=%u; nmarginal=%u; ratec=%u; delayms=%g; ",
+		 specc, nmarginal, ratec, delay_ms);
 	snprintf(buf + strlen(buf), n - strlen(buf), "%s", num);
 }
 
@@ -412,13 +497,21 @@ static int is_chart_script(const struct dirent *e)
 	       strcmp(e->d_name, "common.gp") != 0;
 }
 
-/* Draw every chart of the plots directory into DIR/charts. */
+/* Whether D has the points the chart NAME draws: rate.gp the rate points,
+ * every other script the closed-loop points. */
+static bool has_points(const struct dataset *d, const char *name)
+{
+	return strcmp(name, "rate") == 0 ? d->nrate > 0 : d->nclosed > 0;
+}
+
+/* Draw every chart of the plots directory that D has points for into
+ * DIR/charts, and remove the others' files, left by an earlier sweep. */
 static int draw(const char *dir, const struct dataset *d)
 {
 	static char vars[8192];   /* one driver thread */
-	char plots[PATH_MAX], script[PATH_MAX * 2], name[256];
+	char plots[PATH_MAX], script[PATH_MAX * 2], name[256], old[PATH_MAX * 2];
 	struct dirent **list;
-	int n, failed = 0;
+	int n, failed = 0, drawn = 0;
 
 	if (plots_dir(plots, sizeof plots) < 0)
 		return 1;
@@ -432,6 +525,16 @@ static int draw(const char *dir, const struct dataset *d)
 		snprintf(script, sizeof script, "%s/%s", plots, list[i]->d_name);
 		snprintf(name, sizeof name, "%.*s", (int)strlen(list[i]->d_name) - 3,
 			 list[i]->d_name);
+		if (!has_points(d, name)) {
+			for (int f = 0; f < 2; f++) {
+				snprintf(old, sizeof old, "%s/charts/%s.%s", dir, name,
+					 f ? "png" : "svg");
+				unlink(old);   /* ENOENT: nothing to remove */
+			}
+			free(list[i]);
+			continue;
+		}
+		drawn++;
 		for (int f = 0; f < 2 && !failed; f++) {
 			int rc = gnuplot(vars, name, f ? "png" : "svg", script);
 
@@ -451,7 +554,7 @@ static int draw(const char *dir, const struct dataset *d)
 	free(list);
 	if (!failed)
 		fprintf(stderr, "fetchlab plot: %d charts in %s/charts (svg, png)\n",
-			n, dir);
+			drawn, dir);
 	return failed;
 }
 
@@ -469,8 +572,10 @@ int cli_plot(const char *dir, bool table)
 	snprintf(path, sizeof path, "%s/data/points.csv", dir);
 	if (write_points(path, &d) != 0)
 		return 1;
-	if (table)
+	if (table) {
 		print_table(&d);
+		print_rate_table(&d);
+	}
 	fflush(stdout);
 	snprintf(path, sizeof path, "%s/charts", dir);
 	if (mkdir(path, 0777) < 0 && errno != EEXIST) {
