@@ -46,6 +46,7 @@ static void fail(struct curl_uv *cu, int err)
  * the array never has to grow here, where a failure would lose a request. */
 static void drain(struct curl_uv *cu)
 {
+	/* LAB 03 begin STEP 4: collect every CURLMSG_DONE (remove it), then call DONE on each */
 	struct cu_finished f;
 	CURLMsg *msg;
 	unsigned n = 0;
@@ -64,6 +65,7 @@ static void drain(struct curl_uv *cu)
 		f = cu->fin[i];   /* DONE may grow (move) cu->fin: reload each time */
 		cu->done(cu->ctx, f.easy, f.rc);
 	}
+	/* LAB 03 end, stub: (void)cu; */
 }
 
 /* Tell curl what happened on FD (or that its timer expired), then drain.
@@ -84,6 +86,7 @@ static void act(struct curl_uv *cu, curl_socket_t fd, int events)
  * the peer reset it). A failure is curl's to handle: CURL_CSELECT_ERR. */
 static void on_poll(uv_poll_t *poll, int status, int events)
 {
+	/* LAB 03 begin STEP 3: turn STATUS and EVENTS into CURL_CSELECT_* and act on s->fd */
 	struct cu_socket *s = poll->data;
 	int what = 0;
 
@@ -96,6 +99,7 @@ static void on_poll(uv_poll_t *poll, int status, int events)
 			what |= CURL_CSELECT_OUT;
 	}
 	act(s->cu, s->fd, what);
+	/* LAB 03 end, stub: (void)poll; (void)status; (void)events; */
 }
 
 /* libuv: curl's timer expired. */
@@ -152,6 +156,7 @@ nomem:
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg,
 		     void *socketp)
 {
+	/* LAB 03 begin STEP 2: REMOVE: stop polling; else find or make the poll handle, start it */
 	struct curl_uv *cu = arg;
 	struct cu_socket *s = socketp;
 	int events = 0, err;
@@ -182,6 +187,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg,
 		return -1;
 	}
 	return 0;
+	/* LAB 03 end, stub: (void)easy; (void)fd; (void)what; (void)arg; (void)socketp; return 0; */
 }
 
 /* curl: call socket_action(CURL_SOCKET_TIMEOUT) in MS milliseconds; -1
@@ -190,6 +196,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg,
  * timer fires on the loop's next turn. */
 static int on_timer_change(CURLM *multi, long ms, void *arg)
 {
+	/* LAB 03 begin STEP 1: MS < 0: stop the timer; else start it for MS ms with on_timeout */
 	struct curl_uv *cu = arg;
 	int err;
 
@@ -203,6 +210,7 @@ static int on_timer_change(CURLM *multi, long ms, void *arg)
 		return -1;
 	}
 	return 0;
+	/* LAB 03 end, stub: (void)multi; (void)ms; (void)arg; return 0; */
 }
 
 int curl_uv_init(struct curl_uv *cu, uv_loop_t *loop, curl_uv_done_fn *done,

@@ -59,12 +59,14 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	void *req;
 
+	/* LAB 02 begin STEP 4: forever: say idle (sem_post), pop (false: return), perform */
 	for (;;) {
 		sem_post(w->idle);
 		if (!queue_pop(w->queue, &req))
 			return NULL;
 		start_fetch(w->run, req, w->easy, w->lane);
 	}
+	/* LAB 02 end, stub: (void)w; (void)req; return NULL; */
 }
 
 /* Block until some worker is idle, taking its token. In a closed loop a
@@ -156,9 +158,11 @@ static int run(struct fl_run *run)
 		rc = 0;
 	}
 out:
+	/* LAB 02 begin STEP 5: shut down: close the queue, then join every started worker */
 	queue_close(&queue);   /* wakes the idle workers: no more work */
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
+	/* LAB 02 end */
 	for (i = 0; i < c; i++)
 		curl_easy_cleanup(workers[i].easy);   /* NULL: no-op */
 	queue_destroy(&queue);

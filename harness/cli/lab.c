@@ -1,0 +1,1250 @@
+/* lab.c - `fetchlab lab`: the guided labs, and the grader that checks them.
+ *
+ *   lab list                  the labs, and which ones you have started
+ *   lab start NN [--force]    the starter files in labs/NN-topic/work/
+ *   lab check NN [--dir D]    build your files as a model, run the checks
+ *   lab grade                 every lab's score
+ *
+ * One source of truth: a starter is the reference model with the regions
+ * between `LAB NN begin STEP n: hint` and `LAB NN end[, stub: CODE]` marker
+ * comments cut out, each replaced by `TODO (STEP n): hint` and the stub that
+ * keeps the file compiling. Other labs' markers are dropped, their code kept.
+ *
+ * A check builds the student's files with the reference sources they need,
+ * against libfetchlab (bin/fetchlab-labs.conf, written by CMake, says how),
+ * then runs each test against one embedded server, each run under a
+ * watchdog: correctness first, then performance measured against the
+ * reference model in the same check, zero when correctness fails.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define WATCHDOG_S 10.0   /* a model run longer than this is hung: FAIL */
+
+/* What one test does. */
+enum kind {
+	T_BUILD,      /* the student's files compile and link */
+	T_CONFORM,    /* every request ok, checksummed, recorded once, in order */
+	T_REUSE,      /* one connection for the whole run: the handle is reused */
+	T_FAULTS,     /* faults injected: each request in its class, none lost */
+	T_TIMEOUT,    /* stalled requests end at --timeout: curl's timer fires */
+	T_TSAN,       /* the same files under ThreadSanitizer: no report */
+	T_RULE,       /* no coroutine resumed inside libcurl (labs/04 shim) */
+	T_DUE,        /* open loop: nothing starts before it is due */
+	T_SCHEDULE,   /* open loop: due times stay on the schedule */
+	T_SLEEPS,     /* open loop: waiting for due times costs no CPU */
+	T_INTERRUPT,  /* Ctrl-C: exit 130 promptly, every request accounted */
+	T_PERF,       /* throughput against the reference model */
+	T_LATENCY,    /* latency from due against the reference model */
+	T_ANSWERS,    /* answers.md: question `n` answered */
+};
+
+struct test {
+	enum kind kind;
+	const char *name;
+	int points;
+	unsigned n, c;          /* -n, -c */
+	const char *delay;      /* --delay */
+	const char *extra;      /* more options, space-separated, or NULL */
+	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
+};
+
+struct lab {
+	const char *num;          /* "02" */
+	const char *dir;          /* under labs/ */
+	const char *title;
+	const char *model;        /* the reference model this lab rebuilds */
+	const char *files[4];     /* the student's: reference paths in the source tree */
+	const char *others[4];    /* reference sources built with them */
+	const char *incdirs[3];   /* source-tree include directories */
+	bool coro;                /* add the coroutine switch backend */
+	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
+	const struct test tests[16];
+};
+
+static const struct lab lab_table[] = {
+	{"00", "00-measure", "Measure first", NULL, {NULL}, {NULL}, {NULL}, false, false, {
+		{T_ANSWERS, "answers: question 1 answered", 1, 1, 0, 0, 0, 0},
+		{T_ANSWERS, "answers: question 2 answered", 1, 2, 0, 0, 0, 0},
+		{T_ANSWERS, "answers: question 3 answered", 1, 3, 0, 0, 0, 0},
+		{T_ANSWERS, "answers: question 4 answered", 1, 4, 0, 0, 0, 0},
+		{T_ANSWERS, "answers: question 5 answered", 1, 5, 0, 0, 0, 0},
+		{T_ANSWERS, "answers: question 6 answered", 1, 6, 0, 0, 0, 0},
+	}},
+	{"01", "01-sync", "Synchronous fetch", "sync",
+	 {"impl-sync/sync.c"}, {NULL}, {NULL}, false, false, {
+		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "2ms", NULL, 0},
+		{T_CONFORM, "conformance: bodies of 0..300k", 1, 30, 1, "1ms", "--size 0..300k", 0},
+		{T_REUSE, "reuse: one connection for the whole run", 1, 40, 1, "1ms", NULL, 0},
+		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 30, 1, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_PERF, "perf: throughput at C=1 vs sync", 2, 200, 1, "2ms", NULL, 0.9},
+	}},
+	{"02", "02-threads", "Thread pool", "threads",
+	 {"impl-threads/queue.c", "impl-threads/threads.c"}, {NULL},
+	 {"impl-threads"}, false, true, {
+		{T_BUILD, "build: queue.c threads.c", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
+		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
+		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
+		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_TSAN, "tsan: no data race (ThreadSanitizer)", 2, 300, 8, "1ms", NULL, 0},
+		{T_PERF, "perf: throughput at C=50 vs threads", 2, 1000, 50, "10ms", NULL, 0.9},
+	}},
+	{"03", "03-eventloop", "Event loop", "eventloop",
+	 {"impl-eventloop/curl_uv.c"}, {"impl-eventloop/eventloop.c"},
+	 {"impl-eventloop"}, false, false, {
+		{T_BUILD, "build: curl_uv.c (+ eventloop.c)", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
+		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
+		{T_CONFORM, "conformance: C=1000, bodies of 0..64k", 1, 2000, 1000, "20ms", "--size 0..64k", 0},
+		{T_TIMEOUT, "timer: stalled requests end at --timeout", 1, 40, 8, "1ms", "--faults stall=0.3 --timeout 300ms", 0},
+		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_PERF, "perf: throughput at C=200 vs eventloop", 2, 2000, 200, "10ms", NULL, 0.9},
+	}},
+	{"04", "04-coroutines", "Coroutines", "coroutine",
+	 {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
+	 {"impl-eventloop/curl_uv.c", "labs/04-coroutines/check/rule.c"},
+	 {"impl-coroutine", "impl-eventloop"}, true, false, {
+		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
+		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
+		{T_CONFORM, "conformance: C=1000", 1, 2000, 1000, "20ms", NULL, 0},
+		{T_RULE, "rule: resumed only from the loop, never inside libcurl", 1, 200, 20, "1ms", NULL, 0},
+		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
+	}},
+	{"05", "05-latency", "Honest latency", "eventloop",
+	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
+	 {"impl-eventloop"}, false, false, {
+		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
+		{T_DUE, "open loop: nothing starts before it is due", 1, 60, 4, "5ms", "--rate 100", 0},
+		{T_SCHEDULE, "open loop: due times stay on the schedule", 1, 60, 4, "5ms", "--rate 100", 0},
+		{T_SLEEPS, "open loop: waiting costs no CPU", 1, 50, 4, "1ms", "--rate 50", 0},
+		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9},
+	}},
+	{"06", "06-faults", "When things go wrong", "eventloop",
+	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
+	 {"impl-eventloop"}, false, false, {
+		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
+		{T_FAULTS, "accounting: refused, reset, stall, http500 in their classes", 1, 40, 8, "1ms", "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2", 0},
+		{T_FAULTS, "accounting: every fault kind mixed, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
+		{T_INTERRUPT, "ctrl-c: exit 130 within 500 ms, every request accounted", 2, 100000, 20, "10s", NULL, 0},
+		{T_PERF, "perf: throughput at C=100 vs eventloop", 1, 1000, 100, "10ms", NULL, 0.9},
+	}},
+};
+#define NLABS (sizeof lab_table / sizeof lab_table[0])
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = 2 * cap + 8192);
+
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static const struct lab *find_lab(const char *num)
+{
+	for (size_t i = 0; i < NLABS; i++)
+		if (!strcmp(lab_table[i].num, num) || !strcmp(lab_table[i].dir, num) ||
+		    (strlen(num) == 1 && lab_table[i].num[1] == num[0] && lab_table[i].num[0] == '0'))
+			return &lab_table[i];
+	fprintf(stderr, "fetchlab lab: no lab '%s'; see fetchlab lab list\n", num);
+	return NULL;
+}
+
+static void lab_path(const struct lab *lab, const char *rest, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/labs/%s%s%s", cli_source_dir(), lab->dir,
+		 rest[0] ? "/" : "", rest);
+}
+
+/* ---- starters: the reference minus the LAB NN regions ------------------- */
+
+/* If LINE is a whole-line marker comment "LAB <num> begin|end...", return a
+ * pointer just past "LAB " with the lab number in NUM, else NULL. */
+static const char *marker(const char *line, char num[3])
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "/* LAB ", 7) != 0 || !isdigit((unsigned char)p[7]) ||
+	    !isdigit((unsigned char)p[8]))
+		return NULL;
+	num[0] = p[7], num[1] = p[8], num[2] = '\0';
+	return p + 10;
+}
+
+/* Write to OUT the starter of SRC for lab NUM. Returns the number of regions
+ * cut, or -1 after printing why (unreadable, unbalanced markers). */
+static int write_starter(const char *src, const char *num, FILE *out)
+{
+	FILE *in = fopen(src, "r");
+	char line[1024], m[3], indent[64];
+	int regions = 0, lineno = 0;
+	bool inside = false;
+
+	if (in == NULL) {
+		fprintf(stderr, "fetchlab lab: cannot read %s: %s\n", src, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, in)) {
+		const char *rest = marker(line, m);
+		size_t ind;
+
+		lineno++;
+		if (rest == NULL) {
+			if (!inside)
+				fputs(line, out);
+			continue;
+		}
+		if (strcmp(m, num) != 0)
+			continue;   /* another lab's marker: drop the line, keep the code */
+		ind = strspn(line, " \t");
+		snprintf(indent, sizeof indent, "%.*s", (int)(ind < 63 ? ind : 63), line);
+		if (!strncmp(rest, "begin", 5)) {
+			const char *hint = strstr(rest, "STEP");
+			char *end;
+			long step;
+			size_t len;
+
+			if (inside || hint == NULL)
+				goto bad;
+			step = strtol(hint + 4, &end, 10);
+			hint = end + strspn(end, ": ");
+			len = strcspn(hint, "*");   /* up to the closing comment */
+			while (len > 0 && hint[len - 1] == ' ')
+				len--;
+			fprintf(out, "%s/* TODO (STEP %ld): %.*s */\n", indent, step,
+				(int)len, hint);
+			inside = true;
+			regions++;
+		} else if (!strncmp(rest, "end", 3)) {
+			const char *stub = strstr(rest, "stub:");
+
+			if (!inside)
+				goto bad;
+			if (stub != NULL) {
+				size_t len;
+
+				stub += 5;
+				while (*stub == ' ')
+					stub++;
+				len = strcspn(stub, "*");
+				while (len > 0 && stub[len - 1] == ' ')
+					len--;
+				fprintf(out, "%s%.*s\n", indent, (int)len, stub);
+			}
+			inside = false;
+		}
+	}
+	fclose(in);
+	if (inside) {
+		fprintf(stderr, "fetchlab lab: %s: LAB %s begin without its end\n", src, num);
+		return -1;
+	}
+	return regions;
+bad:
+	fclose(in);
+	fprintf(stderr, "fetchlab lab: %s:%d: misplaced LAB %s marker\n", src, lineno, num);
+	return -1;
+}
+
+/* ---- building the student's model ---------------------------------------- */
+
+/* bin/fetchlab-labs.conf: "key=value" lines, a key repeated per list item. */
+struct conf {
+	char *text;
+	const char *line[128];   /* "key=value" */
+	int n;
+};
+
+static int conf_load(struct conf *cf)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	snprintf(path, sizeof path, "%s/fetchlab-labs.conf", cli_bindir());
+	cf->n = 0;
+	if ((cf->text = read_all(path)) == NULL) {
+		fprintf(stderr, "fetchlab lab: cannot read %s (%s); it is written when "
+			"CMake configures the build with labs/ in it: re-run cmake\n",
+			path, strerror(errno));
+		return -1;
+	}
+	for (p = strtok(cf->text, "\n"); p && cf->n < 128; p = strtok(NULL, "\n"))
+		if (p[0] != '#' && strchr(p, '=') != NULL)
+			cf->line[cf->n++] = p;
+	return 0;
+}
+
+/* The I-th value of KEY, or NULL. */
+static const char *conf_get(const struct conf *cf, const char *key, int i)
+{
+	size_t k = strlen(key);
+
+	for (int j = 0; j < cf->n; j++)
+		if (!strncmp(cf->line[j], key, k) && cf->line[j][k] == '=' && i-- == 0)
+			return cf->line[j] + k + 1;
+	return NULL;
+}
+
+/* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status. */
+static int run_logged(char *const argv[], const char *log)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Compile the student's files in DIR with the lab's reference sources into
+ * OUT; SANITIZE ("thread") adds a sanitizer. Compiler output goes to LOG.
+ * Returns the compiler's status (0: built). */
+static int build_model(const struct lab *lab, const struct conf *cf,
+		       const char *dir, const char *out, const char *sanitize,
+		       const char *log)
+{
+	static char buf[64][PATH_MAX];   /* paths we make; the driver is one thread */
+	const char *argv[192], *v, *src = conf_get(cf, "source", 0);
+	int argc = 0, nb = 0;
+
+	unlink(log);
+	argv[argc++] = conf_get(cf, "cc", 0);
+	for (int i = 0; (v = conf_get(cf, "cflag", i)) && argc < 100; i++)
+		argv[argc++] = v;
+	if (sanitize) {
+		snprintf(buf[nb], PATH_MAX, "-fsanitize=%s", sanitize);
+		argv[argc++] = buf[nb++];
+		argv[argc++] = "-fno-omit-frame-pointer";
+	}
+	snprintf(buf[nb], PATH_MAX, "-I%s", dir);   /* the student's headers first */
+	argv[argc++] = buf[nb++];
+	for (int i = 0; i < 3 && lab->incdirs[i]; i++) {
+		snprintf(buf[nb], PATH_MAX, "-I%s/%s", src, lab->incdirs[i]);
+		argv[argc++] = buf[nb++];
+	}
+	for (int i = 0; (v = conf_get(cf, "include", i)) && nb < 40; i++) {
+		snprintf(buf[nb], PATH_MAX, "-I%s", v);
+		argv[argc++] = buf[nb++];
+	}
+	if (lab->coro) {
+		snprintf(buf[nb], PATH_MAX, "-D%s", conf_get(cf, "coro_define", 0));
+		argv[argc++] = buf[nb++];
+		if ((v = conf_get(cf, "coro_source", 0)) != NULL)
+			argv[argc++] = v;
+	}
+	for (int i = 0; i < 4 && lab->files[i]; i++) {
+		snprintf(buf[nb], PATH_MAX, "%s/%s", dir, base_name(lab->files[i]));
+		argv[argc++] = buf[nb++];
+	}
+	for (int i = 0; i < 4 && lab->others[i]; i++) {
+		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
+		argv[argc++] = buf[nb++];
+	}
+	if (lab->coro)   /* the rule check's wrappers (labs/04-coroutines/check) */
+		argv[argc++] = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action";
+	argv[argc++] = "-o";
+	argv[argc++] = out;
+	argv[argc++] = conf_get(cf, "libfetchlab", 0);
+	for (int i = 0; (v = conf_get(cf, "lib", i)) && argc < 188; i++)
+		argv[argc++] = v;
+	argv[argc] = NULL;
+	return run_logged((char *const *)argv, log);
+}
+
+/* ---- running a model under a watchdog ----------------------------------- */
+
+struct proc {
+	int status;       /* exit status, 128 + signal, or -1 */
+	bool hung;        /* killed by the watchdog */
+	double secs;      /* wall time */
+	double after_int; /* seconds from SIGINT to exit, when one was sent */
+	char *out, *err;  /* captured stdout and stderr (malloc'd) */
+};
+
+/* Run ARGV (argv[0] a path) with stdout and stderr captured, in a process
+ * group of its own. After INT_AFTER seconds (if > 0) send it SIGINT; after
+ * LIMIT seconds kill the group. TMP is a directory for the captures. */
+static void run_watched(char *const argv[], const char tmp[128], double limit,
+			double int_after, struct proc *p)
+{
+	char fo[PATH_MAX], fe[PATH_MAX];
+	double t0 = now_s(), tint = 0;
+	pid_t pid;
+	int status;
+
+	*p = (struct proc){ .status = -1 };
+	snprintf(fo, sizeof fo, "%s/stdout", tmp);
+	snprintf(fe, sizeof fe, "%s/stderr", tmp);
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		int o = open(fo, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(fe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		setpgid(0, 0);
+		dup2(o, STDOUT_FILENO);
+		dup2(e, STDERR_FILENO);
+		signal(SIGINT, SIG_DFL);
+		execv(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);   /* also here: no race with the kill below */
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		double t = now_s() - t0;
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return;
+		if (int_after > 0 && tint == 0 && t >= int_after) {
+			kill(-pid, SIGINT);
+			tint = now_s();
+		}
+		if (t >= limit) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			p->hung = true;
+			break;
+		}
+		usleep(2000);
+	}
+	p->secs = now_s() - t0;
+	if (tint > 0)
+		p->after_int = now_s() - tint;
+	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	p->out = read_all(fo);
+	p->err = read_all(fe);
+}
+
+static void proc_free(struct proc *p)
+{
+	free(p->out);
+	free(p->err);
+	p->out = p->err = NULL;
+}
+
+/* One check of one lab: where things are, and how it is going. */
+struct check {
+	const struct lab *lab;
+	const struct conf *cf;
+	const char *dir;             /* the student's files */
+	char tmp[128];               /* scratch: builds, captures, records */
+	char exe[PATH_MAX];          /* the student's model */
+	char tsan_exe[PATH_MAX];     /* the same, under ThreadSanitizer */
+	char ref[PATH_MAX];          /* the reference model */
+	struct cli_server server;
+	bool built;
+	bool correct;                /* every correctness test so far passed */
+	bool hung;                   /* a run hung: skip the other runs */
+	char why[512];               /* the reason of the last FAIL */
+};
+
+static void why(struct check *ck, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void why(struct check *ck, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ck->why, sizeof ck->why, fmt, ap);
+	va_end(ap);
+}
+
+/* Run EXE with T's workload (+ --json, --records when RECORDS). */
+static void run_test(struct check *ck, const char *exe, const struct test *t,
+		     bool records, double int_after, struct proc *p)
+{
+	char n[16], c[16], rec[PATH_MAX], extra[256];
+	char *argv[64];
+	int argc = 0;
+
+	snprintf(n, sizeof n, "%u", t->n);
+	snprintf(c, sizeof c, "%u", t->c);
+	snprintf(rec, sizeof rec, "%s/records.csv", ck->tmp);
+	argv[argc++] = (char *)exe;
+	argv[argc++] = "-n";
+	argv[argc++] = n;
+	argv[argc++] = "-c";
+	argv[argc++] = c;
+	argv[argc++] = "--delay";
+	argv[argc++] = (char *)t->delay;
+	argv[argc++] = "--seed";
+	argv[argc++] = "7";
+	argv[argc++] = "--json";
+	if (records) {
+		argv[argc++] = "--records";
+		argv[argc++] = rec;
+	}
+	if (t->extra) {
+		snprintf(extra, sizeof extra, "%s", t->extra);
+		for (char *s = strtok(extra, " "); s && argc < 58; s = strtok(NULL, " "))
+			argv[argc++] = s;
+	}
+	argv[argc++] = "--server";
+	argv[argc++] = ck->server.url;
+	argv[argc] = NULL;
+	run_watched(argv, ck->tmp, WATCHDOG_S, int_after, p);
+	if (p->hung)
+		ck->hung = true;
+}
+
+static double jnum(const struct proc *p, const char *key)
+{
+	double v = -1;
+
+	cli_json_number(p->out, key, &v);
+	return v;
+}
+
+/* The first line of the model's stderr that says something, for a FAIL. */
+static const char *first_err(const struct proc *p)
+{
+	static char line[200];
+	const char *e = p->err ? p->err : "";
+
+	while (*e == '\n')
+		e++;
+	snprintf(line, sizeof line, "%.*s", (int)strcspn(e, "\n"), e);
+	return line[0] ? line : "(nothing on stderr)";
+}
+
+/* Did the run end as a run should: not hung, exit 0, with a JSON summary? */
+static bool ran(struct check *ck, const struct proc *p, bool any_status)
+{
+	if (p->hung) {
+		why(ck, "hung: killed after %.0f s (a lost wakeup, or nothing "
+		    "drives the transfers?)", WATCHDOG_S);
+		return false;
+	}
+	if ((p->status != 0 && !any_status) || p->status >= 128) {
+		why(ck, "exit status %d: %s", p->status, first_err(p));
+		return false;
+	}
+	if (jnum(p, "requests") < 0) {
+		why(ck, "no JSON summary; stderr: %s", first_err(p));
+		return false;
+	}
+	return true;
+}
+
+/* ok + every error class == requests, and requests == N. */
+static bool accounted(struct check *ck, const struct proc *p, unsigned n)
+{
+	static const char *const cls[] = {"connect", "timeout", "http", "recv",
+					  "checksum", "other"};
+	double ok = jnum(p, "ok"), errors = 0, req = jnum(p, "requests");
+	char key[32];
+
+	for (int i = 0; i < 6; i++) {
+		snprintf(key, sizeof key, "errors.%s", cls[i]);
+		errors += jnum(p, key);
+	}
+	if (req != n) {
+		why(ck, "requests %.0f, wanted %u", req, n);
+		return false;
+	}
+	if (ok + errors != req) {
+		why(ck, "ok %.0f + errors %.0f != requests %.0f: a request was "
+		    "lost or counted twice", ok, errors, req);
+		return false;
+	}
+	return true;
+}
+
+/* The records CSV: one row per request, distinct ids, every one ok with
+ * status 200, due <= start <= end. */
+static bool records_ok(struct check *ck, unsigned n)
+{
+	char path[PATH_MAX], line[256];
+	unsigned rows = 0, bad = 0, dup = 0, early = 0;
+	unsigned char *seen = calloc(n, 1);
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/records.csv", ck->tmp);
+	if (seen == NULL || (f = fopen(path, "r")) == NULL) {
+		free(seen);
+		why(ck, "no records file");
+		return false;
+	}
+	while (fgets(line, sizeof line, f)) {
+		unsigned id, lane;
+		long long due, start, fb, end;
+		int status;
+		unsigned long long bytes;
+		char err[32];
+
+		if (sscanf(line, "%u,%u,%lld,%lld,%lld,%lld,%d,%llu,%31s", &id,
+			   &lane, &due, &start, &fb, &end, &status, &bytes, err) != 9)
+			continue;   /* the header */
+		rows++;
+		if (id >= n || seen[id]++)
+			dup++;
+		if (start < due)
+			early++;
+		else if (strcmp(err, "ok") != 0 || status != 200 || end < start)
+			bad++;
+	}
+	fclose(f);
+	free(seen);
+	if (early) {
+		why(ck, "records: %u of %u requests started before they were due",
+		    early, rows);
+		return false;
+	}
+	if (rows != n || dup || bad) {
+		why(ck, "records: %u rows for %u requests, %u duplicated ids, %u "
+		    "not ok or out of time order", rows, n, dup, bad);
+		return false;
+	}
+	return true;
+}
+
+/* Each error class matches the faults the server injected. */
+static bool classes_ok(struct check *ck, const struct proc *p)
+{
+	static const struct { const char *cls; const char *faults[4]; } map[] = {
+		{"connect", {"refused"}},
+		{"recv", {"reset", "reset_body", "short"}},
+		{"timeout", {"stall", "trickle"}},
+		{"http", {"http500", "http503"}},
+	};
+	char key[64];
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		double want = 0, got;
+
+		for (int j = 0; j < 4 && map[i].faults[j]; j++) {
+			snprintf(key, sizeof key, "injected.%s", map[i].faults[j]);
+			want += fmax(0, jnum(p, key));
+		}
+		snprintf(key, sizeof key, "errors.%s", map[i].cls);
+		got = jnum(p, key);
+		if (got != want) {
+			why(ck, "errors.%s is %.0f, but %.0f requests had such a fault "
+			    "injected", map[i].cls, got, want);
+			return false;
+		}
+	}
+	return true;
+}
+
+static unsigned threads_wanted(const struct check *ck, unsigned c)
+{
+	return ck->lab->threads_c1 ? c + 1 : 1;
+}
+
+/* A throughput (HIGHER) or latency ratio, student against reference. */
+static double ratio(struct check *ck, const struct test *t, bool latency,
+		    double *stu, double *ref)
+{
+	struct proc a, b;
+	double best = 0;
+
+	*stu = *ref = 0;
+	for (int attempt = 0; attempt < 3 && best < t->target; attempt++) {
+		double r;
+
+		run_test(ck, ck->ref, t, false, 0, &b);
+		run_test(ck, ck->exe, t, false, 0, &a);
+		if (!ran(ck, &a, false) || !accounted(ck, &a, t->n) ||
+		    jnum(&a, "ok") != t->n) {
+			if (ck->why[0] == '\0')
+				why(ck, "not every request ok");
+			proc_free(&a), proc_free(&b);
+			return -1;
+		}
+		if (latency) {
+			double sa = jnum(&a, "latency_from_due_us.p99");
+			double sb = jnum(&b, "latency_from_due_us.p99");
+
+			/* 2 ms of slack: a p99 of 13 ms against 12 ms is noise */
+			r = sa > 0 ? (sb + 2000) / sa : 0;
+			if (r > best)
+				best = r, *stu = sa / 1000, *ref = sb / 1000;
+		} else {
+			double sa = jnum(&a, "throughput_rps");
+			double sb = jnum(&b, "throughput_rps");
+
+			r = sb > 0 ? sa / sb : 0;
+			if (r > best)
+				best = r, *stu = sa, *ref = sb;
+		}
+		proc_free(&a), proc_free(&b);
+	}
+	return best;
+}
+
+/* answers.md: the text under heading "## N." has something in it besides
+ * the template's placeholder and comments. */
+static bool answered(struct check *ck, unsigned q)
+{
+	char path[PATH_MAX], head[16];
+	char *text, *p, *end;
+	bool ok = false;
+
+	snprintf(path, sizeof path, "%s/answers.md", ck->dir);
+	if ((text = read_all(path)) == NULL) {
+		why(ck, "no %s: run fetchlab lab start %s", path, ck->lab->num);
+		return false;
+	}
+	snprintf(head, sizeof head, "\n## %u.", q);
+	if ((p = strstr(text, head)) == NULL) {
+		why(ck, "answers.md has no question %u (\"## %u.\")", q, q);
+		free(text);
+		return false;
+	}
+	p = strchr(p + 1, '\n');
+	end = p ? strstr(p, "\n## ") : NULL;
+	if (end)
+		*end = '\0';
+	for (char *l = p ? strtok(p, "\n") : NULL; l; l = strtok(NULL, "\n")) {
+		while (isspace((unsigned char)*l))
+			l++;
+		if (*l == '\0' || *l == '>' || !strncmp(l, "<!--", 4) ||
+		    strstr(l, "(your answer)"))
+			continue;   /* blank, the question's quote, a comment, the placeholder */
+		ok = true;
+	}
+	if (!ok)
+		why(ck, "question %u has no answer yet", q);
+	free(text);
+	return ok;
+}
+
+/* Run test T. Returns the points earned; PASS says OK or FAIL. */
+static int run_one(struct check *ck, const struct test *t, bool *pass)
+{
+	struct proc p = {0};
+	char log[PATH_MAX];
+	double stu, ref, r;
+	int points = 0;
+
+	ck->why[0] = '\0';
+	*pass = false;
+	if (t->kind == T_ANSWERS) {
+		*pass = answered(ck, t->n);
+		return *pass ? t->points : 0;
+	}
+	if (t->kind == T_BUILD) {
+		snprintf(log, sizeof log, "%s/build.log", ck->tmp);
+		if (build_model(ck->lab, ck->cf, ck->dir, ck->exe, NULL, log) != 0) {
+			char *text = read_all(log);
+			const char *e = text ? strstr(text, "error") : NULL;
+
+			why(ck, "%.*s", e ? (int)strcspn(e, "\n") : 40,
+			    e ? e : "the compiler failed (no message)");
+			if (text && e) {   /* the whole story: file:line: error: ... */
+				const char *l = e;
+
+				while (l > text && l[-1] != '\n')
+					l--;
+				why(ck, "%.*s", (int)strcspn(l, "\n"), l);
+			}
+			free(text);
+			ck->correct = false;
+			return 0;
+		}
+		ck->built = *pass = true;
+		return t->points;
+	}
+	if (!ck->built) {
+		why(ck, "skipped: the model did not build");
+		ck->correct = false;
+		return 0;
+	}
+	if (ck->hung) {
+		why(ck, "skipped: an earlier run hung");
+		ck->correct = false;
+		return 0;
+	}
+	switch (t->kind) {
+	case T_CONFORM:
+	case T_REUSE:
+		run_test(ck, ck->exe, t, true, 0, &p);
+		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
+			records_ok(ck, t->n);
+		if (*pass && jnum(&p, "threads") != threads_wanted(ck, t->c)) {
+			why(ck, "threads %.0f, wanted %u", jnum(&p, "threads"),
+			    threads_wanted(ck, t->c));
+			*pass = false;
+		}
+		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
+			why(ck, "%.0f connections opened for %u requests: make one "
+			    "easy handle and reuse it, so its connection stays open",
+			    jnum(&p, "connections"), t->n);
+			*pass = false;
+		}
+		break;
+	case T_FAULTS:
+	case T_TIMEOUT:
+		run_test(ck, ck->exe, t, false, 0, &p);
+		if (p.err && strstr(p.err, "model bug")) {
+			why(ck, "%s", strstr(p.err, "model bug"));
+			ck->why[strcspn(ck->why, "\n")] = '\0';
+			break;
+		}
+		*pass = ran(ck, &p, true) && accounted(ck, &p, t->n) && classes_ok(ck, &p);
+		break;
+	case T_TSAN:
+		snprintf(log, sizeof log, "%s/build-tsan.log", ck->tmp);
+		if (build_model(ck->lab, ck->cf, ck->dir, ck->tsan_exe, "thread", log) != 0) {
+			why(ck, "did not build with -fsanitize=thread (see %s)", log);
+			break;
+		}
+		setenv("TSAN_OPTIONS", "halt_on_error=1 report_signal_unsafe=0", 1);
+		run_test(ck, ck->tsan_exe, t, false, 0, &p);
+		unsetenv("TSAN_OPTIONS");
+		if (p.err && strstr(p.err, "WARNING: ThreadSanitizer")) {
+			const char *w = strstr(p.err, "WARNING: ThreadSanitizer");
+
+			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
+			break;
+		}
+		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
+			jnum(&p, "ok") == t->n;
+		break;
+	case T_RULE:
+		run_test(ck, ck->exe, t, false, 0, &p);
+		if (p.err && strstr(p.err, "lab-check:")) {
+			const char *w = strstr(p.err, "lab-check:");
+
+			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
+			break;
+		}
+		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n);
+		break;
+	case T_DUE:
+		run_test(ck, ck->exe, t, true, 0, &p);
+		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
+			records_ok(ck, t->n);
+		break;
+	case T_SCHEDULE: {
+		char path[PATH_MAX], line[256];
+		double rate = strtod(strstr(t->extra, "--rate") + 7, NULL);
+		unsigned off = 0, rows = 0;
+		FILE *f;
+
+		run_test(ck, ck->exe, t, true, 0, &p);
+		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
+			break;
+		snprintf(path, sizeof path, "%s/records.csv", ck->tmp);
+		if ((f = fopen(path, "r")) == NULL)
+			break;
+		while (fgets(line, sizeof line, f)) {
+			unsigned id, lane;
+			long long due;
+
+			if (sscanf(line, "%u,%u,%lld", &id, &lane, &due) != 3)
+				continue;
+			rows++;
+			/* Request id is due id / rate seconds after the start. */
+			if (fabs((double)due - id * 1e9 / rate) > 1e6)
+				off++;
+		}
+		fclose(f);
+		if (off || rows != t->n) {
+			why(ck, "%u of %u requests have a due time off the schedule "
+			    "(id / %g s): keep the due time the workload gave", off,
+			    rows, rate);
+			*pass = false;
+		}
+		break;
+	}
+	case T_SLEEPS: {
+		double cpu, span = t->n / strtod(strstr(t->extra, "--rate") + 7, NULL);
+
+		run_test(ck, ck->exe, t, false, 0, &p);
+		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
+			break;
+		if (p.secs < 0.8 * span) {
+			why(ck, "done in %.2f s, but the last request is due at %.2f s: "
+			    "requests started before they were due", p.secs, span);
+			*pass = false;
+			break;
+		}
+		cpu = jnum(&p, "cpu_user_s") + jnum(&p, "cpu_sys_s");
+		if (cpu > 0.25 * p.secs) {
+			why(ck, "%.2f s of CPU in %.2f s of waiting: sleep until the "
+			    "due time (a timer), do not poll the clock", cpu, p.secs);
+			*pass = false;
+		}
+		break;
+	}
+	case T_INTERRUPT:
+		run_test(ck, ck->exe, t, false, 0.7, &p);
+		if (p.hung) {
+			why(ck, "still running %.0f s after Ctrl-C", WATCHDOG_S - 0.7);
+			break;
+		}
+		if (p.status != 130) {
+			why(ck, "exit status %d after Ctrl-C, wanted 130: %s", p.status,
+			    first_err(&p));
+			break;
+		}
+		if (p.after_int > 0.5) {
+			why(ck, "took %.0f ms to exit after Ctrl-C: cancel the transfers "
+			    "in flight", p.after_int * 1000);
+			break;
+		}
+		*pass = accounted(ck, &p, (unsigned)jnum(&p, "requests"));
+		if (*pass && jnum(&p, "requests") == 0) {
+			why(ck, "no request was reported: a cancelled transfer is "
+			    "reported too, with fl_done(..., CURLE_ABORTED_BY_CALLBACK, ...)");
+			*pass = false;
+		}
+		break;
+	case T_PERF:
+	case T_LATENCY:
+		if (!ck->correct) {
+			why(ck, "skipped: correctness first");
+			return 0;
+		}
+		r = ratio(ck, t, t->kind == T_LATENCY, &stu, &ref);
+		if (r < 0)
+			break;
+		points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
+		*pass = r >= t->target;
+		if (t->kind == T_LATENCY)
+			why(ck, "p99 %.1f ms vs the reference's %.1f ms + 2 ms: %.2fx "
+			    "(full marks at %.2fx)", stu, ref, r, t->target);
+		else
+			why(ck, "%.0f req/s vs the reference's %.0f: %.2fx (full marks "
+			    "at %.2fx)", stu, ref, r, t->target);
+		return points;
+	default:
+		break;
+	}
+	proc_free(&p);
+	if (!*pass)
+		ck->correct = false;
+	return *pass ? t->points : 0;
+}
+
+/* ---- the commands -------------------------------------------------------- */
+
+static int total_points(const struct lab *lab)
+{
+	int sum = 0;
+
+	for (int i = 0; i < 16 && lab->tests[i].name; i++)
+		sum += lab->tests[i].points;
+	return sum;
+}
+
+static void remove_tree(const char *tmp)
+{
+	static const char *const names[] = {"stdout", "stderr", "records.csv",
+		"build.log", "build-tsan.log", "fetch-lab", "fetch-lab-tsan", NULL};
+	char path[PATH_MAX];
+
+	for (int i = 0; names[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
+		unlink(path);
+	}
+	rmdir(tmp);
+}
+
+/* Check LAB's files in DIR: print each test and the score. Returns the
+ * points earned into *GOT (of total_points), or -1 if it could not start. */
+static int check_lab(const struct lab *lab, const char *dir, int *got)
+{
+	struct check ck = { .lab = lab, .dir = dir, .correct = true };
+	struct conf cf = {0};
+	int score = 0, total = total_points(lab);
+	bool need_server = lab->files[0] != NULL;
+
+	*got = 0;
+	printf("== lab %s: %s (%s) ==\n", lab->num, lab->title, dir);
+	fflush(stdout);
+	if (need_server && conf_load(&cf) < 0)
+		return -1;
+	ck.cf = &cf;
+	snprintf(ck.tmp, sizeof ck.tmp, "/tmp/fetchlab-lab%s-XXXXXX", lab->num);
+	if (mkdtemp(ck.tmp) == NULL) {
+		perror("fetchlab lab: mkdtemp");
+		free(cf.text);
+		return -1;
+	}
+	snprintf(ck.exe, sizeof ck.exe, "%s/fetch-lab", ck.tmp);
+	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/fetch-lab-tsan", ck.tmp);
+	if (lab->model)
+		snprintf(ck.ref, sizeof ck.ref, "%s/fetch-%s", cli_bindir(), lab->model);
+	if (need_server && cli_server_start(&ck.server) < 0) {
+		remove_tree(ck.tmp);
+		free(cf.text);
+		return -1;
+	}
+	for (int i = 0; i < 16 && lab->tests[i].name; i++) {
+		const struct test *t = &lab->tests[i];
+		double t0 = now_s();
+		bool pass;
+		int pts = run_one(&ck, t, &pass);
+		char label[80];
+		int dots;
+
+		score += pts;
+		snprintf(label, sizeof label, "%s", t->name);
+		dots = 62 - (int)strlen(label);
+		printf("%s %.*s %s (%.1fs)", label, dots > 1 ? dots : 1,
+		       "..............................................................",
+		       pass ? "OK" : "FAIL", now_s() - t0);
+		if (t->points > 1 || (t->kind == T_PERF || t->kind == T_LATENCY))
+			printf(" %d/%d", pts, t->points);
+		putchar('\n');
+		if (ck.why[0] && (!pass || t->kind == T_PERF || t->kind == T_LATENCY))
+			printf("    %s\n", ck.why);
+		fflush(stdout);
+	}
+	printf("Score: %d/%d\n", score, total);
+	cli_server_stop(&ck.server);
+	remove_tree(ck.tmp);
+	free(cf.text);
+	*got = score;
+	return 0;
+}
+
+static void lab_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fetchlab lab list\n"
+		"       fetchlab lab start NN [--force] [--dir DIR]\n"
+		"       fetchlab lab check NN [--dir DIR]\n"
+		"       fetchlab lab grade\n"
+		"The guided labs (labs/NN-topic/README.md). start writes the starter\n"
+		"files into labs/NN-topic/work/ (never over yours without --force);\n"
+		"check builds them as a model and grades it (exit 0 only at full marks);\n"
+		"grade checks every lab you have started. --dir DIR uses DIR instead\n"
+		"of the work directory.\n");
+}
+
+static int cmd_list(void)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	printf("%-4s %-24s %-22s %s\n", "lab", "title", "guide", "status");
+	for (size_t i = 0; i < NLABS; i++) {
+		lab_path(&lab_table[i], "work", path, sizeof path);
+		printf("%-4s %-24s labs/%-17s %s\n", lab_table[i].num, lab_table[i].title,
+		       lab_table[i].dir, stat(path, &st) == 0 ? "started (work/)" : "-");
+	}
+	printf("Read labs/NN-topic/README.md, then: fetchlab lab start NN\n");
+	return 0;
+}
+
+/* Copy SRC to DST unless DST exists and not FORCE. 1 written, 0 kept, -1. */
+static int put_file(const char *dst, bool force, const char *src,
+		    const char *num)
+{
+	char tmp[PATH_MAX];
+	FILE *out;
+	int rc;
+
+	if (!force && access(dst, F_OK) == 0) {
+		printf("  kept    %s (yours; --force replaces it)\n", dst);
+		return 0;
+	}
+	snprintf(tmp, sizeof tmp, "%s.new", dst);
+	if ((out = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "fetchlab lab: cannot write %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	if (num != NULL) {
+		rc = write_starter(src, num, out);
+	} else {
+		char *text = read_all(src);
+
+		rc = text ? 0 : -1;
+		if (text)
+			fputs(text, out);
+		else
+			fprintf(stderr, "fetchlab lab: cannot read %s\n", src);
+		free(text);
+	}
+	if (fclose(out) != 0 || rc < 0 || rename(tmp, dst) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	printf("  wrote   %s", dst);
+	if (num != NULL)
+		printf(" (%d step%s to do)", rc, rc == 1 ? "" : "s");
+	putchar('\n');
+	return 1;
+}
+
+static int cmd_start(const struct lab *lab, const char *dir, bool force)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "fetchlab lab: cannot make %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	printf("lab %s: %s\n", lab->num, lab->title);
+	for (int i = 0; i < 4 && lab->files[i]; i++) {
+		snprintf(src, sizeof src, "%s/%s", cli_source_dir(), lab->files[i]);
+		snprintf(dst, sizeof dst, "%s/%s", dir, base_name(lab->files[i]));
+		if (put_file(dst, force, src, lab->num) < 0)
+			return 1;
+	}
+	lab_path(lab, "answers-template.md", src, sizeof src);
+	snprintf(dst, sizeof dst, "%s/answers.md", dir);
+	if (put_file(dst, force, src, NULL) < 0)
+		return 1;
+	printf("Next: follow labs/%s/README.md, then: fetchlab lab check %s\n",
+	       lab->dir, lab->num);
+	return 0;
+}
+
+int cmd_lab(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL, *dir = NULL;
+	const struct lab *lab = NULL;
+	char work[3072];   /* leaves room for a file name */
+	bool force = false;
+	int got;
+
+	if (sub == NULL || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		lab_usage(sub ? stdout : stderr);
+		return sub ? 0 : 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--force"))
+			force = true;
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (argv[i][0] != '-' && lab == NULL) {
+			if ((lab = find_lab(argv[i])) == NULL)
+				return 2;
+		} else {
+			fprintf(stderr, "fetchlab lab %s: unexpected '%s'; see fetchlab "
+				"lab --help\n", sub, argv[i]);
+			return 2;
+		}
+	}
+	if (!strcmp(sub, "list"))
+		return cmd_list();
+	if (!strcmp(sub, "grade")) {
+		int sum = 0, all = 0;
+		int score[NLABS];
+
+		for (size_t i = 0; i < NLABS; i++) {
+			lab_path(&lab_table[i], "work", work, sizeof work);
+			score[i] = -1;
+			if (access(work, F_OK) == 0 && check_lab(&lab_table[i], work, &got) == 0) {
+				score[i] = got;
+				putchar('\n');
+			}
+		}
+		printf("== grade ==\n");
+		for (size_t i = 0; i < NLABS; i++) {
+			int total = total_points(&lab_table[i]);
+
+			printf("lab %s  %-24s %s%d/%d\n", lab_table[i].num, lab_table[i].title,
+			       score[i] < 0 ? "not started  " : "", score[i] < 0 ? 0 : score[i],
+			       total);
+			sum += score[i] < 0 ? 0 : score[i];
+			all += total;
+		}
+		printf("Score: %d/%d\n", sum, all);
+		return sum == all ? 0 : 1;
+	}
+	if (strcmp(sub, "start") != 0 && strcmp(sub, "check") != 0) {
+		fprintf(stderr, "fetchlab lab: unknown '%s'; see fetchlab lab --help\n", sub);
+		return 2;
+	}
+	if (lab == NULL) {
+		fprintf(stderr, "fetchlab lab %s: which lab? e.g. fetchlab lab %s 02\n",
+			sub, sub);
+		return 2;
+	}
+	if (dir == NULL) {
+		lab_path(lab, "work", work, sizeof work);
+		dir = work;
+	}
+	if (!strcmp(sub, "start"))
+		return cmd_start(lab, dir, force);
+	if (access(dir, F_OK) != 0) {
+		fprintf(stderr, "fetchlab lab check: no %s; start with: fetchlab lab "
+			"start %s\n", dir, lab->num);
+		return 2;
+	}
+	if (check_lab(lab, dir, &got) < 0)
+		return 2;
+	return got == total_points(lab) ? 0 : 1;
+}

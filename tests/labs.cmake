@@ -1,0 +1,30 @@
+# Labs: for every guided lab (labs/NN-topic), the reference scores full marks,
+# the untouched starter builds and scores below full, and each deliberately
+# broken variant (tests/labs/broken/*.patch) is caught by the named test.
+if(NOT TARGET fetchlab-cli OR FL_SANITIZE)   # the checks build with sanitizers of their own
+  return()
+endif()
+foreach(lab 00 01 02 03 04 05 06)
+  foreach(what reference starter)
+    add_test(NAME labs-${lab}-${what}
+             COMMAND ${FL_TESTS}/labs/check.sh $<TARGET_FILE:fetchlab-cli> ${lab} ${what})
+    set_tests_properties(labs-${lab}-${what} PROPERTIES LABELS labs TIMEOUT 180)
+  endforeach()
+endforeach()
+
+# LAB  PATCH  the test that must FAIL
+set(fl_lab_broken
+  "02|02-queue-without-lock.patch|tsan: no data race (ThreadSanitizer)"
+  "03|03-ignores-curl-timer.patch|timer: stalled requests end at --timeout"
+  "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
+  "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests")
+foreach(entry IN LISTS fl_lab_broken)
+  string(REPLACE "|" ";" parts "${entry}")
+  list(GET parts 0 lab)
+  list(GET parts 1 patch)
+  list(GET parts 2 test)
+  string(REGEX REPLACE "\\.patch$" "" name "${patch}")
+  add_test(NAME labs-broken-${name}
+           COMMAND ${FL_TESTS}/labs/check.sh $<TARGET_FILE:fetchlab-cli> ${lab} broken ${patch} "${test}")
+  set_tests_properties(labs-broken-${name} PROPERTIES LABELS labs TIMEOUT 180)
+endforeach()
