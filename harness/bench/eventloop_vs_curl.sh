@@ -10,13 +10,19 @@
 #
 # Usage: eventloop_vs_curl.sh BINDIR   (BINDIR holds fetchlab-server and
 # fetch-eventloop). Environment: N (20000), C (100), ROUNDS (3).
+#
+# Besides the human lines it prints machine-readable ones for `fetchlab bench`:
+#   RESULT curl_rps VALUE, RESULT eventloop_rps VALUE   the medians, req/s
+#   SKIP all REASON                                    cannot run here (exit 77)
 set -euo pipefail
 
 bindir=${1:?usage: eventloop_vs_curl.sh BINDIR (the directory of the built executables)}
 n=${N:-20000} c=${C:-100} rounds=${ROUNDS:-3}
 target=1.3
 
-command -v curl >/dev/null || { echo "eventloop_vs_curl.sh: curl not found" >&2; exit 2; }
+command -v curl >/dev/null || { echo "SKIP all the curl tool is not installed (apt-get install curl)"; exit 77; }
+curl --help all 2>/dev/null | grep -q -- --parallel-max ||
+	{ echo "SKIP all this curl has no --parallel (curl 7.66 or later needed)"; exit 77; }
 for exe in fetchlab-server fetch-eventloop; do
 	[ -x "$bindir/$exe" ] || { echo "eventloop_vs_curl.sh: no $bindir/$exe; build it first" >&2; exit 2; }
 done
@@ -76,6 +82,8 @@ done
 
 curl_rps=$(median "$tmp/curl.rps")
 ev_rps=$(median "$tmp/ev.rps")
+echo "RESULT curl_rps $curl_rps"
+echo "RESULT eventloop_rps $ev_rps"
 awk -v a="$ev_rps" -v b="$curl_rps" -v t="$target" 'BEGIN {
 	printf "median: curl --parallel %d req/s, fetch-eventloop %d req/s, ratio %.2f (target >= %.1f)\n",
 	       b, a, a / b, t

@@ -1,0 +1,815 @@
+/* bench.c - `fetchlab bench`: our models, server and coroutines against
+ * their references (the Python peers, the curl tool, nginx), as one table
+ * of ratios with the targets of issue #11.
+ *
+ * Every ratio is measured side by side in the same run: the runs of both
+ * sides alternate (A B A B A B) and each side's median is taken, so the
+ * load of a shared machine falls on both alike. The table goes to stdout
+ * and, with the machine it was measured on, to --out (Markdown).
+ *
+ * The suites:
+ *   models  fetch-* against harness/peers/python-*: throughput at zero
+ *           delay and C = 100; efficiency (throughput x delay / C) at 50 ms
+ *           and C = 1000; marginal memory per in-flight request,
+ *           (peak RSS at C = 1000 - peak RSS at C = 1) / 999, the same N at
+ *           both points (the C = 1 runs use zero delay: the RSS of a
+ *           one-at-a-time run does not depend on how long each one waits)
+ *   curl    fetch-eventloop against curl --parallel: harness/bench/
+ *           eventloop_vs_curl.sh
+ *   server  fetchlab-server against nginx under wrk: harness/bench/server.sh
+ *   coro    the coroutine switch, asm against ucontext backend
+ * The scripts print "RESULT KEY VALUE" and "SKIP KEY REASON" lines, which
+ * are parsed here; everything else they print is passed on to stderr.
+ *
+ * A reference that cannot run here (no aiohttp, curl, wrk, nginx) makes its
+ * rows say "skipped: REASON"; that is not an error. A run that fails is:
+ * its rows say so and the exit status is 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "cli.h"
+
+#define MAX_ROWS   24
+#define MAX_ROUNDS 5     /* runs per side; noise on a shared machine needs them */
+#define SERVER_ROUNDS 3  /* server.sh runs last 5-10 s each: 3 keep it near 2 min */
+
+enum suite { S_MODELS, S_CURL, S_SERVER, S_CORO, NSUITES };
+static const char *const suite_names[NSUITES] = {"models", "curl", "server", "coro"};
+
+/* What a row's target constrains. */
+enum goal {
+	G_NONE,        /* shown for context, no target */
+	G_RATIO_MIN,   /* ours / theirs >= v */
+	G_RATIO_MAX,   /* ours / theirs <= v */
+	G_OURS_MAX,    /* ours <= v */
+	G_OURS_BELOW,  /* ours < v */
+};
+
+/* One line of the table, its cells formatted. */
+struct row {
+	char what[80], ours[96], theirs[48], ratio[16], target[24], met[24];
+};
+
+struct bench {
+	bool suite[NSUITES];
+	bool quick;        /* one round, small N: a smoke test */
+	int rounds;        /* runs per side; the median is taken */
+	const char *out;   /* the Markdown file */
+	char loadavg[64];  /* /proc/loadavg at start */
+	struct row rows[MAX_ROWS];
+	int nrows;
+	int failed;        /* runs that failed: exit status 1 */
+};
+
+static void bench_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: fetchlab bench [options] [SUITE...]\n"
+		"Measure ours against the references side by side (alternating runs,\n"
+		"medians of 5) and print one table of ratios with their targets.\n"
+		"SUITEs (default: all):\n"
+		"  models   eventloop, coroutine, threads vs python-asyncio, python-threads\n"
+		"  curl     eventloop vs curl --parallel --parallel-max 100\n"
+		"  server   fetchlab-server vs nginx under wrk (about 2 minutes)\n"
+		"  coro     coroutine switch cost, asm vs ucontext backend\n"
+		"  --quick      one run per side and small workloads (a smoke test)\n"
+		"  --out FILE   the Markdown report (default results/bench.md under\n"
+		"               $FETCHLAB_ROOT, else ./results/bench.md)\n");
+}
+
+/* ---- the table ---- */
+
+/* V with UNIT, three significant digits or more. */
+static void fmt_value(char *buf, size_t n, double v, const char *unit)
+{
+	const char *f = fabs(v) >= 100 ? "%.0f%s%s" : fabs(v) >= 10 ? "%.1f%s%s" : "%.2f%s%s";
+
+	snprintf(buf, n, f, v, *unit == '%' ? "" : " ", unit);
+}
+
+/* Append a row to B (silently dropped past MAX_ROWS, which the suites
+ * below never reach). Returns it, zeroed, with WHAT set. */
+static struct row *new_row(struct bench *b, const char *what)
+{
+	static struct row spare;
+	struct row *r = b->nrows < MAX_ROWS ? &b->rows[b->nrows++] : &spare;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->what, sizeof r->what, "%s", what);
+	return r;
+}
+
+/* The target column's text for GOAL V (UNIT for a target on ours). */
+static void fmt_target(char *buf, size_t n, enum goal goal, double v,
+		       const char *unit)
+{
+	switch (goal) {
+	case G_NONE:       snprintf(buf, n, "-"); break;
+	case G_RATIO_MIN:  snprintf(buf, n, ">= %gx", v); break;
+	case G_RATIO_MAX:  snprintf(buf, n, "<= %gx", v); break;
+	case G_OURS_MAX:   snprintf(buf, n, "<= %g %s", v, unit); break;
+	case G_OURS_BELOW: snprintf(buf, n, "< %g %s", v, unit); break;
+	}
+}
+
+/* Add a measured row: OURS against THEIRS (NAN: no reference measured),
+ * both in UNIT, the ratio ours / theirs, and whether GOAL V is met; a miss
+ * says by how much. */
+static void add_row(struct bench *b, const char *what, double ours,
+		    double theirs, const char *unit, enum goal goal, double v)
+{
+	struct row *r = new_row(b, what);
+	double ratio = ours / theirs, x = goal == G_RATIO_MIN ||
+		goal == G_RATIO_MAX ? ratio : ours;
+	bool met = goal == G_RATIO_MIN ? x >= v : goal == G_OURS_BELOW ? x < v : x <= v;
+
+	fmt_value(r->ours, sizeof r->ours, ours, unit);
+	if (isnan(theirs)) {
+		snprintf(r->theirs, sizeof r->theirs, "-");
+		snprintf(r->ratio, sizeof r->ratio, "-");
+	} else {
+		fmt_value(r->theirs, sizeof r->theirs, theirs, unit);
+		snprintf(r->ratio, sizeof r->ratio, ratio >= 10 ? "%.1fx" :
+			 ratio >= 0.1 ? "%.2fx" : "%.3fx", ratio);
+	}
+	fmt_target(r->target, sizeof r->target, goal, v, unit);
+	if (goal == G_NONE)
+		snprintf(r->met, sizeof r->met, "-");
+	else if (isnan(x))
+		snprintf(r->met, sizeof r->met, "no: not measured");
+	else if (met)
+		snprintf(r->met, sizeof r->met, "yes");
+	else if (goal == G_RATIO_MIN)
+		snprintf(r->met, sizeof r->met, "no: %.0f%% short", 100 * (1 - x / v));
+	else
+		snprintf(r->met, sizeof r->met, "no: %.0f%% over", 100 * (x / v - 1));
+}
+
+/* Add a row that could not be measured: "skipped: REASON" (or "failed:")
+ * in the ours cell, the target kept so the reader sees what was wanted. */
+static void add_skip(struct bench *b, const char *what, const char *reason,
+		     enum goal goal, double v, const char *unit)
+{
+	struct row *r = new_row(b, what);
+
+	snprintf(r->ours, sizeof r->ours, "%s", reason);
+	snprintf(r->theirs, sizeof r->theirs, "-");
+	snprintf(r->ratio, sizeof r->ratio, "-");
+	fmt_target(r->target, sizeof r->target, goal, v, unit);
+	snprintf(r->met, sizeof r->met, "%s", strncmp(reason, "failed", 6) ? "skipped" : "failed");
+}
+
+/* Print the rows as a Markdown table, columns padded to line up. */
+static void print_table(const struct bench *b, FILE *f)
+{
+	static const char *const head[6] = {"what", "ours", "theirs", "ratio", "target", "met"};
+	int w[6];
+
+	for (int c = 0; c < 6; c++)
+		w[c] = (int)strlen(head[c]);
+	for (int i = 0; i < b->nrows; i++) {
+		const struct row *r = &b->rows[i];
+		const char *cell[6] = {r->what, r->ours, r->theirs, r->ratio, r->target, r->met};
+
+		for (int c = 0; c < 6; c++)
+			if ((int)strlen(cell[c]) > w[c])
+				w[c] = (int)strlen(cell[c]);
+	}
+	for (int c = 0; c < 6; c++)
+		fprintf(f, "| %-*s ", w[c], head[c]);
+	fprintf(f, "|\n");
+	for (int c = 0; c < 6; c++)
+		fprintf(f, "|%.*s", w[c] + 2, "---------------------------------------------"
+			"-------------------------------------------------------------------");
+	fprintf(f, "|\n");
+	for (int i = 0; i < b->nrows; i++) {
+		const struct row *r = &b->rows[i];
+		const char *cell[6] = {r->what, r->ours, r->theirs, r->ratio, r->target, r->met};
+
+		for (int c = 0; c < 6; c++)
+			fprintf(f, "| %-*s ", w[c], cell[c]);
+		fprintf(f, "|\n");
+	}
+}
+
+/* ---- measuring ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of V[0..N), NAN when N is 0. V is sorted in place. */
+static double median(double *v, int n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The models suite's contenders: ours first, then the peers. */
+enum { M_EVENTLOOP, M_COROUTINE, M_THREADS, M_ASYNCIO, M_PYTHREADS, NMODELS };
+static const char *const model_names[NMODELS] = {
+	"eventloop", "coroutine", "threads", "python-asyncio", "python-threads",
+};
+
+/* The three workloads of the models suite. */
+enum { P_ZERO, P_DELAY, P_ONE, NPOINTS };
+
+/* What one model measured: the runs of each point, and whether it can run. */
+struct contender {
+	char skip[128];                       /* "" when it runs; else why not */
+	double rps[NPOINTS][MAX_ROUNDS];      /* throughput_rps of each run */
+	double rss[NPOINTS][MAX_ROUNDS];      /* peak RSS of each run, KiB */
+	int runs[NPOINTS];
+};
+
+/* Run MODEL once on one request with its stderr kept, to learn whether it
+ * can run here. Returns 0, or fills WHY with "skipped: REASON" (a peer's
+ * own line, a model not built) or "failed: ..." and returns -1. */
+static int probe(const char *model, const char *server, char *why, size_t n)
+{
+	char *args[] = {"-n", "1", "-c", "1", "--delay", "0", "--json", NULL};
+	char line[256] = "", last[256] = "";
+	FILE *err = tmpfile();
+	struct rusage ru;
+	char *json = NULL;
+	int saved, rc;
+
+	if (err == NULL || (saved = dup(STDERR_FILENO)) < 0) {
+		snprintf(why, n, "failed: no temporary file (%s)", strerror(errno));
+		if (err)
+			fclose(err);
+		return -1;
+	}
+	fflush(stderr);
+	dup2(fileno(err), STDERR_FILENO);   /* the child inherits this stderr */
+	rc = cli_run_model(model, server, args, &json, &ru);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	free(json);
+	rewind(err);
+	while (fgets(line, sizeof line, err))
+		if (line[strspn(line, " \t\n")] != '\0')
+			snprintf(last, sizeof last, "%s", line);
+	fclose(err);
+	last[strcspn(last, "\n")] = '\0';
+	if (rc == 0)
+		return 0;
+	if (rc == CLI_SKIP) {   /* "python-asyncio: skipped: REASON" */
+		char *p = strstr(last, "skipped: ");
+
+		snprintf(why, n, "skipped: %s", p ? p + 9 : last);
+	} else if (rc == -1) {
+		snprintf(why, n, "skipped: %s/fetch-%s is not built", cli_bindir(), model);
+	} else {
+		snprintf(why, n, "failed: exit status %d (try: fetchlab run %s -n 1)",
+			 rc, model);
+	}
+	return -1;
+}
+
+/* Run contender M once at point P, adding its throughput and peak RSS.
+ * Returns 0, or -1 after a line saying what failed (marking it failed). */
+static int run_once(struct bench *b, struct contender *m, const char *model,
+		    const char *server, int p, unsigned n, unsigned c,
+		    const char *delay)
+{
+	char n_arg[16], c_arg[16];
+	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)delay,
+			"--size", "1k", "--json", NULL};
+	char *json = NULL;
+	struct rusage ru;
+	double rps, ok;
+	int rc;
+
+	snprintf(n_arg, sizeof n_arg, "%u", n);
+	snprintf(c_arg, sizeof c_arg, "%u", c);
+	rc = cli_run_model(model, server, args, &json, &ru);
+	if (rc != 0 || cli_json_number(json, "throughput_rps", &rps) < 0 ||
+	    cli_json_number(json, "ok", &ok) < 0 || ok != n) {
+		fprintf(stderr, "fetchlab bench: %s -n %u -c %u --delay %s failed "
+			"(exit status %d, %s requests ok); try: fetchlab run %s -n %u "
+			"-c %u --delay %s\n", model, n, c, delay, rc,
+			json && strstr(json, "\"ok\":") ? "not all" : "no summary",
+			model, n, c, delay);
+		snprintf(m->skip, sizeof m->skip, "failed: %s exit status %d, "
+			 "see the line on stderr", model, rc);
+		b->failed++;
+		free(json);
+		return -1;
+	}
+	m->rps[p][m->runs[p]] = rps;
+	m->rss[p][m->runs[p]] = (double)ru.ru_maxrss;
+	m->runs[p]++;
+	fprintf(stderr, "bench: %-14s -n %u -c %-4u --delay %-4s %8.0f req/s, "
+		"peak RSS %6ld KiB\n", model, n, c, delay, rps, ru.ru_maxrss);
+	free(json);
+	return 0;
+}
+
+/* The figure the models suite compares, from a contender's medians. */
+enum metric { THROUGHPUT, EFFICIENCY, MEMORY };
+
+static double figure(struct contender *m, enum metric what, double delay_s,
+		     unsigned c)
+{
+	if (m->skip[0] != '\0')
+		return NAN;
+	switch (what) {
+	case THROUGHPUT:
+		return median(m->rps[P_ZERO], m->runs[P_ZERO]);
+	case EFFICIENCY:
+		return median(m->rps[P_DELAY], m->runs[P_DELAY]) * delay_s / c * 100;
+	case MEMORY:
+		return (median(m->rss[P_DELAY], m->runs[P_DELAY]) -
+			median(m->rss[P_ONE], m->runs[P_ONE])) / (c - 1);
+	}
+	return NAN;
+}
+
+/* The models suite: every contender at each point, alternating
+ * (round 1: all of them, round 2: all of them, ...), then the rows. */
+static void suite_models(struct bench *b)
+{
+	static const struct {   /* the rows: ours against theirs */
+		enum metric what;
+		int ours, theirs;
+		enum goal goal;
+		double v;
+	} rows[] = {
+		{THROUGHPUT, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MIN, 8},
+		{THROUGHPUT, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
+		{THROUGHPUT, M_COROUTINE, M_EVENTLOOP, G_RATIO_MIN, 0.95},
+		{THROUGHPUT, M_THREADS, M_PYTHREADS, G_RATIO_MIN, 3},
+		{EFFICIENCY, M_EVENTLOOP, M_ASYNCIO, G_NONE, 0},
+		{EFFICIENCY, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
+		{EFFICIENCY, M_THREADS, M_PYTHREADS, G_NONE, 0},
+		{MEMORY, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MAX, 0.25},
+		{MEMORY, M_COROUTINE, M_ASYNCIO, G_RATIO_MAX, 0.25},
+		{MEMORY, M_THREADS, M_PYTHREADS, G_NONE, 0},
+	};
+	static const char *const label[] = {
+		[THROUGHPUT] = "throughput, 0 ms, C=100",
+		[EFFICIENCY] = "efficiency, 50 ms, C=1000",
+		[MEMORY] = "memory per request in flight, C=1000",
+	};
+	static const char *const unit[] = {
+		[THROUGHPUT] = "req/s", [EFFICIENCY] = "%", [MEMORY] = "KiB",
+	};
+	/* N: the same at both memory points, so the records weigh alike. */
+	const unsigned n_zero = b->quick ? 1000 : 5000, n_mem = b->quick ? 1000 : 3000;
+	const struct { unsigned n, c; const char *delay; } point[NPOINTS] = {
+		[P_ZERO] = {n_zero, 100, "0"},
+		[P_DELAY] = {n_mem, 1000, "50ms"},
+		[P_ONE] = {n_mem, 1, "0"},
+	};
+	struct contender m[NMODELS] = {0};
+	struct cli_server server = {0};
+
+	if (cli_server_start(&server) < 0) {
+		b->failed++;
+		for (int i = 0; i < NMODELS; i++)
+			snprintf(m[i].skip, sizeof m[i].skip, "failed: the server did not start");
+	} else {
+		for (int i = 0; i < NMODELS; i++)
+			if (probe(model_names[i], server.url, m[i].skip, sizeof m[i].skip) < 0)
+				fprintf(stderr, "bench: %s: %s\n", model_names[i], m[i].skip);
+		for (int p = 0; p < NPOINTS; p++)
+			for (int r = 0; r < b->rounds; r++)
+				for (int i = 0; i < NMODELS; i++)
+					if (m[i].skip[0] == '\0')
+						run_once(b, &m[i], model_names[i], server.url, p,
+							 point[p].n, point[p].c, point[p].delay);
+		cli_server_stop(&server);
+	}
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct contender *ours = &m[rows[i].ours], *theirs = &m[rows[i].theirs];
+		enum metric what = rows[i].what;
+		char text[80];
+
+		snprintf(text, sizeof text, "%s: %s / %s", label[what],
+			 model_names[rows[i].ours], model_names[rows[i].theirs]);
+		if (ours->skip[0] || theirs->skip[0]) {
+			char why[160];
+
+			snprintf(why, sizeof why, "%s (%s)", ours->skip[0] ? ours->skip :
+				 theirs->skip, model_names[ours->skip[0] ? rows[i].ours :
+							   rows[i].theirs]);
+			add_skip(b, text, why, rows[i].goal, rows[i].v, unit[what]);
+			continue;
+		}
+		add_row(b, text, figure(ours, what, 0.05, point[P_DELAY].c),
+			figure(theirs, what, 0.05, point[P_DELAY].c), unit[what],
+			rows[i].goal, rows[i].v);
+	}
+}
+
+/* A "RESULT KEY VALUE" line of a script's output. */
+struct result {
+	char key[32];
+	double value;
+};
+
+/* Run the bench script NAME (harness/bench) with ENV and ARGS, passing its
+ * human lines on to stderr and keeping its RESULT lines in RES (up to
+ * *NRES) and the reason of its first SKIP of KEY "all" (or of SKIP_KEY) in
+ * the matching buffer. Returns the script's exit status (77: skipped). */
+static int run_script(const char *name, const char *env, const char *args,
+		      struct result *res, int *nres, char *skip_all,
+		      const char *skip_key, char *skip_other, size_t n)
+{
+	char cmd[PATH_MAX * 2 + 256], line[512];
+	int max = *nres, status;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "%s bash '%s/harness/bench/%s' %s 2>&1", env,
+		 cli_source_dir(), name, args);
+	*nres = 0;
+	fflush(stderr);
+	p = popen(cmd, "r");
+	if (p == NULL) {
+		fprintf(stderr, "fetchlab bench: cannot run %s: %s\n", cmd, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, p)) {
+		char key[32];
+		int used = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "RESULT %31s %lf", key, &res[*nres].value) == 2 &&
+		    *nres < max) {
+			snprintf(res[(*nres)++].key, sizeof res->key, "%s", key);
+			continue;
+		}
+		if (sscanf(line, "SKIP %31s %n", key, &used) == 1 && used > 0) {
+			if (strcmp(key, "all") == 0)
+				snprintf(skip_all, n, "skipped: %s", line + used);
+			else if (skip_key && strcmp(key, skip_key) == 0)
+				snprintf(skip_other, n, "skipped: %s", line + used);
+		}
+		fprintf(stderr, "  %s\n", line);
+	}
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The value of KEY among RES, or NAN. */
+static double result(const struct result *res, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(res[i].key, key) == 0)
+			return res[i].value;
+	return NAN;
+}
+
+/* What a script's rows say when it did not run: SKIP's reason, or the
+ * failure (counted). */
+static const char *script_reason(struct bench *b, const char *name, int rc,
+				 const char *skip, char *buf, size_t n)
+{
+	if (rc == CLI_SKIP && skip[0])
+		return skip;
+	snprintf(buf, n, "failed: %s exit status %d, see its lines above", name, rc);
+	b->failed++;
+	return buf;
+}
+
+/* The curl suite: harness/bench/eventloop_vs_curl.sh, C = 100. */
+static void suite_curl(struct bench *b)
+{
+	const char *what = "throughput, 0 ms, C=100: eventloop / curl --parallel";
+	char env[PATH_MAX + 64], skip[256] = "", buf[256];
+	struct result res[4];
+	int nres = 4, rc;
+
+	snprintf(env, sizeof env, "N=%d C=100 ROUNDS=%d", b->quick ? 2000 : 20000,
+		 b->rounds);
+	fprintf(stderr, "bench: eventloop_vs_curl.sh (%s)\n", env);
+	snprintf(buf, sizeof buf, "'%s'", cli_bindir());
+	rc = run_script("eventloop_vs_curl.sh", env, buf, res, &nres, skip, NULL,
+			NULL, sizeof skip);
+	if (rc != 0 || isnan(result(res, nres, "curl_rps"))) {
+		add_skip(b, what, script_reason(b, "eventloop_vs_curl.sh", rc, skip,
+						buf, sizeof buf), G_RATIO_MIN, 1.3, "");
+		return;
+	}
+	add_row(b, what, result(res, nres, "eventloop_rps"),
+		result(res, nres, "curl_rps"), "req/s", G_RATIO_MIN, 1.3);
+}
+
+/* The server suite: harness/bench/server.sh. Without nginx, the p99 row
+ * still shows ours against its absolute target. */
+static void suite_server(struct bench *b)
+{
+	const char *what_rps = "server, small bodies: fetchlab-server / nginx";
+	const char *what_p99 = "server p99, 10k conns, 1 s delay: fetchlab-server / nginx";
+	char env[64], args[PATH_MAX + 16], skip[256] = "", nginx[256] = "", buf[256];
+	struct result res[8];
+	int nres = 8, rc;
+	double ours, theirs;
+
+	snprintf(env, sizeof env, "ROUNDS=%d P99_DURATION=%s",
+		 b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS,
+		 b->quick ? "3s" : "10s");
+	snprintf(args, sizeof args, "'%s/fetchlab-server' %s", cli_bindir(),
+		 b->quick ? "2s" : "5s");
+	fprintf(stderr, "bench: server.sh (%s)\n", env);
+	rc = run_script("server.sh", env, args, res, &nres, skip, "nginx", nginx,
+			sizeof skip);
+	if (rc != 0) {
+		const char *why = script_reason(b, "server.sh", rc, skip, buf, sizeof buf);
+
+		add_skip(b, what_rps, why, G_RATIO_MIN, 0.8, "");
+		add_skip(b, what_p99, why, G_OURS_BELOW, 1050, "ms");
+		return;
+	}
+	ours = result(res, nres, "ours_rps");
+	theirs = result(res, nres, "nginx_rps");
+	if (isnan(theirs))
+		add_skip(b, what_rps, nginx[0] ? nginx : "skipped: no nginx figure",
+			 G_RATIO_MIN, 0.8, "");
+	else
+		add_row(b, what_rps, ours, theirs, "req/s", G_RATIO_MIN, 0.8);
+	ours = result(res, nres, "ours_p99_ms");
+	if (isnan(ours))
+		add_skip(b, what_p99, "skipped: the open-file limit is below 10,100 "
+			 "(see server.sh's line)", G_OURS_BELOW, 1050, "ms");
+	else
+		add_row(b, what_p99, ours, result(res, nres, "nginx_p99_ms"), "ms",
+			G_OURS_BELOW, 1050);
+}
+
+/* Run one coroutine switch benchmark with SWITCHES; its ns per switch, or
+ * NAN after a line saying why not. */
+static double coro_switch(const char *backend, long switches)
+{
+	char cmd[PATH_MAX + 64], line[256] = "";
+	double ns = NAN;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "'%s/fetchlab-bench-coro-%s' %ld", cli_bindir(),
+		 backend, switches);
+	p = popen(cmd, "r");
+	if (p == NULL || fgets(line, sizeof line, p) == NULL ||
+	    sscanf(line, "coro switch (%*[^)]): %lf ns/switch", &ns) != 1)
+		fprintf(stderr, "fetchlab bench: %s printed no 'coro switch' line\n", cmd);
+	else
+		fprintf(stderr, "bench: %s", line);
+	if (p)
+		pclose(p);
+	return ns;
+}
+
+/* The coro suite: asm and ucontext alternating. ucontext saves the signal
+ * mask with a system call each switch: it gets fewer switches. */
+static void suite_coro(struct bench *b)
+{
+	const char *what = "coroutine switch: asm / ucontext backend";
+	double asm_ns[MAX_ROUNDS], uc_ns[MAX_ROUNDS], v;
+	int na = 0, nu = 0;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/fetchlab-bench-coro-asm", cli_bindir());
+	if (access(path, X_OK) != 0) {
+		snprintf(path, sizeof path, "skipped: %s/fetchlab-bench-coro-asm is "
+			 "not built", cli_bindir());
+		add_skip(b, what, path, G_OURS_MAX, 10, "ns");
+		return;
+	}
+	for (int r = 0; r < b->rounds; r++) {
+		if (!isnan(v = coro_switch("asm", b->quick ? 1000000 : 10000000)))
+			asm_ns[na++] = v;
+		if (!isnan(v = coro_switch("ucontext", b->quick ? 10000 : 100000)))
+			uc_ns[nu++] = v;
+	}
+	if (na == 0) {
+		b->failed++;
+		add_skip(b, what, "failed: fetchlab-bench-coro-asm, see above",
+			 G_OURS_MAX, 10, "ns");
+		return;
+	}
+	add_row(b, what, median(asm_ns, na), median(uc_ns, nu), "ns", G_OURS_MAX, 10);
+}
+
+/* ---- the report ---- */
+
+/* The value after "KEY<blanks>:" in the /proc file FILE, or "unknown". */
+static void proc_value(const char *file, const char *key, char *buf, size_t n)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+
+	snprintf(buf, n, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon && strncmp(line, key, strlen(key)) == 0) {
+			colon += strspn(colon + 1, " \t") + 1;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, n, "%s", colon);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Write the table, how it was produced and the machine to B->out, through
+ * a temporary file so a failed write leaves the old report. Returns 0, or
+ * 2 after a line naming --out. */
+static int write_report(const struct bench *b, int argc, char **argv,
+			const char *started)
+{
+	char tmp[PATH_MAX], buf[256], cmd[PATH_MAX + 64];
+	struct utsname u;
+	FILE *f, *git;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", b->out);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		goto bad;
+	fprintf(f, "# fetchlab bench\n\nProduced by `fetchlab");
+	for (int i = 0; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
+		 cli_source_dir());
+	snprintf(buf, sizeof buf, "unknown");
+	if ((git = popen(cmd, "r")) != NULL) {
+		if (fgets(buf, sizeof buf, git) == NULL)
+			snprintf(buf, sizeof buf, "unknown");
+		buf[strcspn(buf, "\n")] = '\0';
+		pclose(git);
+	}
+	fprintf(f, "` (harness/cli/bench.c) at git %s. Each ratio is ours / theirs, "
+		"both measured in this run with their runs alternating, the median "
+		"of %d per side (%d for the server)%s. Efficiency is throughput x delay / C; memory per "
+		"request is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 "
+		"with N=%d at both.\n\n", buf, b->rounds,
+		b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS,
+		b->quick ? " (--quick: a smoke test, not a measurement)" : "",
+		b->quick ? 1000 : 3000);
+	print_table(b, f);
+	fprintf(f, "\n## Machine\n\n");
+	fprintf(f, "- date: %s\n", started);
+	proc_value("/proc/cpuinfo", "model name", buf, sizeof buf);
+	fprintf(f, "- cpu: %s\n", buf);
+	fprintf(f, "- cores: %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
+	proc_value("/proc/meminfo", "MemTotal", buf, sizeof buf);
+	fprintf(f, "- memory: %s\n", buf);
+	if (uname(&u) == 0)
+		fprintf(f, "- kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	fprintf(f, "- libcurl: %s\n", curl_version());
+	fprintf(f, "- libuv: %s\n", uv_version_string());
+	fprintf(f, "- load average at start: %s (1, 5, 15 min; other work on the "
+		"machine makes the figures noisy)\n", b->loadavg);
+	if (fclose(f) != 0 || rename(tmp, b->out) != 0)
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "fetchlab bench: --out %s: cannot write it (%s); give a "
+		"writable file\n", b->out, strerror(errno));
+	unlink(tmp);
+	return 2;
+}
+
+/* Parse the options and suites into B. Returns 0, 1 after --help (exit 0),
+ * or 2 after one line naming the bad option. */
+static int parse_options(int argc, char **argv, struct bench *b)
+{
+	static const struct option longopts[] = {
+		{"quick", no_argument, NULL, 'q'},
+		{"out", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool any = false;
+	int ch;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			b->quick = true;
+			break;
+		case 'o':
+			b->out = optarg;
+			break;
+		case 'h':
+			bench_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "fetchlab bench: %s: unknown option or missing "
+				"value; see fetchlab bench --help\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		int s = 0;
+
+		while (s < NSUITES && strcmp(argv[i], suite_names[s]) != 0)
+			s++;
+		if (s == NSUITES) {
+			fprintf(stderr, "fetchlab bench: '%s': unknown suite; the suites "
+				"are models, curl, server, coro\n", argv[i]);
+			return 2;
+		}
+		b->suite[s] = any = true;
+	}
+	for (int s = 0; s < NSUITES && !any; s++)
+		b->suite[s] = true;
+	b->rounds = b->quick ? 1 : MAX_ROUNDS;
+	return 0;
+}
+
+/* Whether the directory of FILE is writable, creating it (one level, like
+ * ./results) when missing. */
+static bool out_dir_ok(const char *file)
+{
+	char dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof dir, "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		return access(".", W_OK) == 0;
+	*slash = '\0';
+	if (dir[0] == '\0')
+		return access("/", W_OK) == 0;
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return false;
+	return access(dir, W_OK) == 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	struct bench *b = calloc(1, sizeof *b);
+	char out[PATH_MAX], started[64];
+	time_t t = time(NULL);
+	FILE *f;
+	int rc;
+
+	if (b == NULL) {
+		perror("fetchlab bench");
+		return 1;
+	}
+	if (getenv("FETCHLAB_ROOT"))
+		snprintf(out, sizeof out, "%s/results/bench.md", getenv("FETCHLAB_ROOT"));
+	else
+		snprintf(out, sizeof out, "results/bench.md");
+	b->out = out;
+	rc = parse_options(argc, argv, b);
+	if (rc != 0) {
+		free(b);
+		return rc == 1 ? 0 : rc;
+	}
+	if (!out_dir_ok(b->out)) {   /* before minutes of measuring */
+		fprintf(stderr, "fetchlab bench: --out %s: its directory is not "
+			"writable (%s); give a writable file\n", b->out, strerror(errno));
+		free(b);
+		return 2;
+	}
+	strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	snprintf(b->loadavg, sizeof b->loadavg, "unknown");
+	if ((f = fopen("/proc/loadavg", "r")) != NULL) {
+		double l1, l5, l15;
+
+		if (fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+			snprintf(b->loadavg, sizeof b->loadavg, "%.2f %.2f %.2f", l1, l5, l15);
+		fclose(f);
+	}
+	if (b->suite[S_MODELS])
+		suite_models(b);
+	if (b->suite[S_CURL])
+		suite_curl(b);
+	if (b->suite[S_SERVER])
+		suite_server(b);
+	if (b->suite[S_CORO])
+		suite_coro(b);
+	print_table(b, stdout);
+	rc = write_report(b, argc, argv, started);
+	if (rc == 0)
+		fprintf(stderr, "fetchlab bench: wrote %s\n", b->out);
+	rc = rc ? rc : b->failed ? 1 : 0;
+	free(b);
+	return rc;
+}

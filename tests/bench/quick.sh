@@ -1,0 +1,50 @@
+#!/bin/sh
+# quick.sh CLI - `fetchlab bench --quick coro models` end to end: exit 0,
+# the table on stdout, the report file with a row per comparison (measured
+# or skipped); a tool that is missing makes a skipped row, not an error;
+# bad options exit 2 with one line.
+set -u
+cli=${1:?usage: quick.sh PATH-TO-fetchlab-cli}
+tmp=$(mktemp -d /tmp/fetchlab-bench-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$cli" bench --quick coro models --out "$tmp/bench.md" >"$tmp/out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "bench --quick coro models exited $?"; }
+grep -q '^| what  *| ours  *| theirs  *| ratio  *| target  *| met  *|$' "$tmp/out" ||
+	{ cat "$tmp/out" >&2; fail "no table header on stdout"; }
+[ -s "$tmp/bench.md" ] || fail "no $tmp/bench.md"
+cmp -s "$tmp/out" /dev/null && fail "empty stdout"
+# One row per comparison: 4 throughput, 3 efficiency, 3 memory, 1 switch;
+# each ends in a verdict.
+for what in 'throughput, 0 ms, C=100: eventloop / python-asyncio' \
+	    'throughput, 0 ms, C=100: coroutine / eventloop' \
+	    'throughput, 0 ms, C=100: threads / python-threads' \
+	    'efficiency, 50 ms, C=1000: eventloop / python-asyncio' \
+	    'memory per request in flight, C=1000: coroutine / python-asyncio' \
+	    'coroutine switch: asm / ucontext backend'; do
+	grep -F "| $what " "$tmp/bench.md" | grep -Eq '\| (yes|no: [^|]*|-|skipped) *\|$' ||
+		{ cat "$tmp/bench.md" >&2; fail "no row for '$what'"; }
+done
+[ "$(grep -c '^| [a-z]' "$tmp/bench.md")" -eq 12 ] ||   # the header and 11 rows
+	{ cat "$tmp/bench.md" >&2; fail "not 11 rows"; }
+for key in '- cpu:' '- cores:' '- kernel:' '- libcurl:' '- libuv:' '- load average at start:' 'Produced by `fetchlab bench'; do
+	grep -qF -- "$key" "$tmp/bench.md" || fail "the report lacks '$key'"
+done
+
+# No curl tool on PATH: the row says skipped, the exit status is 0.
+mkdir "$tmp/bin" && ln -s "$(command -v bash)" "$tmp/bin/bash"
+PATH=$tmp/bin "$cli" bench --quick curl --out "$tmp/curl.md" >"$tmp/out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "bench curl without curl exited $?"; }
+grep -q 'eventloop / curl --parallel *| skipped: the curl tool is not installed' "$tmp/out" ||
+	{ cat "$tmp/out" "$tmp/err" >&2; fail "no skipped curl row"; }
+
+# Bad options: exit 2, one line naming what is wrong.
+"$cli" bench nonsense >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "'nonsense': unknown suite" "$tmp/err" || fail "bench nonsense"
+"$cli" bench --out /nonexistent/dir/bench.md coro >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--out /nonexistent/dir/bench.md" "$tmp/err" || fail "bench --out unwritable"
+"$cli" bench --frobnicate >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--frobnicate: unknown option" "$tmp/err" || fail "bench --frobnicate"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "more than one line for a bad option"
+echo "bench: ok"
