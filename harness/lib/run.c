@@ -272,11 +272,16 @@ int fl_check_limits(struct fl_run *run, unsigned threads, unsigned fds)
 		rl.rlim_cur = rl.rlim_max;   /* the soft limit may rise to the hard */
 		setrlimit(RLIMIT_NOFILE, &rl);
 		if (rl.rlim_cur < fds + 64) {
-			fl_error(run, "-c %u needs about %u file descriptors, but the "
-				 "limit is %lu; raise it (ulimit -n %u, as root or in "
-				 "/etc/security/limits.conf) or lower -c",
-				 run->opt.concurrency, fds + 64,
-				 (unsigned long)rl.rlim_max, fds + 64);
+			unsigned c = run->opt.concurrency;
+			unsigned per = fds / c ? fds / c : 1;  /* descriptors per lane */
+			unsigned fixed = fds > per * c ? fds - per * c : 0;
+
+			fl_error(run, "-c %u needs about %u file descriptors (%u per "
+				 "request in flight), but the hard limit is %lu; raise it "
+				 "(ulimit -Hn %u, which needs root with CAP_SYS_RESOURCE, or "
+				 "/etc/security/limits.conf) or lower -c to at most %lu",
+				 c, fds + 64, per, (unsigned long)rl.rlim_max, fds + 64,
+				 ((unsigned long)rl.rlim_max - 64 - fixed) / per);
 			return -1;
 		}
 	}
