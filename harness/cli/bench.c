@@ -613,27 +613,6 @@ static void suite_coro(struct bench *b)
 
 /* ---- the report ---- */
 
-/* The value after "KEY<blanks>:" in the /proc file FILE, or "unknown". */
-static void proc_value(const char *file, const char *key, char *buf, size_t n)
-{
-	FILE *f = fopen(file, "r");
-	char line[512];
-
-	snprintf(buf, n, "unknown");
-	while (f && fgets(line, sizeof line, f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon && strncmp(line, key, strlen(key)) == 0) {
-			colon += strspn(colon + 1, " \t") + 1;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(buf, n, "%s", colon);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-}
-
 /* Write the table, how it was produced and the machine to B->out, through
  * a temporary file so a failed write leaves the old report. Returns 0, or
  * 2 after a line naming --out. */
@@ -671,10 +650,10 @@ static int write_report(const struct bench *b, int argc, char **argv,
 	print_table(b, f);
 	fprintf(f, "\n## Machine\n\n");
 	fprintf(f, "- date: %s\n", started);
-	proc_value("/proc/cpuinfo", "model name", buf, sizeof buf);
+	cli_proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
 	fprintf(f, "- cpu: %s\n", buf);
 	fprintf(f, "- cores: %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
-	proc_value("/proc/meminfo", "MemTotal", buf, sizeof buf);
+	cli_proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
 	fprintf(f, "- memory: %s\n", buf);
 	if (uname(&u) == 0)
 		fprintf(f, "- kernel: %s %s %s\n", u.sysname, u.release, u.machine);

@@ -1,6 +1,7 @@
 /* child.c - running things as child processes: the embedded server and the
  * models. Each model runs in its own process so its CPU time, peak RSS and
- * context switches (wait4's rusage) belong to it alone. */
+ * context switches (wait4's rusage) belong to it alone. Also the small
+ * readers of the machine that compare and bench describe. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -204,4 +205,39 @@ int cli_json_number(const char *json, const char *key, double *v)
 		return -1;
 	*v = strtod(p + strlen(name), NULL);
 	return 0;
+}
+
+/* The first line of COMMAND's output, or "unknown". */
+void cli_command_line(const char *command, char *buf, size_t n)
+{
+	FILE *p = popen(command, "r");
+
+	snprintf(buf, n, "unknown");
+	if (p == NULL)
+		return;
+	if (fgets(buf, (int)n, p) == NULL)
+		snprintf(buf, n, "unknown");
+	buf[strcspn(buf, "\n")] = '\0';
+	pclose(p);
+}
+
+/* The value after "KEY<spaces>:" in a /proc file, or "unknown". */
+void cli_proc_field(const char *file, const char *key, char *buf, size_t n)
+{
+	FILE *f = fopen(file, "r");
+	char line[512];
+
+	snprintf(buf, n, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon && strncmp(line, key, strlen(key)) == 0) {
+			colon += strspn(colon + 1, " \t") + 1;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, n, "%s", colon);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
 }

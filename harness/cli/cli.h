@@ -47,6 +47,12 @@ int cli_run_model(const char *model, const char *server, char *const args[],
  * object) and parse its number. Returns 0 or -1 when absent. */
 int cli_json_number(const char *json, const char *key, double *v);
 
+/* The first line of COMMAND's output, or "unknown", in BUF. */
+void cli_command_line(const char *command, char *buf, size_t n);
+/* The value after "KEY<blanks>:" in a /proc file such as /proc/cpuinfo, or
+ * "unknown", in BUF. */
+void cli_proc_field(const char *file, const char *key, char *buf, size_t n);
+
 /* Subcommands. Each returns the process exit status. */
 int cmd_run(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -453,41 +453,6 @@ bad:
 	return 2;
 }
 
-/* The first line of COMMAND's output, or "unknown". */
-static void command_line(const char *command, char *buf, size_t n)
-{
-	FILE *p = popen(command, "r");
-
-	snprintf(buf, n, "unknown");
-	if (p == NULL)
-		return;
-	if (fgets(buf, (int)n, p) == NULL)
-		snprintf(buf, n, "unknown");
-	buf[strcspn(buf, "\n")] = '\0';
-	pclose(p);
-}
-
-/* The value after "KEY<spaces>:" in a /proc file, or "unknown". */
-static void proc_field(const char *file, const char *key, char *buf, size_t n)
-{
-	FILE *f = fopen(file, "r");
-	char line[512];
-
-	snprintf(buf, n, "unknown");
-	while (f && fgets(line, sizeof line, f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon && strncmp(line, key, strlen(key)) == 0) {
-			colon += strspn(colon + 1, " \t") + 1;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(buf, n, "%s", colon);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-}
-
 /* Write DIR/machine.txt: the hardware, kernel, libraries and sweep. */
 static int write_machine(const struct sweep *sw, int argc, char **argv)
 {
@@ -505,20 +470,20 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	}
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
 	fprintf(f, "date:       %s\n", buf);
-	proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
+	cli_proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
 	fprintf(f, "cpu:        %s\n", buf);
 	fprintf(f, "cores:      %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
-	proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
+	cli_proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
 	fprintf(f, "memory:     %s\n", buf);
 	if (uname(&u) == 0)
 		fprintf(f, "kernel:     %s %s %s\n", u.sysname, u.release, u.machine);
 	fprintf(f, "libcurl:    %s\n", curl_version());
 	fprintf(f, "libuv:      %s\n", uv_version_string());
-	command_line("gnuplot --version 2>/dev/null", buf, sizeof buf);
+	cli_command_line("gnuplot --version 2>/dev/null", buf, sizeof buf);
 	fprintf(f, "gnuplot:    %s\n", buf);
 	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
 		 cli_source_dir());
-	command_line(cmd, buf, sizeof buf);
+	cli_command_line(cmd, buf, sizeof buf);
 	fprintf(f, "fetchlab:   git %s\n", buf);
 	fprintf(f, "command:    fetchlab");
 	for (int i = 0; i < argc; i++)
