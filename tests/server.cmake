@@ -11,7 +11,12 @@ target_include_directories(test-server PRIVATE ${FL_TESTS}/../harness/include)
 target_link_libraries(test-server PRIVATE CURL::libcurl)
 add_test(NAME server-e2e COMMAND test-server $<TARGET_FILE:fetchlab-server>)
 
-set_tests_properties(server-http server-e2e PROPERTIES LABELS server TIMEOUT 120)
+add_executable(test-deadline ${FL_TESTS}/server/test_deadline.c ${FL_SERVER_DIR}/deadline.c)
+target_include_directories(test-deadline PRIVATE ${FL_SERVER_DIR})
+target_link_libraries(test-deadline PRIVATE PkgConfig::LIBUV)
+add_test(NAME server-deadline COMMAND test-deadline)
+
+set_tests_properties(server-http server-e2e server-deadline PROPERTIES LABELS server TIMEOUT 120)
 
 if(FL_FUZZ)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")

@@ -1,6 +1,7 @@
 /* conn.c - one connection: read requests, answer them in order, close.
- * A state machine driven by three libuv callbacks (read, write, timer). All of
- * a connection's memory is one allocation made at accept: a request allocates nothing.
+ * A state machine driven by libuv callbacks (read, write, timer) and by the
+ * exact deadline of an asked delay (deadline.c). All of a connection's
+ * memory is one allocation made at accept: a request allocates nothing.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ enum state {
 
 struct conn {
 	uv_tcp_t tcp;
-	uv_timer_t timer;          /* the delay, the trickle pace, the linger limit */
+	uv_timer_t timer;          /* the trickle pace, the linger limit */
+	struct deadline delay;     /* the asked delay (deadline.c: not ms-rounded) */
 	uv_write_t write;          /* the one write in flight */
 	uv_shutdown_t shutdown;
 	struct conn_set *set;
@@ -94,10 +96,20 @@ int conn_accept(struct conn_set *set, uv_stream_t *listener)
 	return 0;
 }
 
+static void on_delay_over(struct deadlines *d, struct deadline *e);
+
+int conn_set_init(struct conn_set *set, uv_loop_t *loop)
+{
+	set->first = NULL;
+	set->count = 0;
+	return deadlines_init(&set->deadlines, loop, on_delay_over);
+}
+
 void conn_close_all(struct conn_set *set)
 {
 	for (struct conn *c = set->first; c != NULL; c = c->next)
 		conn_close(c);
+	deadlines_close(&set->deadlines);
 }
 
 static void start_reading(struct conn *c)
@@ -195,14 +207,13 @@ static void start(struct conn *c, const struct http_plan *plan)
 		else
 			start_reading(c);
 	} else if (plan->delay_us > 0) {
-		/* libuv's loop clock counts whole milliseconds and lags the real
-		 * clock by up to one: round the deadline up against it, so the
-		 * answer is never early (and at most about 1 ms late). */
-		uint64_t due_ms = (uv_hrtime() / 1000 + plan->delay_us + 999) / 1000;
-		uint64_t now_ms = uv_now(c->tcp.loop);
-
+		/* An exact deadline, not a libuv timer: those round to whole
+		 * milliseconds, and the error would land in every latency the
+		 * clients measure. Never early; late by the wake-up only. */
 		c->state = DELAY;
-		uv_timer_start(&c->timer, on_timer, due_ms > now_ms ? due_ms - now_ms : 0, 0);
+		if (deadline_add(&c->set->deadlines, &c->delay,
+				 uv_hrtime() + plan->delay_us * 1000) < 0)
+			conn_close(c);
 	} else {
 		answer(c);
 	}
@@ -353,13 +364,22 @@ static void on_write(uv_write_t *w, int status)
 		serve(c);
 }
 
+/* The asked delay is over: answer, then serve what is pipelined behind. */
+static void on_delay_over(struct deadlines *d, struct deadline *e)
+{
+	struct conn *c = (struct conn *)((char *)e - offsetof(struct conn, delay));
+
+	(void)d;
+	answer(c);
+	if (c->state == IDLE)
+		serve(c);
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	struct conn *c = t->data;
 
-	if (c->state == DELAY)
-		answer(c);
-	else if (c->state == SEND)   /* the trickle pace */
+	if (c->state == SEND)   /* the trickle pace */
 		send_more(c);
 	else if (c->state == LINGER)
 		conn_close(c);
@@ -378,6 +398,7 @@ static void conn_close(struct conn *c)
 {
 	if (c->state == CLOSED)
 		return;
+	deadline_cancel(&c->set->deadlines, &c->delay);
 	c->state = CLOSED;
 	uv_close((uv_handle_t *)&c->tcp, on_close);
 	uv_close((uv_handle_t *)&c->timer, on_close);

@@ -187,6 +187,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fetchlab-server: uv_loop_init: %s\n", uv_strerror(r));
 		return 1;
 	}
+	r = conn_set_init(&s.conns, &s.loop);
+	if (r < 0) {
+		fprintf(stderr, "fetchlab-server: timerfd: %s\n", uv_strerror(r));
+		return 1;
+	}
 	uv_tcp_init(&s.loop, &s.listener);
 	uv_signal_init(&s.loop, &s.sigterm);
 	uv_signal_init(&s.loop, &s.sigint);
