@@ -13,42 +13,9 @@
 #include <string.h>
 
 #include "fetchlab/body.h"
+#include "tally.h"
 
 #define SIZE (1u << 20)   /* 1 MiB */
-
-struct tally {
-	int passed, failed;
-};
-
-/* Count one check; on failure print why. Returns OK. */
-static bool check(struct tally *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool check(struct tally *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		t->passed++;
-		return true;
-	}
-	t->failed++;
-	fputs("FAIL: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return false;
-}
-
-/* splitmix64: a seeded generator, so every run sees the same chunkings. */
-static uint64_t next_u64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* A chunk length as the network might deliver: often a few bytes (so the
  * pieces straddle 8-byte words), sometimes thousands. */

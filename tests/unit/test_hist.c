@@ -14,43 +14,10 @@
 #include <string.h>
 
 #include "fetchlab/hist.h"
+#include "tally.h"
 
 #define N 1000000
 #define HEADER "Value,Percentile,TotalCount,1/(1-Percentile)\n"
-
-struct tally {
-	int passed, failed;
-};
-
-/* Count one check; on failure print why. Returns OK. */
-static bool check(struct tally *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool check(struct tally *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		t->passed++;
-		return true;
-	}
-	t->failed++;
-	fputs("FAIL: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return false;
-}
-
-/* splitmix64: a seeded generator, so every run sees the same samples. */
-static uint64_t next_u64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* Uniform in (0, 1): never 0, so log() below is safe. */
 static double next_unit(uint64_t *state)
