@@ -46,16 +46,7 @@ for f in "$tmp/first/"*.svg; do
 done
 
 # Bad input: exit status 2 and one line naming the option.
-expect2() { # NAME ARGS...
-	name=$1; shift
-	set +e
-	"$cli" "$@" >/dev/null 2>"$tmp/err.txt"
-	rc=$?
-	set -e
-	[ "$rc" -eq 2 ] || fail "$* exited $rc, want 2"
-	grep -q -- "$name" "$tmp/err.txt" || fail "$*: the error does not name $name: $(cat "$tmp/err.txt")"
-	[ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "$*: more than one line: $(cat "$tmp/err.txt")"
-}
+. "$(dirname "$0")/../expect2.sh"
 expect2 --concurrency compare --concurrency abc --out "$tmp/x"
 expect2 --out compare --models sync --out /proc/nope
 expect2 --delay compare --delay fast --out "$tmp/x"

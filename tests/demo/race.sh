@@ -32,16 +32,7 @@ case "${order##*, }" in
 esac
 
 # Bad input: exit status 2 and one line naming the option.
-expect2() { # NAME ARGS...
-	name=$1; shift
-	set +e
-	"$cli" "$@" >/dev/null 2>"$tmp/err.txt"
-	rc=$?
-	set -e
-	[ "$rc" -eq 2 ] || fail "$* exited $rc, want 2"
-	grep -q -- "$name" "$tmp/err.txt" || fail "$*: the error does not name $name: $(cat "$tmp/err.txt")"
-	[ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "$*: not one line: $(cat "$tmp/err.txt")"
-}
+. "$(dirname "$0")/../expect2.sh"
 expect2 -c demo -c 0
 expect2 --models demo --models nope
 expect2 -n demo -n 12x

@@ -37,16 +37,7 @@ cp "$tmp/r/charts/rate.svg" "$tmp/first.svg"
 "$cli" plot "$tmp/r" >/dev/null 2>"$tmp/log.txt" || fail "plot: $(cat "$tmp/log.txt")"
 cmp -s "$tmp/first.svg" "$tmp/r/charts/rate.svg" || fail "rate.svg differs after plot"
 
-expect2() { # NAME ARGS...
-	name=$1; shift
-	set +e
-	"$cli" "$@" >/dev/null 2>"$tmp/err.txt"
-	rc=$?
-	set -e
-	[ "$rc" -eq 2 ] || fail "$* exited $rc, want 2"
-	grep -q -- "$name" "$tmp/err.txt" || fail "$*: the error does not name $name: $(cat "$tmp/err.txt")"
-	[ "$(wc -l <"$tmp/err.txt")" -eq 1 ] || fail "$*: more than one line: $(cat "$tmp/err.txt")"
-}
+. "$(dirname "$0")/../expect2.sh"
 expect2 --rate compare --rate fast --out "$tmp/x"
 expect2 --rate compare --rate 0,10 --out "$tmp/x"
 expect2 --concurrency compare --rate 10 --concurrency 1,10 --out "$tmp/x"
