@@ -26,6 +26,20 @@ static size_t next_chunk(uint64_t *state)
 	return r % 4 == 0 ? 1 + (r >> 8) % 16384 : 1 + (r >> 8) % 13;
 }
 
+/* The one-shot fill WHOLE is the stream body.h defines, byte by byte. */
+static void test_definition(struct tally *t, uint64_t id,
+			    const unsigned char *whole)
+{
+	size_t bad = 0;
+
+	for (size_t k = 0; k < SIZE; k++)
+		if (whole[k] !=
+		    (unsigned char)(fl_body_word(id, k / 8) >> (8 * (k % 8))))
+			bad++;
+	check(t, bad == 0, "id %llu: %zu bytes differ from body.h's definition",
+	      (unsigned long long)id, bad);
+}
+
 /* Filling BODY's bytes in random pieces gives the one-shot fill WHOLE. */
 static void test_chunked_fill(struct tally *t, uint64_t id,
 			      const unsigned char *whole, unsigned char *buf,
@@ -179,6 +193,7 @@ int main(void)
 	}
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
 		fl_body_fill(ids[i], 0, whole, SIZE);
+		test_definition(&t, ids[i], whole);
 		test_chunked_fill(&t, ids[i], whole, buf, &state);
 		test_offsets(&t, ids[i], whole);
 		test_check(&t, ids[i], whole, &state);
