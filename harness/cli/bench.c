@@ -16,6 +16,9 @@
  *           one-at-a-time run does not depend on how long each one waits)
  *   curl    fetch-eventloop against curl --parallel: harness/bench/
  *           eventloop_vs_curl.sh
+ *   loop    fetch-eventloop's efficiency at issue #4's two points (C = 1000
+ *           at 50 ms, C = 10,000 at 1 s), wrk beside it for the same time:
+ *           harness/bench/efficiency.sh (about 3 minutes)
  *   server  fetchlab-server against nginx under wrk: harness/bench/server.sh
  *   coro    the coroutine switch, asm against ucontext backend
  * The scripts print "RESULT KEY VALUE" and "SKIP KEY REASON" lines, which
@@ -47,8 +50,8 @@
 #define MAX_ROUNDS 5     /* runs per side; noise on a shared machine needs them */
 #define SERVER_ROUNDS 3  /* server.sh runs last 5-10 s each: 3 keep it near 2 min */
 
-enum suite { S_MODELS, S_CURL, S_SERVER, S_CORO, NSUITES };
-static const char *const suite_names[NSUITES] = {"models", "curl", "server", "coro"};
+enum suite { S_MODELS, S_CURL, S_LOOP, S_SERVER, S_CORO, NSUITES };
+static const char *const suite_names[NSUITES] = {"models", "curl", "loop", "server", "coro"};
 
 /* What a row's target constrains. */
 enum goal {
@@ -57,6 +60,7 @@ enum goal {
 	G_RATIO_MAX,   /* ours / theirs <= v */
 	G_OURS_MAX,    /* ours <= v */
 	G_OURS_BELOW,  /* ours < v */
+	G_OURS_MIN,    /* ours >= v */
 };
 
 /* One line of the table, its cells formatted. */
@@ -84,6 +88,8 @@ static void bench_usage(FILE *out)
 		"SUITEs (default: all):\n"
 		"  models   eventloop, coroutine, threads vs python-asyncio, python-threads\n"
 		"  curl     eventloop vs curl --parallel --parallel-max 100\n"
+		"  loop     eventloop's efficiency at C=1000 and C=10000, wrk beside it\n"
+		"           (about 3 minutes)\n"
 		"  server   fetchlab-server vs nginx under wrk (about 2 minutes)\n"
 		"  coro     coroutine switch cost, asm vs ucontext backend\n"
 		"  --quick      one run per side and small workloads (a smoke test)\n"
@@ -123,6 +129,7 @@ static void fmt_target(char *buf, size_t n, enum goal goal, double v,
 	case G_RATIO_MAX:  snprintf(buf, n, "<= %gx", v); break;
 	case G_OURS_MAX:   snprintf(buf, n, "<= %g %s", v, unit); break;
 	case G_OURS_BELOW: snprintf(buf, n, "< %g %s", v, unit); break;
+	case G_OURS_MIN:   snprintf(buf, n, ">= %g%s%s", v, *unit == '%' ? "" : " ", unit); break;
 	}
 }
 
@@ -135,7 +142,8 @@ static void add_row(struct bench *b, const char *what, double ours,
 	struct row *r = new_row(b, what);
 	double ratio = ours / theirs, x = goal == G_RATIO_MIN ||
 		goal == G_RATIO_MAX ? ratio : ours;
-	bool met = goal == G_RATIO_MIN ? x >= v : goal == G_OURS_BELOW ? x < v : x <= v;
+	bool met = goal == G_RATIO_MIN || goal == G_OURS_MIN ? x >= v :
+		goal == G_OURS_BELOW ? x < v : x <= v;
 
 	fmt_value(r->ours, sizeof r->ours, ours, unit);
 	if (isnan(theirs)) {
@@ -153,7 +161,7 @@ static void add_row(struct bench *b, const char *what, double ours,
 		snprintf(r->met, sizeof r->met, "no: not measured");
 	else if (met)
 		snprintf(r->met, sizeof r->met, "yes");
-	else if (goal == G_RATIO_MIN)
+	else if (goal == G_RATIO_MIN || goal == G_OURS_MIN)
 		snprintf(r->met, sizeof r->met, "no: %.0f%% short", 100 * (1 - x / v));
 	else
 		snprintf(r->met, sizeof r->met, "no: %.0f%% over", 100 * (x / v - 1));
@@ -517,6 +525,53 @@ static void suite_curl(struct bench *b)
 		result(res, nres, "curl_rps"), "req/s", G_RATIO_MIN, 1.3);
 }
 
+/* The loop suite: harness/bench/efficiency.sh at issue #4's two points,
+ * C:DELAY_MS:SECONDS, each with its target on ours (percent). */
+static void suite_loop(struct bench *b)
+{
+	static const struct { int c, delay_ms, secs, quick_secs; double target; } pts[] = {
+		{1000, 50, 10, 2, 97},
+		{10000, 1000, 20, 3, 90},
+	};
+	char env[32], args[PATH_MAX + 64], skip[256] = "", nowrk[256] = "", buf[256];
+	char what[2][80], key[32];
+	struct result res[8];
+	int nres = 8, rc, len;
+
+	snprintf(env, sizeof env, "ROUNDS=%d", b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS);
+	len = snprintf(args, sizeof args, "'%s'", cli_bindir());
+	for (int i = 0; i < 2; i++) {
+		int secs = b->quick ? pts[i].quick_secs : pts[i].secs;
+
+		len += snprintf(args + len, sizeof args - (size_t)len, " %d:%d:%d",
+				pts[i].c, pts[i].delay_ms, secs);
+		snprintf(what[i], sizeof what[i], "efficiency, %d %s, C=%d, %d s runs: eventloop / wrk",
+			 pts[i].delay_ms % 1000 ? pts[i].delay_ms : pts[i].delay_ms / 1000,
+			 pts[i].delay_ms % 1000 ? "ms" : "s", pts[i].c, secs);
+	}
+	fprintf(stderr, "bench: efficiency.sh (%s)\n", env);
+	rc = run_script("efficiency.sh", env, args, res, &nres, skip, "wrk", nowrk,
+			sizeof skip);
+	for (int i = 0; i < 2; i++) {
+		double ours, theirs;
+
+		if (rc != 0) {
+			add_skip(b, what[i], script_reason(b, "efficiency.sh", rc, skip,
+							   buf, sizeof buf), G_OURS_MIN, pts[i].target, "%");
+			continue;
+		}
+		snprintf(key, sizeof key, "ev_%d", pts[i].c);
+		ours = result(res, nres, key);
+		snprintf(key, sizeof key, "wrk_%d", pts[i].c);
+		theirs = result(res, nres, key);
+		if (isnan(ours))
+			add_skip(b, what[i], "skipped: the descriptor limit is too low "
+				 "(see efficiency.sh's line)", G_OURS_MIN, pts[i].target, "%");
+		else
+			add_row(b, what[i], ours, theirs, "%", G_OURS_MIN, pts[i].target);
+	}
+}
+
 /* The server suite: harness/bench/server.sh. Without nginx, the p99 row
  * still shows ours against its absolute target. */
 static void suite_server(struct bench *b)
@@ -641,7 +696,8 @@ static int write_report(const struct bench *b, int argc, char **argv,
 	}
 	fprintf(f, "` (harness/cli/bench.c) at git %s. Each ratio is ours / theirs, "
 		"both measured in this run with their runs alternating, the median "
-		"of %d per side (%d for the server)%s. Efficiency is throughput x delay / C; memory per "
+		"of %d per side (%d for the server and the loop efficiency)%s. Efficiency is "
+		"throughput x delay / C, over runs of the same length for both sides; memory per "
 		"request is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 "
 		"with N=%d at both.\n\n", buf, b->rounds,
 		b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS,
@@ -710,7 +766,7 @@ static int parse_options(int argc, char **argv, struct bench *b)
 			s++;
 		if (s == NSUITES) {
 			fprintf(stderr, "fetchlab bench: '%s': unknown suite; the suites "
-				"are models, curl, server, coro\n", argv[i]);
+				"are models, curl, loop, server, coro\n", argv[i]);
 			return 2;
 		}
 		b->suite[s] = any = true;
@@ -780,6 +836,8 @@ int cmd_bench(int argc, char **argv)
 		suite_models(b);
 	if (b->suite[S_CURL])
 		suite_curl(b);
+	if (b->suite[S_LOOP])
+		suite_loop(b);
 	if (b->suite[S_SERVER])
 		suite_server(b);
 	if (b->suite[S_CORO])

@@ -1,5 +1,5 @@
 #!/bin/sh
-# quick.sh CLI - `fetchlab bench --quick coro models` end to end: exit 0,
+# quick.sh CLI - `fetchlab bench --quick coro models` (and loop) end to end: exit 0,
 # the table on stdout, the report file with a row per comparison (measured
 # or skipped); a tool that is missing makes a skipped row, not an error;
 # bad options exit 2 with one line.
@@ -30,6 +30,15 @@ done
 	{ cat "$tmp/bench.md" >&2; fail "not 11 rows"; }
 for key in '- cpu:' '- cores:' '- kernel:' '- libcurl:' '- libuv:' '- load average at start:' 'Produced by `fetchlab bench'; do
 	grep -qF -- "$key" "$tmp/bench.md" || fail "the report lacks '$key'"
+done
+
+# The loop suite: its two rows, measured (wrk or not) and judged.
+"$cli" bench --quick loop --out "$tmp/loop.md" >"$tmp/out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "bench --quick loop exited $?"; }
+for what in 'efficiency, 50 ms, C=1000, 2 s runs: eventloop / wrk' \
+	    'efficiency, 1 s, C=10000, 3 s runs: eventloop / wrk'; do
+	grep -F "| $what " "$tmp/loop.md" | grep -Eq '\| ([0-9.]+%|skipped: [^|]*) +\|.*\| >= 9[07]% +\| (yes|no: [0-9]+% short|skipped) *\|$' ||
+		{ cat "$tmp/loop.md" "$tmp/err" >&2; fail "no measured row for '$what'"; }
 done
 
 # No curl tool on PATH: the row says skipped, the exit status is 0.
