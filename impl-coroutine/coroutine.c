@@ -24,6 +24,10 @@
  * multi handle (and pool) per group, all on the one loop. */
 #define GROUP 256
 
+/* As in eventloop.c: coroutines spawned per turn of the loop, so the first
+ * requests go out while later lanes are still connecting. */
+#define RAMP 64
+
 struct model;
 
 /* One coroutine: a lane with its own easy handle (kept alive) and stack. */
@@ -46,6 +50,8 @@ struct model {
 	unsigned ncu;
 	struct coro_pool *pool;
 	uv_timer_t tick;           /* checks for Ctrl-C */
+	uv_idle_t ramp;            /* spawns more coroutines on the next turn */
+	unsigned spawned;          /* workers 0..spawned-1 have been started */
 	struct worker *workers;    /* C of them */
 	unsigned nworkers;
 	unsigned live;             /* coroutines that have not returned */
@@ -139,6 +145,19 @@ static void on_done(void *ctx, CURL *easy, CURLcode rc)
 	/* LAB 04 end, stub: (void)ctx; (void)easy; (void)rc; (void)w; */
 }
 
+/* Start the next RAMP coroutines, each up to its first yield; come back on
+ * the loop's next turn for more. */
+static void on_ramp(uv_idle_t *idle)
+{
+	struct model *m = idle->data;
+	unsigned end = m->spawned + RAMP < m->nworkers ? m->spawned + RAMP : m->nworkers;
+
+	while (m->spawned < end)
+		resume(&m->workers[m->spawned++]);
+	if (m->spawned == m->nworkers)
+		uv_idle_stop(idle);
+}
+
 /* Every 100 ms: after Ctrl-C, cancel the transfers in flight and wake the
  * sleepers, so every coroutine runs to its end. */
 static void on_tick(uv_timer_t *tick)
@@ -147,7 +166,8 @@ static void on_tick(uv_timer_t *tick)
 
 	if (!fl_interrupted(m->run))
 		return;
-	for (unsigned i = 0; i < m->nworkers; i++) {
+	/* Those not yet spawned end at their first fl_next. */
+	for (unsigned i = 0; i < m->spawned; i++) {
 		struct worker *w = &m->workers[i];
 
 		if (w->co == NULL || coro_status(w->co) == CORO_DEAD)
@@ -189,7 +209,8 @@ static int run(struct fl_run *run)
 		return -1;
 	}
 	uv_timer_init(&m.loop, &m.tick);
-	m.tick.data = &m;
+	uv_idle_init(&m.loop, &m.ramp);
+	m.tick.data = m.ramp.data = &m;
 	m.cu = calloc((c + GROUP - 1) / GROUP, sizeof *m.cu);
 	m.workers = calloc(c, sizeof *m.workers);
 	if (m.cu == NULL || m.workers == NULL) {
@@ -212,8 +233,8 @@ static int run(struct fl_run *run)
 	 * over and resumes them as their transfers finish. */
 	m.live = c;
 	uv_timer_start(&m.tick, on_tick, 100, 100);
-	for (i = 0; i < c; i++)
-		resume(&m.workers[i]);
+	uv_idle_start(&m.ramp, on_ramp);
+	on_ramp(&m.ramp);   /* the first batch now, the rest turn by turn */
 	if (m.live > 0)
 		uv_run(&m.loop, UV_RUN_DEFAULT);   /* until the last one returns */
 
@@ -230,6 +251,7 @@ out:
 		curl_uv_close(&m.cu[i]);
 	}
 	uv_close((uv_handle_t *)&m.tick, NULL);
+	uv_close((uv_handle_t *)&m.ramp, NULL);
 	uv_run(&m.loop, UV_RUN_DEFAULT);   /* the close callbacks; then free */
 	uv_loop_close(&m.loop);
 	coro_pool_destroy(m.pool);

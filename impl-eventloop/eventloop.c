@@ -21,6 +21,11 @@
  * CPU time per request.) */
 #define GROUP 256
 
+/* Lanes opened per turn of the loop. Opening all C at once would put every
+ * first request behind every connect (at C = 10,000, a second of them);
+ * a batch per turn sends the first requests while later lanes connect. */
+#define RAMP 64
+
 /* One of the C lanes. Its easy handle is reused request after request: no
  * allocation per request, and the handle keeps its buffers. (Connections
  * live in the group's pool, shared by the group's lanes.) */
@@ -40,6 +45,9 @@ struct ev {
 	unsigned ncu;
 	uv_timer_t due_timer;      /* open loop: fires when `next` is due */
 	uv_timer_t tick;           /* checks for Ctrl-C */
+	uv_idle_t ramp;            /* opens more lanes on the loop's next turn */
+	unsigned opened;           /* lanes 0..opened-1 have had a request */
+	unsigned ramp_left;        /* lanes still to open in this turn */
 	struct slot *slots;        /* C of them */
 	unsigned nslots;
 	struct slot *free;         /* slots with nothing in flight */
@@ -54,6 +62,16 @@ static void start_more(struct ev *ev);
 static void on_due(uv_timer_t *timer)
 {
 	start_more(timer->data);
+}
+
+/* The loop's next turn: open another batch of lanes. */
+static void on_ramp(uv_idle_t *idle)
+{
+	struct ev *ev = idle->data;
+
+	uv_idle_stop(idle);
+	ev->ramp_left = RAMP;
+	start_more(ev);
 }
 
 /* Open loop: is REQ due? If not, the event loop arms a timer for its due
@@ -101,6 +119,14 @@ static void start_more(struct ev *ev)
 		if (!wait_until_due(ev, ev->next))
 			return;
 		s = ev->free;
+		if (s->lane >= ev->opened) {   /* the lane's first request */
+			if (ev->ramp_left == 0) {
+				uv_idle_start(&ev->ramp, on_ramp);
+				return;
+			}
+			ev->ramp_left--;
+			ev->opened = s->lane + 1;
+		}
 		if ((err = start_fetch(ev, s, ev->next)) < 0) {
 			s->req = NULL;
 			ev->error = err;
@@ -174,7 +200,9 @@ static int run(struct fl_run *run)
 	}
 	uv_timer_init(&ev.loop, &ev.due_timer);   /* timers cannot fail */
 	uv_timer_init(&ev.loop, &ev.tick);
-	ev.due_timer.data = ev.tick.data = &ev;
+	uv_idle_init(&ev.loop, &ev.ramp);
+	ev.due_timer.data = ev.tick.data = ev.ramp.data = &ev;
+	ev.ramp_left = RAMP;
 	ev.cu = calloc((c + GROUP - 1) / GROUP, sizeof *ev.cu);
 	ev.slots = calloc(c, sizeof *ev.slots);
 	if (ev.cu == NULL || ev.slots == NULL) {
@@ -215,6 +243,7 @@ out:
 	}
 	uv_close((uv_handle_t *)&ev.due_timer, NULL);
 	uv_close((uv_handle_t *)&ev.tick, NULL);
+	uv_close((uv_handle_t *)&ev.ramp, NULL);
 	uv_run(&ev.loop, UV_RUN_DEFAULT);   /* the close callbacks; then free */
 	uv_loop_close(&ev.loop);
 	free(ev.cu);

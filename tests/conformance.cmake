@@ -30,3 +30,12 @@ endforeach()
 add_test(NAME conformance-sync-baseline
          COMMAND ${FL_TESTS}/conformance/sync_baseline.sh $<TARGET_FILE:fetchlab-cli>)
 set_tests_properties(conformance-sync-baseline PROPERTIES LABELS conformance TIMEOUT 60)
+
+# The event-driven models open their lanes a batch per loop turn.
+foreach(model eventloop coroutine)
+  if(TARGET fetch-${model})
+    add_test(NAME conformance-${model}-ramp
+             COMMAND ${FL_TESTS}/conformance/ramp.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-ramp PROPERTIES LABELS conformance TIMEOUT 60)
+  endif()
+endforeach()
