@@ -36,27 +36,8 @@ command -v wrk >/dev/null || { have_wrk=0; echo "SKIP wrk wrk is not installed (
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fds=$(ulimit -n)
 
-tmp=$(mktemp -d /tmp/fetchlab-bench.XXXXXX)
-server_pid=
-cleanup() {
-	[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$bindir/fetchlab-server" --port 0 >"$tmp/server.out" &
-server_pid=$!
-url=
-for _ in $(seq 50); do
-	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { echo "efficiency.sh: fetchlab-server did not start" >&2; exit 1; }
-
-# median FILE: the middle value of the numbers in FILE.
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+. "$(dirname "$0")/common.sh"
+start_fetchlab_server "$bindir/fetchlab-server"
 
 # eff RPS DELAY_MS C: efficiency in percent.
 eff() { awk -v r="$1" -v d="$2" -v c="$3" 'BEGIN { printf "%.1f\n", 100 * r * d / 1000 / c }'; }
@@ -90,6 +71,6 @@ for point in "${points[@]}"; do
 		fi
 		echo "$line"
 	done
-	echo "RESULT ev_$c $(median "$tmp/ev.$c")"
-	[ "$have_wrk" = 0 ] || echo "RESULT wrk_$c $(median "$tmp/wrk.$c")"
+	echo "RESULT ev_$c $(median <"$tmp/ev.$c")"
+	[ "$have_wrk" = 0 ] || echo "RESULT wrk_$c $(median <"$tmp/wrk.$c")"
 done

@@ -27,24 +27,8 @@ for exe in fetchlab-server fetch-eventloop; do
 	[ -x "$bindir/$exe" ] || { echo "eventloop_vs_curl.sh: no $bindir/$exe; build it first" >&2; exit 2; }
 done
 
-tmp=$(mktemp -d /tmp/fetchlab-bench.XXXXXX)
-server_pid=
-cleanup() {
-	[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$bindir/fetchlab-server" --port 0 >"$tmp/server.out" &
-server_pid=$!
-url=
-for _ in $(seq 50); do
-	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { echo "eventloop_vs_curl.sh: fetchlab-server did not start" >&2; exit 1; }
+. "$(dirname "$0")/common.sh"
+start_fetchlab_server "$bindir/fetchlab-server"
 
 # The same requests fetch-eventloop makes with --delay 0 --size 1k.
 awk -v n="$n" -v base="$url" 'BEGIN {
@@ -56,9 +40,6 @@ now() { date +%s.%N; }
 
 # rps START END: requests per second over the interval.
 rps() { awk -v n="$n" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f\n", n / (b - a) }'; }
-
-# median FILE: the middle value of the numbers in FILE.
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 echo "fetchlab-server at $url; N=$n, C=$c, $rounds rounds each, alternating"
 for r in $(seq "$rounds"); do
@@ -80,8 +61,8 @@ for r in $(seq "$rounds"); do
 	     "fetch-eventloop $(tail -1 "$tmp/ev.rps") req/s"
 done
 
-curl_rps=$(median "$tmp/curl.rps")
-ev_rps=$(median "$tmp/ev.rps")
+curl_rps=$(median <"$tmp/curl.rps")
+ev_rps=$(median <"$tmp/ev.rps")
 echo "RESULT curl_rps $curl_rps"
 echo "RESULT eventloop_rps $ev_rps"
 awk -v a="$ev_rps" -v b="$curl_rps" -v t="$target" 'BEGIN {

@@ -25,27 +25,12 @@ command -v wrk >/dev/null || { echo "SKIP all wrk is not installed (apt-get inst
 # inherit this limit: raise it before starting them.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-tmp=$(mktemp -d /tmp/fetchlab-bench.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/common.sh"
 
 # start_ours: run fetchlab-server on a free port; sets $ours (base URL) and $ours_pid.
 start_ours() {
-	"$server" --port 0 >"$tmp/ours.out" &
-	ours_pid=$!
-	pids+=("$ours_pid")
-	for _ in $(seq 50); do
-		ours=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/ours.out")
-		[ -n "$ours" ] && return 0
-		sleep 0.1
-	done
-	echo "server.sh: fetchlab-server printed no 'listening' line" >&2
-	exit 1
+	start_fetchlab_server "$server"
+	ours=$url ours_pid=$server_pid
 }
 
 # free_port: a port the kernel has just handed out, hence free now.
@@ -116,9 +101,6 @@ rps() {
 cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
-
-# median: the middle of the numbers on stdin, one a line.
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # p99 URL PID: wrk with 10,000 connections against the server process PID;
 # prints "p99_ms cpu_percent_of_one_core errors".
