@@ -697,7 +697,8 @@ static int write_report(const struct bench *b, int argc, char **argv,
 	fprintf(f, "` (harness/cli/bench.c) at git %s. Each ratio is ours / theirs, "
 		"both measured in this run with their runs alternating, the median "
 		"of %d per side (%d for the server and the loop efficiency)%s. Efficiency is "
-		"throughput x delay / C, over runs of the same length for both sides; memory per "
+		"throughput x delay / C, over runs of the same length for both sides (the loop "
+		"suite runs the server on the last CPU, the clients on the others); memory per "
 		"request is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 "
 		"with N=%d at both.\n\n", buf, b->rounds,
 		b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS,
