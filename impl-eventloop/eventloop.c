@@ -103,9 +103,10 @@ static int start_fetch(struct ev *ev, struct slot *s, struct fl_request *req)
 	return curl_uv_add(s->cu, s->easy);
 }
 
-/* Fill free slots with due requests. When nothing is left to claim or in
- * flight, stop the loop. Runs at the start, after each completion, and when
- * the due timer fires. */
+/* Fill free slots with due requests; a lane's first request waits for its
+ * batch (RAMP). When nothing is left to claim or in flight, stop the loop.
+ * Runs at the start, after each completion, when the due timer fires, and
+ * on each turn of the ramp. */
 static void start_more(struct ev *ev)
 {
 	struct slot *s;
