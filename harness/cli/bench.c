@@ -36,13 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
-#include <uv.h>
 
 #include "cli.h"
 
@@ -675,9 +671,8 @@ static void suite_coro(struct bench *b)
 static int write_report(const struct bench *b, int argc, char **argv,
 			const char *started)
 {
-	char tmp[PATH_MAX], buf[256], cmd[PATH_MAX + 64];
-	struct utsname u;
-	FILE *f, *git;
+	char tmp[PATH_MAX], buf[256];
+	FILE *f;
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", b->out);
 	f = fopen(tmp, "w");
@@ -686,15 +681,7 @@ static int write_report(const struct bench *b, int argc, char **argv,
 	fprintf(f, "# fetchlab bench\n\nProduced by `fetchlab");
 	for (int i = 0; i < argc; i++)
 		fprintf(f, " %s", argv[i]);
-	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
-		 cli_source_dir());
-	snprintf(buf, sizeof buf, "unknown");
-	if ((git = popen(cmd, "r")) != NULL) {
-		if (fgets(buf, sizeof buf, git) == NULL)
-			snprintf(buf, sizeof buf, "unknown");
-		buf[strcspn(buf, "\n")] = '\0';
-		pclose(git);
-	}
+	cli_git_describe(buf, sizeof buf);
 	fprintf(f, "` (harness/cli/bench.c) at git %s. Each ratio is ours / theirs, "
 		"both measured in this run with their runs alternating, the median "
 		"of %d per side (%d for the server)%s. Efficiency is "
@@ -708,15 +695,7 @@ static int write_report(const struct bench *b, int argc, char **argv,
 	print_table(b, f);
 	fprintf(f, "\n## Machine\n\n");
 	fprintf(f, "- date: %s\n", started);
-	cli_proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
-	fprintf(f, "- cpu: %s\n", buf);
-	fprintf(f, "- cores: %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
-	cli_proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
-	fprintf(f, "- memory: %s\n", buf);
-	if (uname(&u) == 0)
-		fprintf(f, "- kernel: %s %s %s\n", u.sysname, u.release, u.machine);
-	fprintf(f, "- libcurl: %s\n", curl_version());
-	fprintf(f, "- libuv: %s\n", uv_version_string());
+	cli_describe_machine(f, "- %s %s\n");
 	fprintf(f, "- load average at start: %s (1, 5, 15 min; other work on the "
 		"machine makes the figures noisy)\n", b->loadavg);
 	if (fclose(f) != 0 || rename(tmp, b->out) != 0)

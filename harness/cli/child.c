@@ -9,9 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
+#include <uv.h>
 
 #include "cli.h"
 
@@ -240,4 +244,32 @@ void cli_proc_field(const char *file, const char *key, char *buf, size_t n)
 	}
 	if (f)
 		fclose(f);
+}
+
+void cli_describe_machine(FILE *f, const char *format)
+{
+	char buf[256];
+	struct utsname u;
+
+	cli_proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
+	fprintf(f, format, "cpu:", buf);
+	snprintf(buf, sizeof buf, "%ld online", sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(f, format, "cores:", buf);
+	cli_proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
+	fprintf(f, format, "memory:", buf);
+	if (uname(&u) == 0) {
+		snprintf(buf, sizeof buf, "%s %s %s", u.sysname, u.release, u.machine);
+		fprintf(f, format, "kernel:", buf);
+	}
+	fprintf(f, format, "libcurl:", curl_version());
+	fprintf(f, format, "libuv:", uv_version_string());
+}
+
+void cli_git_describe(char *buf, size_t n)
+{
+	char cmd[PATH_MAX + 64];
+
+	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
+		 cli_source_dir());
+	cli_command_line(cmd, buf, n);
 }

@@ -52,6 +52,12 @@ void cli_command_line(const char *command, char *buf, size_t n);
 /* The value after "KEY<blanks>:" in a /proc file such as /proc/cpuinfo, or
  * "unknown", in BUF. */
 void cli_proc_field(const char *file, const char *key, char *buf, size_t n);
+/* The machine (cpu, cores, memory, kernel, libcurl, libuv) on F, a line
+ * per item, each printed with FORMAT from the item's "name:" and value
+ * ("%-12s%s\n" for a plain list, "- %s %s\n" for Markdown). */
+void cli_describe_machine(FILE *f, const char *format);
+/* `git describe --always --dirty` of the source tree, or "unknown". */
+void cli_git_describe(char *buf, size_t n);
 
 /* Subcommands. Each returns the process exit status. */
 int cmd_run(int argc, char **argv);

@@ -46,12 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
-#include <uv.h>
 
 #include "cli.h"
 
@@ -456,8 +452,7 @@ bad:
 /* Write DIR/machine.txt: the hardware, kernel, libraries and sweep. */
 static int write_machine(const struct sweep *sw, int argc, char **argv)
 {
-	char path[PATH_MAX], buf[256], cmd[PATH_MAX + 64];
-	struct utsname u;
+	char path[PATH_MAX], buf[256];
 	time_t t = time(NULL);
 	FILE *f;
 
@@ -470,20 +465,10 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	}
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
 	fprintf(f, "date:       %s\n", buf);
-	cli_proc_field("/proc/cpuinfo", "model name", buf, sizeof buf);
-	fprintf(f, "cpu:        %s\n", buf);
-	fprintf(f, "cores:      %ld online\n", sysconf(_SC_NPROCESSORS_ONLN));
-	cli_proc_field("/proc/meminfo", "MemTotal", buf, sizeof buf);
-	fprintf(f, "memory:     %s\n", buf);
-	if (uname(&u) == 0)
-		fprintf(f, "kernel:     %s %s %s\n", u.sysname, u.release, u.machine);
-	fprintf(f, "libcurl:    %s\n", curl_version());
-	fprintf(f, "libuv:      %s\n", uv_version_string());
+	cli_describe_machine(f, "%-12s%s\n");
 	cli_command_line("gnuplot --version 2>/dev/null", buf, sizeof buf);
 	fprintf(f, "gnuplot:    %s\n", buf);
-	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
-		 cli_source_dir());
-	cli_command_line(cmd, buf, sizeof buf);
+	cli_git_describe(buf, sizeof buf);
 	fprintf(f, "fetchlab:   git %s\n", buf);
 	fprintf(f, "command:    fetchlab");
 	for (int i = 0; i < argc; i++)
