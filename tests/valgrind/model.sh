@@ -16,17 +16,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# wait_for TRIES STEP WHY CMD...: run CMD every STEP seconds until it
+# succeeds; after TRIES failures, fail saying WHY.
+wait_for() {
+	tries=$1 step=$2 why=$3
+	shift 3
+	until "$@"; do
+		tries=$((tries - 1))
+		if [ "$tries" -le 0 ]; then
+			echo "model.sh: $why" >&2
+			exit 1
+		fi
+		sleep "$step"
+	done
+}
+
 "$server" --port 0 >"$dir/server.out" &
 pid=$!
-tries=0
-until grep -qs '^fetchlab-server listening on ' "$dir/server.out"; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 100 ]; then
-		echo "model.sh: $server did not start in 5 s" >&2
-		exit 1
-	fi
-	sleep 0.05
-done
+wait_for 100 0.05 "$server did not start in 5 s" \
+	grep -qs '^fetchlab-server listening on ' "$dir/server.out"
 url=$(sed -n '1s/^fetchlab-server listening on //p' "$dir/server.out")
 
 # check NAME N OPTIONS...: run the model under valgrind; OK must be N, or
@@ -66,15 +74,8 @@ vpid=$!
 # Signal only once requests are in flight: valgrind starts slowly, and a
 # background job ignores SIGINT until the model installs its handler. The
 # progress file's first word becomes "flpr" when the run has begun.
-tries=0
-until [ "$(od -An -tx4 -N4 "$dir/progress" 2>/dev/null | tr -d ' ')" = 666c7072 ]; do
-	tries=$((tries + 1))
-	if [ "$tries" -gt 600 ]; then
-		echo "model.sh: interrupt: the run did not start in 60 s" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
+run_begun() { [ "$(od -An -tx4 -N4 "$dir/progress" 2>/dev/null | tr -d ' ')" = 666c7072 ]; }
+wait_for 600 0.1 "interrupt: the run did not start in 60 s" run_begun
 sleep 1
 kill -INT "$vpid"
 rc=0
