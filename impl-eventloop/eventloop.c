@@ -11,73 +11,45 @@
 #include <stdlib.h>
 #include <uv.h>
 
-#include "curl_uv.h"
 #include "fetchlab/fetchlab.h"
+#include "lanes.h"
 
-/* libcurl 7.x walks the whole connection pool of a multi handle whenever a
- * transfer leaves it: one step per connection, per request. So the lanes
- * come in groups of GROUP, each group with its own multi handle and pool,
- * all driven by the one loop. (At C = 10,000 one pool more than doubles the
- * CPU time per request.) */
-#define GROUP 256
-
-/* Lanes opened per turn of the loop. Opening all C at once would put every
- * first request behind every connect (at C = 10,000, a second of them);
- * a batch per turn sends the first requests while later lanes connect. */
-#define RAMP 64
-
-/* One of the C lanes. Its easy handle is reused request after request: no
- * allocation per request, and the handle keeps its buffers. (Connections
- * live in the group's pool, shared by the group's lanes.) */
-struct slot {
+/* One of the C lanes: an easy handle reused request after request, so no
+ * allocation per request, and the handle keeps its buffers. */
+struct lane {
 	CURL *easy;
-	struct curl_uv *cu;        /* its group's */
 	struct fl_request *req;    /* in flight here, or NULL */
-	struct slot *next_free;
-	unsigned lane;
+	struct lane *next_free;
+	unsigned id;
 };
 
 /* The whole model, on run()'s stack. */
-struct ev {
+struct model {
 	struct fl_run *run;
 	uv_loop_t loop;
-	struct curl_uv *cu;        /* one per group */
-	unsigned ncu;
-	uv_timer_t due_timer;      /* open loop: fires when `next` is due */
+	struct lanes lanes;        /* the transfers (lanes.c, curl_uv.c) */
 	uv_timer_t tick;           /* checks for Ctrl-C */
-	uv_idle_t ramp;            /* opens more lanes on the loop's next turn */
-	unsigned opened;           /* lanes 0..opened-1 have had a request */
-	unsigned ramp_left;        /* lanes still to open in this turn */
-	struct slot *slots;        /* C of them */
-	unsigned nslots;
-	struct slot *free;         /* slots with nothing in flight */
+	uv_timer_t due_timer;      /* open loop: fires when `next` is due */
+	struct lane *lane;         /* C of them */
+	unsigned nlanes;
+	struct lane *free;         /* opened lanes with nothing in flight */
 	struct fl_request *next;   /* claimed, waiting for its due time */
 	unsigned inflight;
 	bool no_more;              /* all claimed, or a failure: claim no more */
 	int error;                 /* why the run failed, or 0 */
 };
 
-static void start_more(struct ev *ev);
+static void start_more(struct model *m);
 
 static void on_due(uv_timer_t *timer)
 {
 	start_more(timer->data);
 }
 
-/* The loop's next turn: open another batch of lanes. */
-static void on_ramp(uv_idle_t *idle)
-{
-	struct ev *ev = idle->data;
-
-	uv_idle_stop(idle);
-	ev->ramp_left = RAMP;
-	start_more(ev);
-}
-
 /* Open loop: is REQ due? If not, the event loop arms a timer for its due
  * time, and start_more runs again then. A late start keeps its due time, so
  * queueing shows in the latency measured from it. */
-static bool wait_until_due(struct ev *ev, const struct fl_request *req)
+static bool wait_until_due(struct model *m, const struct fl_request *req)
 {
 	/* LAB 05 begin STEP 1: due now or late: true; early: arm due_timer for the rest, false */
 	int64_t wait_ns = req->due_ns - fl_now_ns();
@@ -87,170 +59,163 @@ static bool wait_until_due(struct ev *ev, const struct fl_request *req)
 	/* libuv counts whole milliseconds from a clock it reads once per turn:
 	 * refresh the clock and round up. Should the timer still fire early,
 	 * we are asked again and re-arm. */
-	uv_update_time(&ev->loop);
-	uv_timer_start(&ev->due_timer, on_due, (uint64_t)(wait_ns + 999999) / 1000000, 0);
+	uv_update_time(&m->loop);
+	uv_timer_start(&m->due_timer, on_due, (uint64_t)(wait_ns + 999999) / 1000000, 0);
 	return false;
-	/* LAB 05 end, stub: (void)ev; (void)req; return true; */
+	/* LAB 05 end, stub: (void)m; (void)req; return true; */
 }
 
-/* Begin REQ on slot S; on_done hears the end. Returns 0, or a negative
- * error with REQ not started. */
-static int start_fetch(struct ev *ev, struct slot *s, struct fl_request *req)
+/* Begin REQ on lane L and return at once: on_done hears the end. Returns
+ * 0, or a negative error with REQ recorded as failed. */
+static int begin_fetch(struct model *m, struct lane *l, struct fl_request *req)
 {
-	fl_easy_setup(ev->run, req, s->easy, s->lane);
-	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
-	s->req = req;
-	return curl_uv_add(s->cu, s->easy);
-}
-
-/* Fill free slots with due requests; a lane's first request waits for its
- * batch (RAMP). When nothing is left to claim or in flight, stop the loop.
- * Runs at the start, after each completion, when the due timer fires, and
- * on each turn of the ramp. */
-static void start_more(struct ev *ev)
-{
-	struct slot *s;
 	int err;
 
-	while (!ev->no_more && ev->free != NULL) {
-		if (ev->next == NULL && !fl_next(ev->run, &ev->next)) {
-			ev->no_more = true;   /* all claimed, or Ctrl-C */
-			break;
-		}
-		if (!wait_until_due(ev, ev->next))
-			return;
-		s = ev->free;
-		if (s->lane >= ev->opened) {   /* the lane's first request */
-			if (ev->ramp_left == 0) {
-				uv_idle_start(&ev->ramp, on_ramp);
-				return;
-			}
-			ev->ramp_left--;
-			ev->opened = s->lane + 1;
-		}
-		if ((err = start_fetch(ev, s, ev->next)) < 0) {
-			s->req = NULL;
-			ev->error = err;
-			ev->no_more = true;
-			break;
-		}
-		ev->free = s->next_free;
-		ev->next = NULL;
-		ev->inflight++;
-	}
-	if (ev->no_more && ev->inflight == 0)
-		uv_stop(&ev->loop);   /* idle connections would keep it running */
+	fl_easy_setup(m->run, req, l->easy, l->id);
+	curl_easy_setopt(l->easy, CURLOPT_PRIVATE, l);   /* on_done finds it */
+	if ((err = lanes_add(&m->lanes, l->id, l->easy)) < 0)
+		fl_done(m->run, req, CURLE_FAILED_INIT, l->easy);
+	else
+		l->req = req;
+	return err;
 }
 
-/* Record the end of slot S's request and put S back on the free list. */
-static void finish(struct ev *ev, struct slot *s, CURLcode rc)
+/* Fill free lanes with due requests. When nothing is left to claim or in
+ * flight, stop the loop. Runs when a lane opens, after each completion, and
+ * when the due timer fires. */
+static void start_more(struct model *m)
+{
+	struct lane *l;
+
+	while (!m->no_more && m->free != NULL) {
+		if (m->next == NULL && !fl_next(m->run, &m->next)) {
+			m->no_more = true;   /* all claimed, or Ctrl-C */
+			break;
+		}
+		if (!wait_until_due(m, m->next))
+			return;
+		l = m->free;
+		m->free = l->next_free;
+		if ((m->error = begin_fetch(m, l, m->next)) < 0)
+			m->no_more = true;   /* the twins stop claiming alike */
+		else
+			m->inflight++;
+		m->next = NULL;
+	}
+	if (m->no_more && m->inflight == 0)
+		uv_stop(&m->loop);   /* idle connections would keep it running */
+}
+
+/* Record the end of lane L's request and put L back on the free list. */
+static void finish(struct model *m, struct lane *l, CURLcode rc)
 {
 	/* LAB 06 begin STEP 1: report the request, whatever RC says: exactly once */
-	fl_done(ev->run, s->req, rc, s->easy);
+	fl_done(m->run, l->req, rc, l->easy);
 	/* LAB 06 end, stub: (void)rc; */
-	s->req = NULL;
-	s->next_free = ev->free;
-	ev->free = s;
-	ev->inflight--;
+	l->req = NULL;
+	l->next_free = m->free;
+	m->free = l;
+	m->inflight--;
 }
 
 /* curl_uv: the transfer on EASY has finished with RC: record it, and start
  * the next request in its place. */
 static void on_done(void *ctx, CURL *easy, CURLcode rc)
 {
-	char *s;
+	char *l;
 
-	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &s);
-	finish(ctx, (struct slot *)s, rc);
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &l);
+	finish(ctx, (struct lane *)l, rc);
 	start_more(ctx);
+}
+
+/* lanes: lane ID may take its first request. */
+static void open_lane(void *ctx, unsigned id)
+{
+	struct model *m = ctx;
+
+	m->lane[id].next_free = m->free;
+	m->free = &m->lane[id];
+	start_more(m);
 }
 
 /* Every 100 ms: after Ctrl-C, cancel the transfers in flight. libcurl
  * would notice only when their sockets next stir, maybe seconds later. */
 static void on_tick(uv_timer_t *tick)
 {
-	struct ev *ev = tick->data;
+	struct model *m = tick->data;
 
-	if (!fl_interrupted(ev->run))
+	if (!fl_interrupted(m->run))
 		return;
-	ev->no_more = true;
-	ev->next = NULL;   /* claimed, never started: the report skips it */
-	/* LAB 06 begin STEP 2: cancel every transfer in flight and finish its slot as aborted */
-	for (unsigned i = 0; i < ev->nslots; i++) {
-		if (ev->slots[i].req != NULL) {
-			curl_uv_remove(ev->slots[i].cu, ev->slots[i].easy);
-			finish(ev, &ev->slots[i], CURLE_ABORTED_BY_CALLBACK);
+	m->no_more = true;
+	m->next = NULL;   /* claimed, never started: the report skips it */
+	/* LAB 06 begin STEP 2: cancel every transfer in flight and finish its lane as aborted */
+	for (unsigned i = 0; i < m->nlanes; i++) {
+		if (m->lane[i].req != NULL) {
+			lanes_remove(&m->lanes, i, m->lane[i].easy);
+			finish(m, &m->lane[i], CURLE_ABORTED_BY_CALLBACK);
 		}
 	}
 	/* LAB 06 end */
-	start_more(ev);
+	start_more(m);
+}
+
+/* Set up lane L: its easy handle. */
+static int init_lane(struct model *m, struct lane *l, unsigned id)
+{
+	(void)m;
+	l->id = id;
+	if ((l->easy = curl_easy_init()) == NULL)
+		return UV_ENOMEM;
+	return 0;
 }
 
 static int run(struct fl_run *run)
 {
-	unsigned c = fl_concurrency(run);
-	struct ev ev = { .run = run, .nslots = c };
+	unsigned c = fl_concurrency(run), i;
+	struct model m = { .run = run };
 	int err;
 
 	fl_set_threads(run, 1);
 	if (fl_check_limits(run, 1, c + 64) < 0)
 		return -1;
-	if ((err = uv_loop_init(&ev.loop)) < 0) {
-		fl_error(run, "uv_loop_init: %s", uv_strerror(err));
+	if ((err = uv_loop_init(&m.loop)) < 0) {
+		fl_error(run, "setting up the loop: %s", uv_strerror(err));
 		return -1;
 	}
-	uv_timer_init(&ev.loop, &ev.due_timer);   /* timers cannot fail */
-	uv_timer_init(&ev.loop, &ev.tick);
-	uv_idle_init(&ev.loop, &ev.ramp);
-	ev.due_timer.data = ev.tick.data = ev.ramp.data = &ev;
-	ev.ramp_left = RAMP;
-	ev.cu = calloc((c + GROUP - 1) / GROUP, sizeof *ev.cu);
-	ev.slots = calloc(c, sizeof *ev.slots);
-	if (ev.cu == NULL || ev.slots == NULL) {
-		ev.error = UV_ENOMEM;
+	uv_timer_init(&m.loop, &m.tick);   /* timers cannot fail */
+	uv_timer_init(&m.loop, &m.due_timer);
+	m.tick.data = m.due_timer.data = &m;
+	if ((m.error = lanes_init(&m.lanes, &m.loop, c, on_done, &m)) < 0)
+		goto out;
+	if ((m.lane = calloc(c, sizeof *m.lane)) == NULL) {
+		m.error = UV_ENOMEM;
 		goto out;
 	}
-	for (; ev.ncu < (c + GROUP - 1) / GROUP; ev.ncu++) {
-		struct curl_uv *cu = &ev.cu[ev.ncu];
+	while (m.nlanes < c) {   /* counted first: cleanup covers a failure */
+		struct lane *l = &m.lane[m.nlanes];
 
-		if ((ev.error = curl_uv_init(cu, &ev.loop, on_done, &ev)) < 0)
+		if ((m.error = init_lane(&m, l, m.nlanes++)) < 0)
 			goto out;
-		/* Keep every connection of the group alive between requests. */
-		curl_multi_setopt(cu->multi, CURLMOPT_MAXCONNECTS, (long)GROUP);
-	}
-	for (unsigned i = c; i-- > 0;) {   /* the free list in lane order */
-		if ((ev.slots[i].easy = curl_easy_init()) == NULL) {
-			ev.error = UV_ENOMEM;
-			goto out;
-		}
-		ev.slots[i].cu = &ev.cu[i / GROUP];
-		ev.slots[i].lane = i;
-		ev.slots[i].next_free = ev.free;
-		ev.free = &ev.slots[i];
 	}
 
-	uv_timer_start(&ev.tick, on_tick, 100, 100);
-	start_more(&ev);
-	uv_run(&ev.loop, UV_RUN_DEFAULT);   /* until start_more calls uv_stop */
+	/* Open the lanes: each takes a request, and the loop takes over. */
+	uv_timer_start(&m.tick, on_tick, 100, 100);
+	lanes_start(&m.lanes, open_lane);
+	uv_run(&m.loop, UV_RUN_DEFAULT);   /* until start_more calls uv_stop */
 
 out:
-	for (unsigned i = 0; ev.slots != NULL && i < c; i++)
-		curl_easy_cleanup(ev.slots[i].easy);   /* NULL is fine */
-	free(ev.slots);
-	for (unsigned i = 0; i < ev.ncu; i++) {
-		if (ev.error == 0)
-			ev.error = ev.cu[i].error;   /* a failure inside the loop */
-		curl_uv_close(&ev.cu[i]);
-	}
-	uv_close((uv_handle_t *)&ev.due_timer, NULL);
-	uv_close((uv_handle_t *)&ev.tick, NULL);
-	uv_close((uv_handle_t *)&ev.ramp, NULL);
-	uv_run(&ev.loop, UV_RUN_DEFAULT);   /* the close callbacks; then free */
-	uv_loop_close(&ev.loop);
-	free(ev.cu);
-	if (ev.error != 0) {
+	for (i = 0; i < m.nlanes; i++)
+		curl_easy_cleanup(m.lane[i].easy);   /* NULL is fine */
+	uv_close((uv_handle_t *)&m.tick, NULL);
+	uv_close((uv_handle_t *)&m.due_timer, NULL);
+	if ((err = lanes_close(&m.lanes)) < 0 && m.error == 0)
+		m.error = err;   /* a failure inside the loop */
+	uv_loop_close(&m.loop);
+	free(m.lane);
+	if (m.error != 0) {
 		fl_error(run, "-c %u: the event loop failed: %s", c,
-			 curl_uv_strerror(ev.error));
+			 curl_uv_strerror(m.error));
 		return -1;
 	}
 	return 0;

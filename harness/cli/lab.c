@@ -69,7 +69,7 @@ struct lab {
 	const char *title;
 	const char *model;        /* the reference model this lab rebuilds */
 	const char *files[4];     /* the student's: reference paths in the source tree */
-	const char *others[4];    /* reference sources built with them */
+	const char *others[8];    /* reference sources built with them */
 	const char *incdirs[3];   /* source-tree include directories */
 	bool coro;                /* add the coroutine switch backend */
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
@@ -106,7 +106,8 @@ static const struct lab lab_table[] = {
 		{T_PERF, "perf: throughput at C=50 vs threads", 2, 1000, 50, "10ms", NULL, 0.9},
 	}},
 	{"03", "03-eventloop", "Event loop", "eventloop",
-	 {"impl-eventloop/curl_uv.c"}, {"impl-eventloop/eventloop.c"},
+	 {"impl-eventloop/curl_uv.c"},
+	 {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c"},
 	 {"impl-eventloop"}, false, false, {
 		{T_BUILD, "build: curl_uv.c (+ eventloop.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
@@ -118,7 +119,8 @@ static const struct lab lab_table[] = {
 	}},
 	{"04", "04-coroutines", "Coroutines", "coroutine",
 	 {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
-	 {"impl-eventloop/curl_uv.c", "labs/04-coroutines/check/rule.c"},
+	 {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+	  "labs/04-coroutines/check/rule.c"},
 	 {"impl-coroutine", "impl-eventloop"}, true, false, {
 		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
@@ -129,7 +131,8 @@ static const struct lab lab_table[] = {
 		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
 	}},
 	{"05", "05-latency", "Honest latency", "eventloop",
-	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
+	 {"impl-eventloop/eventloop.c"},
+	 {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
 	 {"impl-eventloop"}, false, false, {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
@@ -139,7 +142,8 @@ static const struct lab lab_table[] = {
 		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9},
 	}},
 	{"06", "06-faults", "When things go wrong", "eventloop",
-	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
+	 {"impl-eventloop/eventloop.c"},
+	 {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
 	 {"impl-eventloop"}, false, false, {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
@@ -407,7 +411,7 @@ static int build_model(const struct lab *lab, const struct conf *cf,
 		snprintf(buf[nb], PATH_MAX, "%s/%s", dir, base_name(lab->files[i]));
 		argv[argc++] = buf[nb++];
 	}
-	for (int i = 0; i < 4 && lab->others[i]; i++) {
+	for (int i = 0; i < 8 && lab->others[i]; i++) {
 		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
 		argv[argc++] = buf[nb++];
 	}

@@ -1,0 +1,87 @@
+/* lanes.c - lane groups and the start-up ramp: libcurl's costs, kept out
+ * of the model files.
+ *
+ * Groups. libcurl 7.x walks the whole connection pool of a multi handle
+ * whenever a transfer leaves it: one step per connection, per request. At
+ * C = 10,000 one pool for all lanes more than doubles the client's CPU time
+ * per request, so the lanes come in groups of LANES_GROUP, each group with
+ * its own multi handle (and pool), all driven by the one loop.
+ *
+ * Ramp. Opening all C lanes at once would put every first request behind
+ * every connect (at C = 10,000, a second of them). Opening LANES_RAMP per
+ * turn sends the first requests while later lanes connect: at C = 10,000
+ * and 1 s delay the first wave's mean latency fell from 1.11 s to 1.00 s,
+ * and efficiency over 10 s runs rose from 0.86 to 0.875.
+ */
+#include <stdlib.h>
+
+#include "lanes.h"
+
+#define LANES_GROUP 256
+#define LANES_RAMP 64
+
+int lanes_init(struct lanes *l, uv_loop_t *loop, unsigned n,
+	       curl_uv_done_fn *done, void *ctx)
+{
+	unsigned groups = (n + LANES_GROUP - 1) / LANES_GROUP;
+	int err;
+
+	*l = (struct lanes){ .loop = loop, .n = n, .ctx = ctx };
+	uv_idle_init(loop, &l->ramp);   /* cannot fail */
+	l->ramp.data = l;
+	if ((l->group = calloc(groups, sizeof *l->group)) == NULL)
+		return UV_ENOMEM;
+	for (; l->ngroups < groups; l->ngroups++) {
+		if ((err = curl_uv_init(&l->group[l->ngroups], loop, done, ctx)) < 0)
+			return err;
+		/* Keep every connection of the group alive between requests. */
+		curl_multi_setopt(l->group[l->ngroups].multi, CURLMOPT_MAXCONNECTS,
+				  (long)LANES_GROUP);
+	}
+	return 0;
+}
+
+/* Open the next LANES_RAMP lanes; come back on the next turn for more. */
+static void on_ramp(uv_idle_t *idle)
+{
+	struct lanes *l = idle->data;
+	unsigned end = l->opened + LANES_RAMP < l->n ? l->opened + LANES_RAMP : l->n;
+
+	while (l->opened < end)
+		l->open(l->ctx, l->opened++);
+	if (l->opened == l->n)
+		uv_idle_stop(idle);
+}
+
+void lanes_start(struct lanes *l, lanes_open_fn *open)
+{
+	l->open = open;
+	uv_idle_start(&l->ramp, on_ramp);
+	on_ramp(&l->ramp);
+}
+
+int lanes_add(struct lanes *l, unsigned lane, CURL *easy)
+{
+	return curl_uv_add(&l->group[lane / LANES_GROUP], easy);
+}
+
+void lanes_remove(struct lanes *l, unsigned lane, CURL *easy)
+{
+	curl_uv_remove(&l->group[lane / LANES_GROUP], easy);
+}
+
+int lanes_close(struct lanes *l)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < l->ngroups; i++) {
+		if (err == 0)
+			err = l->group[i].error;
+		curl_uv_close(&l->group[i]);
+	}
+	uv_close((uv_handle_t *)&l->ramp, NULL);
+	uv_run(l->loop, UV_RUN_DEFAULT);   /* every close callback; then free */
+	free(l->group);
+	l->group = NULL;
+	return err;
+}
