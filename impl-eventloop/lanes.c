@@ -20,19 +20,25 @@
 #define LANES_GROUP 256
 #define LANES_RAMP 64
 
-int lanes_init(struct lanes *l, uv_loop_t *loop, unsigned n,
+int lanes_init(struct lanes *l, struct fl_run *run, unsigned n,
 	       curl_uv_done_fn *done, void *ctx)
 {
 	unsigned groups = (n + LANES_GROUP - 1) / LANES_GROUP;
 	int err;
 
-	*l = (struct lanes){ .loop = loop, .n = n, .ctx = ctx };
-	uv_idle_init(loop, &l->ramp);   /* cannot fail */
-	l->ramp.data = l;
+	*l = (struct lanes){ .run = run, .n = n, .ctx = ctx };
+	if (fl_check_limits(run, 1, n + 64) < 0)
+		return LANES_ELIMIT;
+	if ((err = uv_loop_init(&l->loop)) < 0)
+		return err;
+	l->loop_ok = true;
+	uv_idle_init(&l->loop, &l->ramp);   /* cannot fail */
+	uv_timer_init(&l->loop, &l->tick);
+	l->ramp.data = l->tick.data = l;
 	if ((l->group = calloc(groups, sizeof *l->group)) == NULL)
 		return UV_ENOMEM;
 	for (; l->ngroups < groups; l->ngroups++) {
-		if ((err = curl_uv_init(&l->group[l->ngroups], loop, done, ctx)) < 0)
+		if ((err = curl_uv_init(&l->group[l->ngroups], &l->loop, done, ctx)) < 0)
 			return err;
 		/* Keep every connection of the group alive between requests. */
 		curl_multi_setopt(l->group[l->ngroups].multi, CURLMOPT_MAXCONNECTS,
@@ -53,11 +59,29 @@ static void on_ramp(uv_idle_t *idle)
 		uv_idle_stop(idle);
 }
 
-void lanes_start(struct lanes *l, lanes_open_fn *open)
+/* Every 100 ms: after Ctrl-C, let the model cancel. libcurl alone would
+ * notice only when the sockets of the transfers next stir. */
+static void on_tick(uv_timer_t *tick)
+{
+	struct lanes *l = tick->data;
+
+	if (fl_interrupted(l->run))
+		l->cancel(l->ctx);
+}
+
+void lanes_run(struct lanes *l, lanes_open_fn *open, lanes_cancel_fn *cancel)
 {
 	l->open = open;
+	l->cancel = cancel;
+	uv_timer_start(&l->tick, on_tick, 100, 100);
 	uv_idle_start(&l->ramp, on_ramp);
 	on_ramp(&l->ramp);
+	uv_run(&l->loop, UV_RUN_DEFAULT);   /* returns at once after an early uv_stop */
+}
+
+void lanes_stop(struct lanes *l)
+{
+	uv_stop(&l->loop);   /* idle connections would keep it running */
 }
 
 int lanes_add(struct lanes *l, unsigned lane, CURL *easy)
@@ -70,18 +94,25 @@ void lanes_remove(struct lanes *l, unsigned lane, CURL *easy)
 	curl_uv_remove(&l->group[lane / LANES_GROUP], easy);
 }
 
-int lanes_close(struct lanes *l)
+int lanes_close(struct lanes *l, int error)
 {
-	int err = 0;
-
-	for (unsigned i = 0; i < l->ngroups; i++) {
-		if (err == 0)
-			err = l->group[i].error;
+	for (unsigned i = 0; l->loop_ok && i < l->ngroups; i++) {
+		if (error == 0)
+			error = l->group[i].error;   /* a failure inside the loop */
 		curl_uv_close(&l->group[i]);
 	}
-	uv_close((uv_handle_t *)&l->ramp, NULL);
-	uv_run(l->loop, UV_RUN_DEFAULT);   /* every close callback; then free */
+	if (l->loop_ok) {
+		uv_close((uv_handle_t *)&l->ramp, NULL);
+		uv_close((uv_handle_t *)&l->tick, NULL);
+		uv_run(&l->loop, UV_RUN_DEFAULT);   /* every close callback */
+		uv_loop_close(&l->loop);
+	}
 	free(l->group);
 	l->group = NULL;
-	return err;
+	if (error == LANES_ELIMIT)
+		return -1;   /* fl_check_limits said why */
+	if (error != 0)
+		fl_error(l->run, "-c %u: the loop failed: %s", l->n,
+			 curl_uv_strerror(error));
+	return error != 0 ? -1 : 0;
 }
