@@ -27,7 +27,7 @@ static void wait_until_due(const struct fl_request *req)
 }
 
 /* Perform REQ on EASY and wait for it to finish. */
-static void start_fetch(struct fl_run *run, struct fl_request *req, CURL *easy)
+static void fetch(struct fl_run *run, struct fl_request *req, CURL *easy)
 {
 	CURLcode rc;
 
@@ -50,7 +50,7 @@ static int run(struct fl_run *run)
 	}
 	while (fl_next(run, &req)) {
 		wait_until_due(req);
-		start_fetch(run, req, easy);
+		fetch(run, req, easy);
 	}
 	curl_easy_cleanup(easy);
 	return 0;
