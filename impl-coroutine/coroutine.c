@@ -83,6 +83,7 @@ static void fetch(struct lane *l, struct fl_request *req)
 	l->req = req;
 	rc = perform(l);
 	l->req = NULL;
+	fl_work(l->m->run, req);   /* on the loop: every other lane waits */
 	fl_done(l->m->run, req, rc, l->easy);
 }
 

@@ -97,10 +97,11 @@ static void lane_next(struct lane *l)
  * its lane take the next request. */
 static void on_done(void *ctx, CURL *easy, CURLcode rc)
 {
+	struct model *m = ctx;
 	char *l;
 
-	(void)ctx;
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &l);
+	fl_work(m->run, ((struct lane *)l)->req);   /* on the loop: all else waits */
 	finish((struct lane *)l, rc);
 	lane_next((struct lane *)l);
 }

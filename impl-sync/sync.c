@@ -34,6 +34,7 @@ static void fetch(struct fl_run *run, struct fl_request *req, CURL *easy)
 	/* LAB 01 begin STEP 2: set EASY up for REQ, perform it, report how it ended */
 	fl_easy_setup(run, req, easy, 0);
 	rc = curl_easy_perform(easy);   /* blocks: connect, send, wait, read */
+	fl_work(run, req);              /* process the response: --work */
 	fl_done(run, req, rc, easy);
 	/* LAB 01 end, stub: (void)run; (void)req; (void)easy; (void)rc; */
 }

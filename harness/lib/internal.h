@@ -40,6 +40,9 @@ struct fl_options {
 	int64_t pause_ns;         /* the whole server for DUR (-1: none) */
 	double faults[FL_FAULT_COUNT];   /* --faults: fraction of each kind */
 	const char *faults_spec;
+	struct fl_dist work;      /* --work, microseconds of CPU per response */
+	const char *work_spec;
+	unsigned loops;           /* --loops */
 };
 
 extern const char *const fl_fault_names[FL_FAULT_COUNT];
@@ -84,11 +87,16 @@ struct fl_run {
 	unsigned nsamples[FL_CLASS_COUNT];
 	char base_url[256];           /* --server without a trailing slash */
 	struct fl_progress *progress; /* --progress, mapped; NULL without */
+	double work_ns_per_step;      /* --work: fl_work_calibrate's figure */
 	char refused_url[64];         /* a bound port with no listener */
 	int refused_fd;
 };
 
 extern const char *const fl_class_names[FL_CLASS_COUNT];
+
+/* Measure the nanoseconds one step of fl_work's loop takes on this
+ * machine (thread CPU time, the median of a few trials). */
+double fl_work_calibrate(void);
 
 /* Build the workload into RUN (request slots, delays, sizes, due offsets). */
 int fl_workload_build(struct fl_run *run);

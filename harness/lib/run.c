@@ -474,6 +474,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		return 2;
 	if (fl_workload_build(&run) < 0)
 		return 1;
+	if (run.opt.work.a > 0)
+		run.work_ns_per_step = fl_work_calibrate();
 	if (run.opt.faults[FL_FAULT_REFUSED] > 0 && reserve_refused_port(&run) < 0)
 		return 1;
 	if (run.opt.url != NULL && probe_url(&run) < 0) {

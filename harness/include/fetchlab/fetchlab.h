@@ -57,6 +57,8 @@ struct fl_request {
 	int64_t end_ns;          /* fl_done */
 	uint64_t bytes;          /* body bytes received */
 	uint64_t body_state;     /* checksum state of the body callback */
+	uint64_t work_out;       /* what fl_work computed from the body */
+	uint32_t work_ns;        /* CPU work asked for (--work), ns */
 	int32_t status;          /* HTTP status, 0 if none */
 	uint8_t klass;           /* enum fl_class, set by fl_done */
 	uint8_t fault;           /* enum fl_fault injected into it */
@@ -92,6 +94,12 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
  * Thread-safe; no lock and no allocation on the success path. */
 void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	     CURL *easy);
+
+/* Process REQ's response: the CPU work --work asks for, computed from the
+ * body received. Call it where the model's idiom processes a response,
+ * before fl_done, so the latency includes it; a no-op without --work.
+ * Thread-safe. */
+void fl_work(struct fl_run *run, struct fl_request *req);
 
 /* Read-only facts a model needs. */
 unsigned fl_requests(const struct fl_run *run);     /* -n */
