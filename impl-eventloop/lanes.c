@@ -19,6 +19,7 @@
 
 #define LANES_GROUP 256
 #define LANES_RAMP 64
+#define LAG_MS 10   /* the loop-lag timer's period */
 
 int lanes_init(struct lanes *l, struct fl_run *run, unsigned n,
 	       curl_uv_done_fn *done, void *ctx)
@@ -34,7 +35,8 @@ int lanes_init(struct lanes *l, struct fl_run *run, unsigned n,
 	l->loop_ok = true;
 	uv_idle_init(&l->loop, &l->ramp);   /* cannot fail */
 	uv_timer_init(&l->loop, &l->tick);
-	l->ramp.data = l->tick.data = l;
+	uv_timer_init(&l->loop, &l->lag);
+	l->ramp.data = l->tick.data = l->lag.data = l;
 	if ((l->group = calloc(groups, sizeof *l->group)) == NULL)
 		return UV_ENOMEM;
 	for (; l->ngroups < groups; l->ngroups++) {
@@ -69,11 +71,24 @@ static void on_tick(uv_timer_t *tick)
 		l->cancel(l->ctx);
 }
 
+/* Every LAG_MS: how late did the loop come back to this timer? The time a
+ * callback held it (loops.c). */
+static void on_lag(uv_timer_t *lag)
+{
+	struct lanes *l = lag->data;
+	int64_t now = fl_now_ns();
+
+	fl_loop_lag(l->run, now - l->lag_due_ns);
+	l->lag_due_ns = now + LAG_MS * 1000000;
+}
+
 void lanes_run(struct lanes *l, lanes_open_fn *open, lanes_cancel_fn *cancel)
 {
 	l->open = open;
 	l->cancel = cancel;
 	uv_timer_start(&l->tick, on_tick, 100, 100);
+	l->lag_due_ns = fl_now_ns() + LAG_MS * 1000000;
+	uv_timer_start(&l->lag, on_lag, LAG_MS, LAG_MS);
 	uv_idle_start(&l->ramp, on_ramp);
 	on_ramp(&l->ramp);
 	uv_run(&l->loop, UV_RUN_DEFAULT);   /* returns at once after an early uv_stop */
@@ -104,6 +119,7 @@ int lanes_close(struct lanes *l, int error)
 	if (l->loop_ok) {
 		uv_close((uv_handle_t *)&l->ramp, NULL);
 		uv_close((uv_handle_t *)&l->tick, NULL);
+		uv_close((uv_handle_t *)&l->lag, NULL);
 		uv_run(&l->loop, UV_RUN_DEFAULT);   /* every close callback */
 		uv_loop_close(&l->loop);
 	}

@@ -7,7 +7,8 @@
  *   groups: the lanes share one multi handle per LANES_GROUP of them, not
  *           one for all (lanes.c says why);
  *   ramp:   lanes open LANES_RAMP per turn of the loop, not all at once;
- *   tick:   after Ctrl-C, the model's CANCEL runs every 100 ms.
+ *   tick:   after Ctrl-C, the model's CANCEL runs every 100 ms;
+ *   lag:    a periodic timer says how late the loop runs (fl_loop_lag).
  * Everything runs on the loop's thread.
  */
 #ifndef LANES_H
@@ -33,6 +34,8 @@ struct lanes {
 	unsigned opened;           /* lanes 0..opened-1 have been opened */
 	uv_idle_t ramp;            /* opens the next batch on the next turn */
 	uv_timer_t tick;           /* checks for Ctrl-C */
+	uv_timer_t lag;            /* measures the loop's lag (lanes.c) */
+	int64_t lag_due_ns;        /* when lag should fire next */
 	lanes_open_fn *open;
 	lanes_cancel_fn *cancel;
 	void *ctx;                 /* the callbacks' first argument */

@@ -447,6 +447,7 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	run.refused_fd = -1;
 	run.threads = 1;
 	pthread_mutex_init(&run.sample_lock, NULL);
+	pthread_mutex_init(&run.lag_lock, NULL);
 	rc = fl_parse_options(argc, argv, prog, model->summary, &run.opt);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;

@@ -101,6 +101,10 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
  * Thread-safe. */
 void fl_work(struct fl_run *run, struct fl_request *req);
 
+/* For loop helpers (impl-eventloop/lanes.c): a periodic timer of the loop
+ * fired LATE_NS after it was due. Thread-safe. */
+void fl_loop_lag(struct fl_run *run, int64_t late_ns);
+
 /* Read-only facts a model needs. */
 unsigned fl_requests(const struct fl_run *run);     /* -n */
 unsigned fl_concurrency(const struct fl_run *run);  /* -c */
