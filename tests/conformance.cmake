@@ -1,7 +1,7 @@
 # Conformance: every model, the same promises (tests/conformance/check.sh).
 # The sync model runs one request at a time whatever C says, so its runs are
 # short; the concurrent models run 2C requests at each C.
-foreach(model sync threads eventloop coroutine)
+foreach(model ${FL_MODELS})
   if(NOT TARGET fetch-${model})
     continue()
   endif()
@@ -32,7 +32,7 @@ add_test(NAME conformance-sync-baseline
 set_tests_properties(conformance-sync-baseline PROPERTIES LABELS conformance TIMEOUT 60)
 
 # The event-driven models open their lanes a batch per loop turn.
-foreach(model eventloop coroutine)
+foreach(model eventloop coroutine offload)
   if(TARGET fetch-${model})
     add_test(NAME conformance-${model}-ramp
              COMMAND ${FL_TESTS}/conformance/ramp.sh $<TARGET_FILE:fetchlab-cli> ${model})

@@ -1,5 +1,5 @@
 # Reliability: the fault matrix and Ctrl-C, for every model (label faults).
-foreach(model sync threads eventloop coroutine)
+foreach(model ${FL_MODELS})
   if(NOT TARGET fetch-${model})
     continue()
   endif()

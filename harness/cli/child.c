@@ -19,7 +19,7 @@
 
 #include "cli.h"
 
-const char *const cli_models[] = {"sync", "threads", "eventloop", "coroutine", NULL};
+const char *const cli_models[] = {"sync", "threads", "eventloop", "coroutine", "offload", NULL};
 
 const char *cli_bindir(void)
 {

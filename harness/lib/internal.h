@@ -88,6 +88,7 @@ struct fl_run {
 	char base_url[256];           /* --server without a trailing slash */
 	struct fl_progress *progress; /* --progress, mapped; NULL without */
 	double work_ns_per_step;      /* --work: fl_work_calibrate's figure */
+	atomic_uint_fast64_t work_off_thread;  /* fl_work calls off the request's thread */
 	pthread_mutex_t lag_lock;     /* guards lag */
 	struct fl_hist *lag;          /* loop lag, microseconds (loops.c), or NULL */
 	char refused_url[64];         /* a bound port with no listener */

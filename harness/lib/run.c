@@ -186,6 +186,7 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, run);
 	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
 	req->lane = lane;
+	req->thread = pthread_self();
 	req->bytes = 0;
 	req->body_bad = false;
 	req->first_byte_ns = 0;

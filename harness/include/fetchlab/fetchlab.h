@@ -12,6 +12,7 @@
 #ifndef FETCHLAB_H
 #define FETCHLAB_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,7 @@ struct fl_request {
 	uint64_t body_state;     /* checksum state of the body callback */
 	uint64_t work_out;       /* what fl_work computed from the body */
 	uint32_t work_ns;        /* CPU work asked for (--work), ns */
+	pthread_t thread;        /* the thread that began it (fl_easy_setup) */
 	int32_t status;          /* HTTP status, 0 if none */
 	uint8_t klass;           /* enum fl_class, set by fl_done */
 	uint8_t fault;           /* enum fl_fault injected into it */
