@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "fetchlab/fetchlab.h"
@@ -98,11 +99,14 @@ static void lane_next(struct lane *l)
 
 /* curl_uv: the transfer on EASY has finished with RC: record it, and let
  * its lane take the next request. */
-/* On a pool thread, while the loop runs on: process L's response. */
+/* On a pool thread, while the loop runs on: process L's response. The
+ * pool yields to the loop (nice 10): at equal priority the loop waited a
+ * scheduler slice for a core, 5 ms of loop lag at p99 on 2 cores. */
 static void do_work(uv_work_t *work)
 {
 	struct lane *l = work->data;
 
+	setpriority(PRIO_PROCESS, 0, 10);   /* Linux: this thread only */
 	fl_work(l->m->run, l->req);
 }
 
