@@ -106,8 +106,10 @@ static void do_work(uv_work_t *work)
 {
 	struct lane *l = work->data;
 
+	/* LAB 07 begin STEP 2: lower this thread's priority, then do the request's work */
 	setpriority(PRIO_PROCESS, 0, 10);   /* Linux: this thread only */
 	fl_work(l->m->run, l->req);
+	/* LAB 07 end, stub: (void)l; */
 }
 
 /* Back on the loop: the response is processed; record it, carry on. */
@@ -115,10 +117,12 @@ static void after_work(uv_work_t *work, int status)
 {
 	struct lane *l = work->data;
 
+	/* LAB 07 begin STEP 3: the lane is no longer working: finish it with l->rc, carry on */
 	(void)status;   /* only uv_cancel sets it, and we never cancel */
 	l->working = false;
 	finish(l, l->rc);
 	lane_next(l);
+	/* LAB 07 end, stub: (void)l; (void)status; */
 }
 
 static void on_done(void *ctx, CURL *easy, CURLcode rc)
@@ -129,11 +133,13 @@ static void on_done(void *ctx, CURL *easy, CURLcode rc)
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p);
 	l = (struct lane *)p;
+	/* LAB 07 begin STEP 1: keep RC, mark the lane working, queue its work on the pool */
 	l->busy = false;
 	l->working = true;
 	l->rc = rc;
 	l->work.data = l;
 	uv_queue_work(&m->lanes.loop, &l->work, do_work, after_work);   /* cannot fail */
+	/* LAB 07 end, stub: fl_work(m->run, l->req); finish(l, rc); lane_next(l); */
 }
 
 /* lanes: lane ID may take its first request. */
