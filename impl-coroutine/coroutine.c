@@ -194,6 +194,7 @@ static const struct fl_model model = {
 	.name = "coroutine",
 	.summary = "coroutines: C of them on one libuv loop, each fetch reads like sync.c",
 	.run = run,
+	.loops = true,
 };
 
 int main(int argc, char **argv)

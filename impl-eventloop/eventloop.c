@@ -182,6 +182,7 @@ static const struct fl_model model = {
 	.name = "eventloop",
 	.summary = "event loop: one thread, libuv driving libcurl's multi_socket",
 	.run = run,
+	.loops = true,
 };
 
 int main(int argc, char **argv)

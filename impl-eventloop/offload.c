@@ -224,6 +224,7 @@ static const struct fl_model model = {
 	.name = "offload",
 	.summary = "event loop handing each response's CPU work to a thread pool (uv_queue_work)",
 	.run = run,
+	.loops = true,
 };
 
 int main(int argc, char **argv)

@@ -39,3 +39,30 @@ foreach(model eventloop coroutine offload)
     set_tests_properties(conformance-${model}-ramp PROPERTIES LABELS conformance TIMEOUT 60)
   endif()
 endforeach()
+
+# --work: every model does the CPU work where its idiom puts it.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    add_test(NAME conformance-${model}-work
+             COMMAND ${FL_TESTS}/conformance/work.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-work PROPERTIES LABELS conformance TIMEOUT 120)
+  endif()
+endforeach()
+
+# --loops 2: the loop-based models as two loops on two threads, one workload.
+foreach(model eventloop coroutine offload)
+  if(TARGET fetch-${model})
+    foreach(c 8 100)
+      math(EXPR n "2 * ${c} + 40")
+      add_test(NAME conformance-${model}-loops2-c${c}
+               COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                       ${model} ${n} ${c} 20ms 1k)
+      set_tests_properties(conformance-${model}-loops2-c${c} PROPERTIES
+                           LABELS conformance TIMEOUT 120 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
+    endforeach()
+    add_test(NAME conformance-${model}-loops2-work
+             COMMAND ${FL_TESTS}/conformance/work.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-loops2-work PROPERTIES
+                         LABELS conformance TIMEOUT 120 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
+  endif()
+endforeach()

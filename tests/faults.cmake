@@ -10,3 +10,15 @@ foreach(model ${FL_MODELS})
   set_tests_properties(faults-${model} interrupt-${model} PROPERTIES
                        LABELS faults TIMEOUT 300)
 endforeach()
+
+# The same with two loops on two threads.
+foreach(model eventloop coroutine offload)
+  if(TARGET fetch-${model})
+    add_test(NAME faults-${model}-loops2
+             COMMAND ${FL_TESTS}/faults/matrix.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    add_test(NAME interrupt-${model}-loops2
+             COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(faults-${model}-loops2 interrupt-${model}-loops2 PROPERTIES
+                         LABELS faults TIMEOUT 300 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
+  endif()
+endforeach()

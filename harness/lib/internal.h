@@ -69,7 +69,14 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 double fl_dist_draw(const struct fl_dist *d, uint64_t seed, uint64_t id,
 		    uint64_t stream);
 
+/* One run. With --loops N the model runs N times at once, each on a copy
+ * of the run whose -c is its share and whose lanes start at lane0; the
+ * copies claim, record and count through root, the run fl_main made
+ * (itself when there is one loop). Only what changes during the run goes
+ * through root; the copies read the rest from themselves. */
 struct fl_run {
+	struct fl_run *root;
+	unsigned lane0;               /* --loops: this copy's first lane */
 	const struct fl_model *model;
 	const char *prog;             /* "fetch-sync" */
 	struct fl_options opt;
@@ -100,6 +107,10 @@ extern const char *const fl_class_names[FL_CLASS_COUNT];
 /* Measure the nanoseconds one step of fl_work's loop takes on this
  * machine (thread CPU time, the median of a few trials). */
 double fl_work_calibrate(void);
+
+/* Run the model: once, or --loops times at once on threads of their own
+ * (loops.c). Returns model.run's result, or -1 after fl_error. */
+int fl_run_loops(struct fl_run *run);
 
 /* Build the workload into RUN (request slots, delays, sizes, due offsets). */
 int fl_workload_build(struct fl_run *run);

@@ -58,7 +58,7 @@ void fl_work(struct fl_run *run, struct fl_request *req)
 	if (req->work_ns == 0)
 		return;
 	if (!pthread_equal(req->thread, pthread_self()))
-		atomic_fetch_add(&run->work_off_thread, 1);   /* offloaded */
+		atomic_fetch_add(&run->root->work_off_thread, 1);   /* offloaded */
 	steps = (uint64_t)((double)req->work_ns / run->work_ns_per_step);
 	req->work_out = work_steps(req->body_state ^ req->id, steps);
 }

@@ -73,6 +73,7 @@ struct fl_model {
 	const char *name;        /* "sync", "threads", ... */
 	const char *summary;     /* one line for --help */
 	int (*run)(struct fl_run *run);   /* 0, or -1 after fl_error() */
+	bool loops;              /* --loops N may run N copies, one per thread */
 };
 
 /* Parse options, build the workload, run the model, report. Returns the
