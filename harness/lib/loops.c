@@ -55,15 +55,18 @@ int fl_run_loops(struct fl_run *run)
 		fl_error(run, "--loops %u: out of memory", n);
 		return -1;
 	}
-	for (; started < n; started++) {
-		struct loop *lp = &loops[started];
+	for (unsigned i = 0; i < n; i++) {   /* every copy before any thread */
+		struct fl_run *sub = &loops[i].run;
 
-		memcpy(&lp->run, run, sizeof lp->run);   /* root's state stays root's */
-		lp->run.root = run;
-		lp->run.opt.concurrency = c / n + (started < c % n);
-		lp->run.lane0 = lane0;
-		lane0 += lp->run.opt.concurrency;
-		if ((err = pthread_create(&lp->thread, NULL, loop_main, lp)) != 0) {
+		memcpy(sub, run, sizeof *sub);   /* root's state stays root's */
+		sub->root = run;
+		sub->opt.concurrency = c / n + (i < c % n);
+		sub->lane0 = lane0;
+		lane0 += sub->opt.concurrency;
+	}
+	for (; started < n; started++) {
+		err = pthread_create(&loops[started].thread, NULL, loop_main, &loops[started]);
+		if (err != 0) {
 			fl_error(run, "--loops %u: cannot start loop %u: %s", n,
 				 started, strerror(err));
 			atomic_store(&run->interrupted, true);   /* the others stop */
