@@ -26,8 +26,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,7 +131,7 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *models = NULL, *names[MAX_RACERS];
+	const char *models = NULL, *names[MAX_RACERS], *hint = NULL;
 	unsigned long seed;
 	char *e;
 	int ch;
@@ -143,18 +141,12 @@ static int parse_options(struct demo *d, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "n:c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (cli_parse_count(optarg, 10000000, &d->n) < 0) {
-				fprintf(stderr, "fetchlab demo: -n %s: give a count of "
-					"requests from 1 to 10000000\n", optarg);
-				return 2;
-			}
+			if (cli_parse_count(optarg, 10000000, &d->n) < 0)
+				hint = "-n %s: give a count of requests from 1 to 10000000";
 			break;
 		case 'c':
-			if (cli_parse_count(optarg, 100000, &d->c) < 0) {
-				fprintf(stderr, "fetchlab demo: -c %s: give a concurrency "
-					"from 1 to 100000\n", optarg);
-				return 2;
-			}
+			if (cli_parse_count(optarg, 100000, &d->c) < 0)
+				hint = "-c %s: give a concurrency from 1 to 100000";
 			break;
 		case O_DELAY:
 			d->delay = optarg;   /* the models check specs, and say why */
@@ -164,11 +156,8 @@ static int parse_options(struct demo *d, int argc, char **argv)
 			break;
 		case O_SEED:
 			if (cli_parse_count(optarg, ULONG_MAX, &seed) < 0 &&
-			    strcmp(optarg, "0")) {
-				fprintf(stderr, "fetchlab demo: --seed %s: give a whole "
-					"number, e.g. 7\n", optarg);
-				return 2;
-			}
+			    strcmp(optarg, "0"))
+				hint = "--seed %s: give a whole number, e.g. 7";
 			d->seed = optarg;
 			break;
 		case O_MODELS:
@@ -177,11 +166,9 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		case O_DEADLINE:
 			d->deadline = strtod(optarg, &e);
 			if (*optarg < '0' || *optarg > '9' || (*e && strcmp(e, "s")) ||
-			    !(d->deadline > 0) || d->deadline > 3600) {
-				fprintf(stderr, "fetchlab demo: --deadline %s: give seconds "
-					"above 0 and at most 3600, e.g. 20\n", optarg);
-				return 2;
-			}
+			    !(d->deadline > 0) || d->deadline > 3600)
+				hint = "--deadline %s: give seconds above 0 and at most "
+				       "3600, e.g. 20";
 			break;
 		case O_TIMELINE:
 			d->timeline = true;
@@ -193,8 +180,14 @@ static int parse_options(struct demo *d, int argc, char **argv)
 			demo_usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "fetchlab demo: %s: unknown option or missing "
-				"value; see fetchlab demo --help\n", argv[optind - 1]);
+			hint = "%s: unknown option or missing value; see fetchlab "
+			       "demo --help";
+			optarg = argv[optind - 1];
+		}
+		if (hint) {
+			fprintf(stderr, "fetchlab demo: ");
+			fprintf(stderr, hint, optarg);
+			fputc('\n', stderr);
 			return 2;
 		}
 	}
@@ -287,6 +280,15 @@ static int start_racer(struct demo *d, struct racer *r, const char *server)
 	if (r->prog == MAP_FAILED)
 		r->prog = NULL;
 	return -1;
+}
+
+/* The whole of R's file R->file.EXT (malloc'd), or NULL. */
+static char *racer_file(const struct racer *r, const char *ext)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof path, "%s.%s", r->file, ext);
+	return cli_slurp(path);
 }
 
 /* True once R's model has started its run (its progress header is set). */
@@ -547,12 +549,8 @@ static int race(struct demo *d, const char *server)
 		nanosleep(&(struct timespec){0, TICK_NS}, NULL);
 	}
 	sample(d);
-	for (int i = 0; i < d->nracers; i++) {
-		char path[PATH_MAX + 16];
-
-		snprintf(path, sizeof path, "%s.json", d->r[i].file);
-		d->r[i].json = cli_slurp(path);
-	}
+	for (int i = 0; i < d->nracers; i++)
+		d->r[i].json = racer_file(&d->r[i], "json");
 	return 0;
 refused:
 	for (int i = 0; i < d->nracers; i++)
@@ -561,16 +559,14 @@ refused:
 			spawn_wait(&d->r[i].proc);
 		}
 	for (int i = 0; i < d->nracers; i++) {
-		char path[PATH_MAX + 16], *err;
+		char *err = racer_file(&d->r[i], "err");
+		bool said = d->r[i].proc.status == 2 && err && err[0];
 
-		snprintf(path, sizeof path, "%s.err", d->r[i].file);
-		err = cli_slurp(path);
-		if (d->r[i].proc.status == 2 && err && err[0]) {
+		if (said)
 			fprintf(stderr, "%.*s\n", (int)strcspn(err, "\n"), err);
-			free(err);
-			break;
-		}
 		free(err);
+		if (said)
+			break;
 	}
 	return 2;
 }
@@ -645,7 +641,7 @@ static void print_table(const struct demo *d)
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
 		double req = jnum(r, "requests"), ok = jnum(r, "ok");
-		char path[PATH_MAX + 16], *err;
+		char *err;
 
 		if (req > ok && r->proc.status != 130)   /* a stop cancels those in flight */
 			printf("note: %s: %.0f of %.0f requests failed; see fetchlab run "
@@ -653,8 +649,7 @@ static void print_table(const struct demo *d)
 			       r->model, d->n, d->c, d->delay);
 		if (r->proc.status == 0 || r->proc.status == 130)
 			continue;
-		snprintf(path, sizeof path, "%s.err", r->file);
-		err = cli_slurp(path);
+		err = racer_file(r, "err");
 		printf("note: %s exited with status %d: %.*s\n", r->model, r->proc.status,
 		       err ? (int)strcspn(err, "\n") : 0, err ? err : "");
 		free(err);

@@ -83,11 +83,11 @@ int spawn_start(struct spawn *s)
 		return start_failed(s, out, errno);
 	s->t0_ns = cli_now_ns();
 	s->pid = fork();
-	if (s->pid == 0) {
+	if (s->pid == 0) {   /* the child: exec, or tell the parent why not */
 		child(s, out[1]);
-		e = errno;   /* tell the parent why, then go */
-		if (write(ep[1], &e, sizeof e) < 0)
-			_exit(127);
+		e = errno;
+		while (write(ep[1], &e, sizeof e) < 0 && errno == EINTR)
+			;
 		_exit(127);
 	}
 	e = s->pid < 0 ? errno : 0;
