@@ -10,3 +10,9 @@ foreach(model sync threads eventloop coroutine)
   set_tests_properties(faults-${model} interrupt-${model} PROPERTIES
                        LABELS faults TIMEOUT 300)
 endforeach()
+# The embedded server: out of the terminal's Ctrl-C, gone with its driver.
+if(TARGET fetch-sync)
+  add_test(NAME interrupt-server
+           COMMAND ${FL_TESTS}/faults/server.sh $<TARGET_FILE:fetchlab-cli>)
+  set_tests_properties(interrupt-server PROPERTIES LABELS faults TIMEOUT 60)
+endif()
