@@ -22,3 +22,10 @@ foreach(model eventloop coroutine offload)
                          LABELS faults TIMEOUT 300 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
   endif()
 endforeach()
+
+# The embedded server: out of the terminal's Ctrl-C, gone with its driver.
+if(TARGET fetch-sync)
+  add_test(NAME interrupt-server
+           COMMAND ${FL_TESTS}/faults/server.sh $<TARGET_FILE:fetchlab-cli>)
+  set_tests_properties(interrupt-server PROPERTIES LABELS faults TIMEOUT 60)
+endif()

@@ -365,26 +365,15 @@ static const char *conf_get(const struct conf *cf, const char *key, int i)
 /* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status. */
 static int run_logged(char *const argv[], const char *log)
 {
-	int status;
-	pid_t pid = fork();
+	struct spawn s = {.argv = argv, .out_file = log, .err_to_out = true};
+	int rc = spawn_run(&s);
+	FILE *f;
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+	if (rc < 0 && (f = fopen(log, "a")) != NULL) {
+		fprintf(f, "cannot run %s: %s\n", argv[0], strerror(-rc));
+		fclose(f);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc < 0 ? 127 : rc;
 }
 
 /* Compile the student's files in DIR with the lab's reference sources into
@@ -459,55 +448,16 @@ static void run_watched(char *const argv[], const char tmp[128], double limit,
 			double int_after, struct proc *p)
 {
 	char fo[PATH_MAX], fe[PATH_MAX];
-	double t0 = now_s(), tint = 0;
-	pid_t pid;
-	int status;
+	struct spawn s = {.argv = argv, .out_file = fo, .err_file = fe,
+			  .own_group = true, .on_int = SPAWN_INT_STOPS,
+			  .int_after = int_after, .kill_after = limit};
 
-	*p = (struct proc){ .status = -1 };
 	snprintf(fo, sizeof fo, "%s/stdout", tmp);
 	snprintf(fe, sizeof fe, "%s/stderr", tmp);
-	pid = fork();
-	if (pid < 0)
-		return;
-	if (pid == 0) {
-		int o = open(fo, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(fe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		setpgid(0, 0);
-		dup2(o, STDOUT_FILENO);
-		dup2(e, STDERR_FILENO);
-		signal(SIGINT, SIG_DFL);
-		execv(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);   /* also here: no race with the kill below */
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		double t = now_s() - t0;
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return;
-		if (int_after > 0 && tint == 0 && t >= int_after) {
-			kill(-pid, SIGINT);
-			tint = now_s();
-		}
-		if (t >= limit) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			p->hung = true;
-			break;
-		}
-		usleep(2000);
-	}
-	p->secs = now_s() - t0;
-	if (tint > 0)
-		p->after_int = now_s() - tint;
-	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	p->out = read_all(fo);
-	p->err = read_all(fe);
+	spawn_run(&s);
+	*p = (struct proc){.status = s.status, .hung = s.killed, .secs = s.secs,
+			   .after_int = s.int_secs, .out = read_all(fo),
+			   .err = read_all(fe)};
 }
 
 static void proc_free(struct proc *p)
