@@ -56,6 +56,7 @@ struct racer {
 struct demo {
 	unsigned long n, c;
 	const char *delay, *size, *seed;
+	const char *work;           /* --work, passed to every racer */
 	double deadline;            /* s */
 	bool timeline;
 	const char *gif;            /* output file, or NULL */
@@ -104,6 +105,7 @@ static void demo_usage(FILE *out)
 		"  -c C             at most C in flight, every model (default 100)\n"
 		"  --delay SPEC     server delay per request (default 50ms)\n"
 		"  --size SPEC      body size per request (default 1k)\n"
+		"  --work SPEC      client CPU per response, e.g. 2ms: the loop falls behind (default 0)\n"
 		"  --seed N         the workload's seed (default 1)\n"
 		"  --models a,b     the racers (default: every one built of\n"
 		"                   sync,threads,eventloop,coroutine)\n"
@@ -119,10 +121,11 @@ static void demo_usage(FILE *out)
 static int parse_options(struct demo *d, int argc, char **argv)
 {
 	enum { O_DELAY = 256, O_SIZE, O_SEED, O_MODELS, O_DEADLINE, O_TIMELINE,
-	       O_GIF };
+	       O_GIF, O_WORK };
 	static const struct option longopts[] = {
 		{"delay", required_argument, NULL, O_DELAY},
 		{"size", required_argument, NULL, O_SIZE},
+		{"work", required_argument, NULL, O_WORK},
 		{"seed", required_argument, NULL, O_SEED},
 		{"models", required_argument, NULL, O_MODELS},
 		{"deadline", required_argument, NULL, O_DEADLINE},
@@ -153,6 +156,9 @@ static int parse_options(struct demo *d, int argc, char **argv)
 			break;
 		case O_SIZE:
 			d->size = optarg;
+			break;
+		case O_WORK:
+			d->work = optarg;   /* the models check it, as the specs */
 			break;
 		case O_SEED:
 			if (cli_parse_count(optarg, ULONG_MAX, &seed) < 0 &&
@@ -249,6 +255,7 @@ static int start_racer(struct demo *d, struct racer *r, const char *server)
 	char out[PATH_MAX + 16], err[PATH_MAX + 16];
 	char *argv[] = {path, "-n", n_arg, "-c", c_arg, "--delay", (char *)d->delay,
 			"--size", (char *)d->size, "--seed", (char *)d->seed,
+			"--work", (char *)d->work,
 			"--json", "--progress", prog, "--server", (char *)server, NULL};
 	size_t size = fl_progress_size((uint32_t)d->n);
 	int fd, rc;
@@ -817,7 +824,7 @@ static void cleanup(struct demo *d)
 int cmd_demo(int argc, char **argv)
 {
 	struct demo d = {
-		.n = 2000, .c = 100, .delay = "50ms", .size = "1k", .seed = "1",
+		.n = 2000, .c = 100, .delay = "50ms", .size = "1k", .seed = "1", .work = "0",
 		.deadline = 20,
 	};
 	struct cli_server server = {0};
