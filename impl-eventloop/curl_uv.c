@@ -77,7 +77,7 @@ static void act(struct curl_uv *cu, curl_socket_t fd, int events)
  * the peer reset it). A failure is curl's to handle: CURL_CSELECT_ERR. */
 static void on_poll(uv_poll_t *poll, int status, int events)
 {
-	/* LAB 03 begin STEP 3: turn STATUS and EVENTS into CURL_CSELECT_* and act on s->fd */
+	/* LAB 03 begin STEP 3: turn STATUS and EVENTS into CURL_CSELECT_IN/OUT/ERR, act on s->fd */
 	struct cu_socket *s = poll->data;
 	int what = 0;
 
