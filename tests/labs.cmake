@@ -15,6 +15,7 @@ endforeach()
 # LAB  PATCH  the test that must FAIL
 set(fl_lab_broken
   "02|02-queue-without-lock.patch|tsan: no data race (ThreadSanitizer)"
+  "02|02-reserve-without-wait.patch|conformance: C=8"
   "03|03-ignores-curl-timer.patch|timer: stalled requests end at --timeout"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
   "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"

@@ -1,10 +1,12 @@
 /* test_queue.c - the bounded queue of impl-threads under contention.
  *
- * Checks: FIFO order for one producer and one consumer; every item delivered
- * exactly once with 4 producers and 4 consumers through a tiny ring, in each
- * producer's order; close waking consumers blocked on an empty queue and a
- * producer blocked on a full one; push after close. An alarm turns a hang
- * (a lost wakeup) into a failure. Exits 0 when every check passes.
+ * Checks: a producer sleeps in queue_reserve while every place is taken, a
+ * pop alone does not wake it, and queue_done does; FIFO order for one
+ * producer and one consumer; every item delivered exactly once with 4
+ * producers and 4 consumers through a tiny ring, in each producer's order;
+ * close waking consumers blocked on an empty queue and a producer blocked on
+ * a full one; reserve after close. An alarm turns a hang (a lost wakeup)
+ * into a failure. Exits 0 when every check passes.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -36,10 +38,11 @@ struct consumer {
 	atomic_bool done;        /* pop returned false */
 };
 
+/* Count a failure; say what it was for the first 20. */
 static void fail(struct shared *s, const char *what)
 {
-	fprintf(stderr, "FAIL: %s\n", what);
-	atomic_fetch_add(&s->failed, 1);
+	if (atomic_fetch_add(&s->failed, 1) < 20)
+		fprintf(stderr, "FAIL: %s\n", what);
 }
 
 /* Item i travels as the pointer value i + 1, never NULL. */
@@ -50,9 +53,13 @@ static void *produce(void *arg)
 {
 	struct producer *p = arg;
 
-	for (unsigned i = p->first; i < p->first + p->count; i++)
-		if (!queue_push(&p->s->q, item(i)))
-			fail(p->s, "push failed on an open queue");
+	for (unsigned i = p->first; i < p->first + p->count; i++) {
+		if (!queue_reserve(&p->s->q)) {
+			fail(p->s, "reserve failed on an open queue");
+			break;
+		}
+		queue_push(&p->s->q, item(i));
+	}
 	return NULL;
 }
 
@@ -75,6 +82,7 @@ static void *consume(void *arg)
 		if (i + 1 <= last[from])
 			fail(c->s, "one producer's items out of order");
 		last[from] = i + 1;
+		queue_done(&c->s->q);
 	}
 	atomic_store(&c->done, true);
 	return NULL;
@@ -88,6 +96,67 @@ static void nap_ms(long ms)
 		;
 }
 
+/* Reserve a place and push item 2; sets *returned once the reserve is back. */
+struct reserver {
+	struct shared *s;
+	atomic_bool returned;
+	bool reserved;
+};
+
+static void *reserve_one(void *arg)
+{
+	struct reserver *r = arg;
+
+	r->reserved = queue_reserve(&r->s->q);
+	atomic_store(&r->returned, true);
+	if (r->reserved)
+		queue_push(&r->s->q, item(2));
+	return NULL;
+}
+
+/* Wait up to MS milliseconds for *FLAG. Returns its value. */
+static bool wait_for(atomic_bool *flag, long ms)
+{
+	for (long t = 0; t < ms && !atomic_load(flag); t += 5)
+		nap_ms(5);
+	return atomic_load(flag);
+}
+
+/* The not-full wait, alone: with both places of a 2-place queue taken, a
+ * reserve sleeps; popping an item does not free its place (its worker is
+ * still busy with it), queue_done does, and the reserve then returns. */
+static void test_not_full(struct shared *s)
+{
+	struct reserver r = { .s = s };
+	pthread_t t;
+	void *got;
+
+	queue_init(&s->q, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		queue_reserve(&s->q);
+		queue_push(&s->q, item(i));
+	}
+	pthread_create(&t, NULL, reserve_one, &r);
+	nap_ms(50);
+	if (atomic_load(&r.returned))
+		fail(s, "reserve returned while every place was taken");
+	if (!queue_pop(&s->q, &got) || index_of(got) != 0)
+		fail(s, "the oldest item did not come out first");
+	nap_ms(50);
+	if (atomic_load(&r.returned))
+		fail(s, "reserve returned after a pop, before queue_done");
+	queue_done(&s->q);
+	if (!wait_for(&r.returned, 2000))
+		fail(s, "reserve still asleep 2 s after queue_done freed a place");
+	pthread_join(t, NULL);   /* a hang here (no wakeup): alarm */
+	if (!r.reserved)
+		fail(s, "reserve failed on an open queue");
+	if (!queue_pop(&s->q, &got) || index_of(got) != 1 ||
+	    !queue_pop(&s->q, &got) || index_of(got) != 2)
+		fail(s, "items out of order after the wait");
+	queue_destroy(&s->q);
+}
+
 /* One producer, one consumer, a ring of 3: order is exactly FIFO. */
 static void test_fifo(struct shared *s)
 {
@@ -98,9 +167,11 @@ static void test_fifo(struct shared *s)
 
 	queue_init(&s->q, 3);
 	pthread_create(&t, NULL, produce, &p);
-	while (want < ITEMS && queue_pop(&s->q, &got))
+	while (want < ITEMS && queue_pop(&s->q, &got)) {
 		if (index_of(got) != want++)
 			fail(s, "one producer, one consumer: not FIFO");
+		queue_done(&s->q);
+	}
 	pthread_join(t, NULL);
 	if (want != ITEMS)
 		fail(s, "one producer, one consumer: items missing");
@@ -161,32 +232,27 @@ static void test_close_empty(struct shared *s)
 	queue_destroy(&s->q);
 }
 
-/* Push item 2 once; the result is the thread's return value. */
-static void *push_one(void *arg)
-{
-	struct shared *s = arg;
-
-	return queue_push(&s->q, item(2)) ? s : NULL;
-}
-
-/* A producer asleep on a full queue: close makes its push fail, and the
+/* A producer asleep on a full queue: close makes its reserve fail, and the
  * items already in stay poppable. */
 static void test_close_full(struct shared *s)
 {
+	struct reserver r = { .s = s };
 	pthread_t t;
-	void *got, *pushed;
+	void *got;
 
 	queue_init(&s->q, 2);
-	queue_push(&s->q, item(0));
-	queue_push(&s->q, item(1));
-	pthread_create(&t, NULL, push_one, s);   /* blocks: the ring is full */
+	for (unsigned i = 0; i < 2; i++) {
+		queue_reserve(&s->q);
+		queue_push(&s->q, item(i));
+	}
+	pthread_create(&t, NULL, reserve_one, &r);   /* blocks: no place */
 	nap_ms(50);
 	queue_close(&s->q);
-	pthread_join(t, &pushed);
-	if (pushed != NULL)
-		fail(s, "a push blocked on a full queue did not fail on close");
-	if (queue_push(&s->q, item(5)))
-		fail(s, "push after close succeeded");
+	pthread_join(t, NULL);
+	if (r.reserved)
+		fail(s, "a reserve blocked on a full queue did not fail on close");
+	if (queue_reserve(&s->q))
+		fail(s, "reserve after close succeeded");
 	if (!queue_pop(&s->q, &got) || index_of(got) != 0 ||
 	    !queue_pop(&s->q, &got) || index_of(got) != 1)
 		fail(s, "items queued before close were lost");
@@ -205,6 +271,7 @@ int main(void)
 		return 1;
 	if (queue_init(&s.q, 0) != -EINVAL)
 		fail(&s, "queue_init accepted a capacity of 0");
+	test_not_full(&s);
 	test_fifo(&s);
 	test_many(&s);
 	test_close_empty(&s);
