@@ -17,8 +17,8 @@
 #include "fetchlab/fetchlab.h"
 #include "queue.h"
 
-/* One worker thread and what only it touches. */
-struct worker {
+/* One of the C lanes: a worker thread and what only it touches. */
+struct lane {
 	struct fl_run *run;
 	struct queue *queue;   /* shared: requests waiting for a worker */
 	CURL *easy;            /* its own handle: keeps its connection alive */
@@ -42,26 +42,27 @@ static void wait_until_due(const struct fl_request *req)
 }
 
 /* Perform REQ on EASY and wait for it to finish. Only this worker blocks. */
-static void start_fetch(struct fl_run *run, struct fl_request *req, CURL *easy,
-			unsigned lane)
+static void fetch(struct fl_run *run, struct fl_request *req, CURL *easy,
+		  unsigned lane)
 {
 	CURLcode rc;
 
 	fl_easy_setup(run, req, easy, lane);
 	rc = curl_easy_perform(easy);   /* blocks: connect, send, wait, read */
+	fl_work(run, req);              /* process the response: --work */
 	fl_done(run, req, rc, easy);
 }
 
 /* A worker's life: pop, perform, free the place, repeat. Ends once the
  * queue is closed and drained, so every request pushed is performed. */
-static void *worker_main(void *arg)
+static void *lane_main(void *arg)
 {
-	struct worker *w = arg;
+	struct lane *w = arg;
 	void *req;
 
 	/* LAB 02 begin STEP 6: while pop gives a request: perform it, then queue_done */
 	while (queue_pop(w->queue, &req)) {
-		start_fetch(w->run, req, w->easy, w->lane);
+		fetch(w->run, req, w->easy, w->lane);
 		queue_done(w->queue);   /* this worker is free: a place for the next */
 	}
 	return NULL;
@@ -71,7 +72,7 @@ static void *worker_main(void *arg)
 /* Start worker threads W[0..C-1], blocked on the empty queue, on stacks of
  * --stack-size (glibc's default is 8 MiB of address space per thread).
  * Returns how many started: C, or fewer after fl_error said why. */
-static unsigned start_workers(struct fl_run *run, struct worker *w, unsigned c)
+static unsigned start_workers(struct fl_run *run, struct lane *w, unsigned c)
 {
 	pthread_attr_t attr;
 	unsigned i;
@@ -86,7 +87,7 @@ static unsigned start_workers(struct fl_run *run, struct worker *w, unsigned c)
 		return 0;
 	}
 	for (i = 0; i < c; i++) {
-		err = pthread_create(&w[i].thread, &attr, worker_main, &w[i]);
+		err = pthread_create(&w[i].thread, &attr, lane_main, &w[i]);
 		if (err != 0) {
 			fl_error(run, "-c %u: thread %u would not start: %s; a thread "
 				 "or memory limit is lower than the checks found (the "
@@ -102,7 +103,7 @@ static unsigned start_workers(struct fl_run *run, struct worker *w, unsigned c)
 static int run(struct fl_run *run)
 {
 	unsigned c = fl_concurrency(run), started = 0, i;
-	struct worker *workers;
+	struct lane *workers;
 	struct queue queue;
 	struct fl_request *req;
 	int rc = -1;
@@ -126,7 +127,7 @@ static int run(struct fl_run *run)
 		return -1;
 	}
 	for (i = 0; i < c; i++) {
-		workers[i] = (struct worker){ .run = run, .queue = &queue, .lane = i };
+		workers[i] = (struct lane){ .run = run, .queue = &queue, .lane = i };
 		workers[i].easy = curl_easy_init();
 		if (workers[i].easy == NULL) {
 			fl_error(run, "-c %u: curl_easy_init failed at worker %u: "
