@@ -1,13 +1,17 @@
 # Coroutine layer tests (impl-coroutine/coro.h), label `unit`.
 # Every test is built once per backend in FL_CORO_BACKENDS (asm and ucontext
 # on x86-64) and named coro.TEST.BACKEND, e.g. coro.ping_pong.asm.
-set(FL_CORO_TESTS ping_pong many nested destroy reuse fpu overflow)
+# guard_fail wraps sigaction and sigaltstack (-Wl,--wrap) to make them fail.
+set(FL_CORO_TESTS ping_pong many nested destroy reuse fpu overflow guard_fail)
 
 foreach(backend IN LISTS FL_CORO_BACKENDS)
   foreach(test IN LISTS FL_CORO_TESTS)
     set(exe coro-${test}-${backend})
     add_executable(${exe} ${FL_TESTS}/coro/${test}.c)
     target_link_libraries(${exe} PRIVATE coro_${backend} m)
+    if(test STREQUAL "guard_fail")
+      target_link_options(${exe} PRIVATE -Wl,--wrap=sigaction,--wrap=sigaltstack)
+    endif()
     set_target_properties(${exe} PROPERTIES
       RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/coro)
     add_test(NAME coro.${test}.${backend} COMMAND ${exe})
