@@ -1,70 +1,47 @@
 /* coroutine.c - the coroutine model: C coroutines on one thread, each
- * running sync.c's loop.
+ * running sync.c's loop: claim, wait until due, fetch, record.
  *
- * Read worker_main and start_fetch beside sync.c: claim, wait until due,
- * fetch, record. The difference hides in fetch(): instead of blocking the
- * thread in curl_easy_perform, it hands the transfer to the event loop
- * (curl_uv.c, the event-loop model's glue) and yields. The loop resumes the
- * coroutine when the transfer ends, so C of them wait at once, each on its
- * own small stack: `async def fetch` + `asyncio.gather`, written in C.
- * The rule that keeps it sane: a coroutine is resumed only from the loop
- * (a timer, or curl_uv's completion callback after libcurl has returned),
- * never from inside a libcurl callback.
+ * The difference hides in perform(): instead of blocking in curl_easy_perform
+ * it hands the transfer to the loop and yields; on_done resumes it. That is
+ * `async def fetch` + `asyncio.gather` in C. Resume only from the loop.
  */
 #include <stdlib.h>
-#include <string.h>
-#include <uv.h>
 
 #include "coro.h"
-#include "curl_uv.h"
 #include "fetchlab/fetchlab.h"
+#include "lanes.h"
 
-/* As in eventloop.c: libcurl 7.x walks a multi handle's whole connection
- * pool whenever a transfer leaves it, so lanes come in groups of GROUP, one
- * multi handle (and pool) per group, all on the one loop. */
-#define GROUP 256
-
-/* As in eventloop.c: coroutines spawned per turn of the loop, so the first
- * requests go out while later lanes are still connecting. */
-#define RAMP 64
-
-struct model;
-
-/* One coroutine: a lane with its own easy handle (kept alive) and stack. */
-struct worker {
-	struct coro *co;
-	struct model *m;
+/* One of the C lanes: a coroutine and an easy handle, reused. */
+struct lane {
 	CURL *easy;
-	struct curl_uv *cu;        /* its group's */
+	struct fl_request *req;    /* in flight here, or NULL */
+	struct model *m;
 	uv_timer_t sleep;          /* open loop: wakes it when a request is due */
-	struct fl_request *req;    /* in flight, or NULL */
+	struct coro *co;
 	CURLcode rc;               /* how the transfer ended, set by on_done */
-	unsigned lane;
+	unsigned id;
 };
 
 /* The whole model, on run()'s stack. */
 struct model {
 	struct fl_run *run;
-	uv_loop_t loop;
-	struct curl_uv *cu;        /* one per group */
-	unsigned ncu;
-	struct coro_pool *pool;
-	uv_timer_t tick;           /* checks for Ctrl-C */
-	uv_idle_t ramp;            /* spawns more coroutines on the next turn */
-	unsigned spawned;          /* workers 0..spawned-1 have been started */
-	struct worker *workers;    /* C of them */
-	unsigned nworkers;
-	unsigned live;             /* coroutines that have not returned */
+	struct lanes lanes;        /* the loop and the transfers (lanes.c) */
+	struct lane *lane;         /* C of them */
+	unsigned nlanes;
+	unsigned live;             /* lanes that have not ended */
+	struct coro_pool *pool;    /* the coroutines' stacks */
 	int error;                 /* why the run failed, or 0 */
 };
 
-/* Run W's coroutine until it yields again; count it out when it returns.
- * Called only from the loop: never from inside libcurl. */
-static void resume(struct worker *w)
+/* Run L's coroutine until it yields or returns. Only from the loop. */
+static void resume(struct lane *l)
 {
-	coro_resume(w->co);
-	if (coro_status(w->co) == CORO_DEAD && --w->m->live == 0)
-		uv_stop(&w->m->loop);   /* idle connections would keep it running */
+	int err = coro_resume(l->co);
+
+	if (err < 0)
+		l->m->error = err;   /* it cannot run: fail rather than hang */
+	if (err < 0 || (coro_status(l->co) == CORO_DEAD && --l->m->live == 0))
+		lanes_stop(&l->m->lanes);
 }
 
 static void on_wake(uv_timer_t *timer)
@@ -72,203 +49,152 @@ static void on_wake(uv_timer_t *timer)
 	resume(timer->data);
 }
 
-/* Open loop: sleep on the loop until REQ is due. A late start keeps its due
- * time, so queueing shows in the latency measured from it. */
-static void wait_until_due(struct worker *w, const struct fl_request *req)
+/* Open loop: sleep on the loop until REQ is due (a late start keeps it). */
+static void wait_until_due(struct lane *l, const struct fl_request *req)
 {
 	int64_t wait_ns;
 
 	while ((wait_ns = req->due_ns - fl_now_ns()) > 0 &&
-	       !fl_interrupted(w->m->run)) {
-		uv_update_time(&w->m->loop);   /* libuv's clock is read per turn */
-		uv_timer_start(&w->sleep, on_wake,
-			       (uint64_t)(wait_ns + 999999) / 1000000, 0);
-		coro_yield(w->co);
+	       !fl_interrupted(l->m->run)) {
+		uv_update_time(&l->m->lanes.loop);   /* libuv's clock is read per turn */
+		uv_timer_start(&l->sleep, on_wake, (uint64_t)(wait_ns + 999999) / 1000000, 0);
+		coro_yield(l->co);
 	}
 }
 
-/* The coroutine's curl_easy_perform: start the transfer on the loop, park
- * until on_done resumes us, return how it ended. */
-static CURLcode fetch(struct worker *w)
+/* The coroutine's curl_easy_perform: add, yield until on_done resumes. */
+static CURLcode perform(struct lane *l)
 {
 	/* LAB 04 begin STEP 3: add the transfer to the loop, yield, return what on_done left */
-	int err = curl_uv_add(w->cu, w->easy);
-
-	if (err < 0) {
-		w->m->error = err;
-		return CURLE_FAILED_INIT;
-	}
-	coro_yield(w->co);   /* back to the loop; on_done resumes us */
-	return w->rc;
-	/* LAB 04 end, stub: (void)w; return CURLE_NOT_BUILT_IN; */
+	if ((l->m->error = lanes_add(&l->m->lanes, l->id, l->easy)) < 0)
+		return CURLE_FAILED_INIT;   /* the twins stop claiming alike */
+	coro_yield(l->co);   /* back to the loop; on_done resumes us */
+	return l->rc;
+	/* LAB 04 end, stub: (void)l; return CURLE_NOT_BUILT_IN; */
 }
 
-/* Perform REQ and wait for it to finish: only this coroutine waits. */
-static void start_fetch(struct worker *w, struct fl_request *req)
+/* Perform REQ on lane L and wait for it to finish: only this lane waits. */
+static void fetch(struct lane *l, struct fl_request *req)
 {
 	CURLcode rc;
 
-	fl_easy_setup(w->m->run, req, w->easy, w->lane);
-	curl_easy_setopt(w->easy, CURLOPT_PRIVATE, w);   /* who waits for it */
-	w->req = req;
-	rc = fetch(w);
-	w->req = NULL;
-	fl_done(w->m->run, req, rc, w->easy);
+	fl_easy_setup(l->m->run, req, l->easy, l->id);
+	curl_easy_setopt(l->easy, CURLOPT_PRIVATE, l);   /* on_done finds it */
+	l->req = req;
+	rc = perform(l);
+	l->req = NULL;
+	fl_work(l->m->run, req);   /* on the loop: every other lane waits */
+	fl_done(l->m->run, req, rc, l->easy);
 }
 
-/* A coroutine's life: sync.c's loop. */
-static void worker_main(struct coro *self, void *arg)
+/* A lane's life: sync.c's loop, each wait a yield to the loop. */
+static void lane_main(struct coro *self, void *arg)
 {
-	struct worker *w = arg;
+	struct lane *l = arg;
 	struct fl_request *req;
 
 	(void)self;
-	while (fl_next(w->m->run, &req)) {
-		wait_until_due(w, req);
-		if (fl_interrupted(w->m->run))
+	while (l->m->error == 0 && fl_next(l->m->run, &req)) {
+		wait_until_due(l, req);
+		if (fl_interrupted(l->m->run))
 			break;   /* claimed, never started: the report skips it */
-		start_fetch(w, req);
+		fetch(l, req);
 	}
 }
 
-/* curl_uv: the transfer on EASY has finished with RC: wake its coroutine.
- * libcurl has returned by now (curl_uv collects, then calls us). */
+/* curl_uv: the transfer on EASY has finished with RC: wake its coroutine
+ * (libcurl has returned by now: curl_uv collects, then calls us). */
 static void on_done(void *ctx, CURL *easy, CURLcode rc)
 {
-	char *w;
+	char *l;
 
-	/* LAB 04 begin STEP 4: find the worker (CURLINFO_PRIVATE), leave it RC, resume it */
+	/* LAB 04 begin STEP 4: find the lane (CURLINFO_PRIVATE), leave it RC, resume it */
 	(void)ctx;
-	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &w);
-	((struct worker *)w)->rc = rc;
-	resume((struct worker *)w);
-	/* LAB 04 end, stub: (void)ctx; (void)easy; (void)rc; (void)w; */
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &l);
+	((struct lane *)l)->rc = rc;
+	resume((struct lane *)l);
+	/* LAB 04 end, stub: (void)ctx; (void)easy; (void)rc; (void)l; */
 }
 
-/* Start the next RAMP coroutines, each up to its first yield; come back on
- * the loop's next turn for more. */
-static void on_ramp(uv_idle_t *idle)
+/* lanes: lane ID may take its first request. */
+static void open_lane(void *ctx, unsigned id)
 {
-	struct model *m = idle->data;
-	unsigned end = m->spawned + RAMP < m->nworkers ? m->spawned + RAMP : m->nworkers;
+	struct model *m = ctx;
 
-	while (m->spawned < end)
-		resume(&m->workers[m->spawned++]);
-	if (m->spawned == m->nworkers)
-		uv_idle_stop(idle);
+	resume(&m->lane[id]);
 }
 
-/* Every 100 ms: after Ctrl-C, cancel the transfers in flight and wake the
- * sleepers, so every coroutine runs to its end. */
-static void on_tick(uv_timer_t *tick)
+/* lanes: Ctrl-C. Cancel the transfers in flight, wake the sleepers. */
+static void cancel(void *ctx)
 {
-	struct model *m = tick->data;
+	struct model *m = ctx;
 
-	if (!fl_interrupted(m->run))
-		return;
-	/* Those not yet spawned end at their first fl_next. */
-	for (unsigned i = 0; i < m->spawned; i++) {
-		struct worker *w = &m->workers[i];
+	for (unsigned i = 0; i < m->lanes.opened; i++) {   /* the rest end at */
+		struct lane *l = &m->lane[i];                /* their first fl_next */
 
-		if (w->co == NULL || coro_status(w->co) == CORO_DEAD)
-			continue;
-		if (w->req != NULL) {
-			curl_uv_remove(w->cu, w->easy);
-			w->rc = CURLE_ABORTED_BY_CALLBACK;
+		if (coro_status(l->co) == CORO_DEAD)
+			continue;   /* ended */
+		if (l->req != NULL) {
+			lanes_remove(&m->lanes, i, l->easy);
+			l->rc = CURLE_ABORTED_BY_CALLBACK;
 		}
-		uv_timer_stop(&w->sleep);
-		resume(w);
+		uv_timer_stop(&l->sleep);
+		resume(l);
 	}
 }
 
-/* Set up worker W: its easy handle, its timer, its coroutine. */
-static int init_worker(struct model *m, struct worker *w, unsigned lane)
+/* Set up lane L: its easy handle, its timer, its coroutine. */
+static int init_lane(struct model *m, struct lane *l, unsigned id)
 {
-	w->m = m;
-	w->lane = lane;
-	w->cu = &m->cu[lane / GROUP];
-	uv_timer_init(&m->loop, &w->sleep);   /* timers cannot fail */
-	w->sleep.data = w;
-	if ((w->easy = curl_easy_init()) == NULL)
+	l->m = m;
+	l->id = id;
+	uv_timer_init(&m->lanes.loop, &l->sleep);   /* timers cannot fail */
+	l->sleep.data = l;
+	if ((l->easy = curl_easy_init()) == NULL)
 		return UV_ENOMEM;
-	return coro_create(m->pool, &w->co, worker_main, w, fl_stack_size(m->run));
+	return coro_create(m->pool, &l->co, lane_main, l, fl_stack_size(m->run));
 }
 
 static int run(struct fl_run *run)
 {
 	unsigned c = fl_concurrency(run), i;
-	struct model m = { .run = run };
+	struct model m = { .run = run, .live = c };
 	int err;
 
-	fl_set_threads(run, 1);
-	if (fl_check_limits(run, 1, c + 64) < 0)
-		return -1;
-	if ((err = uv_loop_init(&m.loop)) < 0 ||
-	    (err = coro_pool_init(&m.pool, fl_stack_size(run), CORO_CACHE_DEFAULT)) < 0) {
-		fl_error(run, "setting up the loop: %s", strerror(-err));
-		return -1;
-	}
-	uv_timer_init(&m.loop, &m.tick);
-	uv_idle_init(&m.loop, &m.ramp);
-	m.tick.data = m.ramp.data = &m;
-	m.cu = calloc((c + GROUP - 1) / GROUP, sizeof *m.cu);
-	m.workers = calloc(c, sizeof *m.workers);
-	if (m.cu == NULL || m.workers == NULL) {
+	if ((m.error = lanes_init(&m.lanes, run, c, on_done, &m)) < 0 ||
+	    (m.error = coro_pool_init(&m.pool, fl_stack_size(run), CORO_CACHE_DEFAULT)) < 0)
+		goto out;
+	if ((m.lane = calloc(c, sizeof *m.lane)) == NULL) {
 		m.error = UV_ENOMEM;
 		goto out;
 	}
-	for (; m.ncu < (c + GROUP - 1) / GROUP; m.ncu++) {
-		if ((m.error = curl_uv_init(&m.cu[m.ncu], &m.loop, on_done, &m)) < 0)
-			goto out;
-		curl_multi_setopt(m.cu[m.ncu].multi, CURLMOPT_MAXCONNECTS, (long)GROUP);
-	}
-	while (m.nworkers < c) {   /* counted first: cleanup covers a failure */
-		struct worker *w = &m.workers[m.nworkers];
+	while (m.nlanes < c) {   /* counted first: cleanup covers a failure */
+		struct lane *l = &m.lane[m.nlanes];
 
-		if ((m.error = init_worker(&m, w, m.nworkers++)) < 0)
+		if ((m.error = init_lane(&m, l, m.nlanes++)) < 0)
 			goto out;
 	}
-
-	/* Spawn: each coroutine runs to its first yield, then the loop takes
-	 * over and resumes them as their transfers finish. */
-	m.live = c;
-	uv_timer_start(&m.tick, on_tick, 100, 100);
-	uv_idle_start(&m.ramp, on_ramp);
-	on_ramp(&m.ramp);   /* the first batch now, the rest turn by turn */
-	if (m.live > 0)
-		uv_run(&m.loop, UV_RUN_DEFAULT);   /* until the last one returns */
+	/* Open the lanes, and run the loop until the last one ends. */
+	lanes_run(&m.lanes, open_lane, cancel);
 
 out:
-	for (i = 0; i < m.nworkers; i++) {
-		if (m.workers[i].co != NULL)
-			coro_destroy(m.workers[i].co);
-		curl_easy_cleanup(m.workers[i].easy);   /* NULL is fine */
-		uv_close((uv_handle_t *)&m.workers[i].sleep, NULL);
+	for (i = 0; i < m.nlanes; i++) {
+		curl_easy_cleanup(m.lane[i].easy);   /* NULL is fine */
+		if (m.lane[i].co != NULL)
+			coro_destroy(m.lane[i].co);
+		uv_close((uv_handle_t *)&m.lane[i].sleep, NULL);
 	}
-	for (i = 0; i < m.ncu; i++) {
-		if (m.error == 0)
-			m.error = m.cu[i].error;   /* a failure inside the loop */
-		curl_uv_close(&m.cu[i]);
-	}
-	uv_close((uv_handle_t *)&m.tick, NULL);
-	uv_close((uv_handle_t *)&m.ramp, NULL);
-	uv_run(&m.loop, UV_RUN_DEFAULT);   /* the close callbacks; then free */
-	uv_loop_close(&m.loop);
-	coro_pool_destroy(m.pool);
-	free(m.workers);
-	free(m.cu);
-	if (m.error != 0) {
-		fl_error(run, "-c %u: the coroutine model failed: %s", c,
-			 curl_uv_strerror(m.error));
-		return -1;
-	}
-	return 0;
+	err = lanes_close(&m.lanes, m.error);   /* and report a failure */
+	coro_pool_destroy(m.pool);   /* NULL is fine */
+	free(m.lane);
+	return err;
 }
 
 static const struct fl_model model = {
 	.name = "coroutine",
-	.summary = "coroutines: C of them on one libuv loop, each fetch() reads like sync.c",
+	.summary = "coroutines: C of them on one libuv loop, each fetch reads like sync.c",
 	.run = run,
+	.loops = true,
 };
 
 int main(int argc, char **argv)

@@ -22,8 +22,7 @@
  * or call curl_uv_close. */
 typedef void curl_uv_done_fn(void *ctx, CURL *easy, CURLcode rc);
 
-struct cu_socket;     /* the poll handle of one socket number (curl_uv.c) */
-struct cu_finished;   /* one completion waiting for DONE (curl_uv.c) */
+struct cu_socket;     /* the poll handle of one socket number (sockets.c) */
 
 struct curl_uv {
 	uv_loop_t *loop;          /* the loop that drives it all (not owned) */
@@ -33,13 +32,10 @@ struct curl_uv {
 	int error;                /* first failure inside a loop callback, or 0;
 	                           * curl then fails the transfers in flight */
 
-	/* Private to curl_uv.c. */
+	/* Private to curl_uv.c and sockets.c. */
 	uv_timer_t timer;         /* the one timeout curl asks for */
 	struct cu_socket **byfd;  /* poll handles by socket number, or NULL */
 	unsigned nfds;            /* length of byfd */
-	struct cu_finished *fin;  /* completions collected by one drain */
-	unsigned inflight;        /* transfers added and not yet done */
-	unsigned cap;             /* room in fin, always >= inflight */
 	bool closing;             /* curl_uv_close has begun */
 };
 

@@ -27,13 +27,14 @@ static void wait_until_due(const struct fl_request *req)
 }
 
 /* Perform REQ on EASY and wait for it to finish. */
-static void start_fetch(struct fl_run *run, struct fl_request *req, CURL *easy)
+static void fetch(struct fl_run *run, struct fl_request *req, CURL *easy)
 {
 	CURLcode rc;
 
 	/* LAB 01 begin STEP 2: set EASY up for REQ, perform it, report how it ended */
 	fl_easy_setup(run, req, easy, 0);
 	rc = curl_easy_perform(easy);   /* blocks: connect, send, wait, read */
+	fl_work(run, req);              /* process the response: --work */
 	fl_done(run, req, rc, easy);
 	/* LAB 01 end, stub: (void)run; (void)req; (void)easy; (void)rc; */
 }
@@ -50,7 +51,7 @@ static int run(struct fl_run *run)
 	}
 	while (fl_next(run, &req)) {
 		wait_until_due(req);
-		start_fetch(run, req, easy);
+		fetch(run, req, easy);
 	}
 	curl_easy_cleanup(easy);
 	return 0;

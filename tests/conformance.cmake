@@ -1,7 +1,7 @@
 # Conformance: every model, the same promises (tests/conformance/check.sh).
 # The sync model runs one request at a time whatever C says, so its runs are
 # short; the concurrent models run 2C requests at each C.
-foreach(model sync threads eventloop coroutine)
+foreach(model ${FL_MODELS})
   if(NOT TARGET fetch-${model})
     continue()
   endif()
@@ -32,10 +32,37 @@ add_test(NAME conformance-sync-baseline
 set_tests_properties(conformance-sync-baseline PROPERTIES LABELS conformance TIMEOUT 60)
 
 # The event-driven models open their lanes a batch per loop turn.
-foreach(model eventloop coroutine)
+foreach(model eventloop coroutine offload)
   if(TARGET fetch-${model})
     add_test(NAME conformance-${model}-ramp
              COMMAND ${FL_TESTS}/conformance/ramp.sh $<TARGET_FILE:fetchlab-cli> ${model})
     set_tests_properties(conformance-${model}-ramp PROPERTIES LABELS conformance TIMEOUT 60)
+  endif()
+endforeach()
+
+# --work: every model does the CPU work where its idiom puts it.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    add_test(NAME conformance-${model}-work
+             COMMAND ${FL_TESTS}/conformance/work.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-work PROPERTIES LABELS conformance TIMEOUT 120)
+  endif()
+endforeach()
+
+# --loops 2: the loop-based models as two loops on two threads, one workload.
+foreach(model eventloop coroutine offload)
+  if(TARGET fetch-${model})
+    foreach(c 8 100)
+      math(EXPR n "2 * ${c} + 40")
+      add_test(NAME conformance-${model}-loops2-c${c}
+               COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                       ${model} ${n} ${c} 20ms 1k)
+      set_tests_properties(conformance-${model}-loops2-c${c} PROPERTIES
+                           LABELS conformance TIMEOUT 120 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
+    endforeach()
+    add_test(NAME conformance-${model}-loops2-work
+             COMMAND ${FL_TESTS}/conformance/work.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-loops2-work PROPERTIES
+                         LABELS conformance TIMEOUT 120 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
   endif()
 endforeach()

@@ -1,5 +1,5 @@
 # Reliability: the fault matrix and Ctrl-C, for every model (label faults).
-foreach(model sync threads eventloop coroutine)
+foreach(model ${FL_MODELS})
   if(NOT TARGET fetch-${model})
     continue()
   endif()
@@ -10,3 +10,22 @@ foreach(model sync threads eventloop coroutine)
   set_tests_properties(faults-${model} interrupt-${model} PROPERTIES
                        LABELS faults TIMEOUT 300)
 endforeach()
+
+# The same with two loops on two threads.
+foreach(model eventloop coroutine offload)
+  if(TARGET fetch-${model})
+    add_test(NAME faults-${model}-loops2
+             COMMAND ${FL_TESTS}/faults/matrix.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    add_test(NAME interrupt-${model}-loops2
+             COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(faults-${model}-loops2 interrupt-${model}-loops2 PROPERTIES
+                         LABELS faults TIMEOUT 300 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
+  endif()
+endforeach()
+
+# The embedded server: out of the terminal's Ctrl-C, gone with its driver.
+if(TARGET fetch-sync)
+  add_test(NAME interrupt-server
+           COMMAND ${FL_TESTS}/faults/server.sh $<TARGET_FILE:fetchlab-cli>)
+  set_tests_properties(interrupt-server PROPERTIES LABELS faults TIMEOUT 60)
+endif()

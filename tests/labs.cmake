@@ -4,7 +4,7 @@
 if(NOT TARGET fetchlab-cli OR FL_SANITIZE)   # the checks build with sanitizers of their own
   return()
 endif()
-foreach(lab 00 01 02 03 04 05 06)
+foreach(lab 00 01 02 03 04 05 06 07)
   foreach(what reference starter)
     add_test(NAME labs-${lab}-${what}
              COMMAND ${FL_TESTS}/labs/check.sh $<TARGET_FILE:fetchlab-cli> ${lab} ${what})
@@ -17,7 +17,9 @@ set(fl_lab_broken
   "02|02-queue-without-lock.patch|tsan: no data race (ThreadSanitizer)"
   "03|03-ignores-curl-timer.patch|timer: stalled requests end at --timeout"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
-  "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests")
+  "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"
+  "07|07-work-on-the-loop.patch|offload: every response's work ran off the loop thread"
+  "07|07-finish-on-the-pool.patch|tsan: the pool and the loop share no state unguarded")
 foreach(entry IN LISTS fl_lab_broken)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 lab)

@@ -15,7 +15,7 @@ set_tests_properties(openloop-below-capacity openloop-omission openloop-schedule
                      PROPERTIES LABELS openloop TIMEOUT 120)
 
 # d. The concurrent models keep up with 2000 req/s at 50 ms.
-foreach(model eventloop coroutine)
+foreach(model eventloop coroutine offload)
   if(NOT TARGET fetch-${model})
     continue()
   endif()

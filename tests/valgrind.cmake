@@ -3,7 +3,7 @@
 # the sanitizers do not mix, so only in a build without FL_SANITIZE.
 find_program(VALGRIND_EXECUTABLE valgrind)
 if(VALGRIND_EXECUTABLE AND NOT FL_SANITIZE AND TARGET fetchlab-server)
-  foreach(model sync threads eventloop coroutine)
+  foreach(model ${FL_MODELS})
     if(TARGET fetch-${model})
       add_test(NAME valgrind-${model}
                COMMAND ${FL_TESTS}/valgrind/model.sh ${VALGRIND_EXECUTABLE}

@@ -1,116 +1,58 @@
-/* child.c - running things as child processes: the embedded server and the
- * models. Each model runs in its own process so its CPU time, peak RSS and
- * context switches (wait4's rusage) belong to it alone. Also the small
- * readers of the machine that compare and bench describe. */
+/* child.c - the driver's children: the embedded server and the models.
+ * Each model runs in its own process so its CPU time, peak RSS and context
+ * switches (wait4's rusage) belong to it alone. Also the small readers of
+ * the machine that compare and bench describe. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <uv.h>
 
 #include "cli.h"
-
-const char *const cli_models[] = {"sync", "threads", "eventloop", "coroutine", NULL};
-
-const char *cli_bindir(void)
-{
-	static char dir[PATH_MAX];   /* computed once; the driver is one thread */
-	ssize_t n;
-
-	if (dir[0] != '\0')
-		return dir;
-	n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-	if (n <= 0)
-		return ".";
-	dir[n] = '\0';
-	*strrchr(dir, '/') = '\0';
-	return dir;
-}
-
-const char *const cli_peers[] = {"python-asyncio", "python-threads", NULL};
-
-int cli_model_exec(const char *model, char *path, size_t n)
-{
-	if (strchr(model, '/') != NULL || model[0] == '.')
-		goto unknown;
-	/* A C model is built beside the driver; a peer is a script in the
-	 * source tree speaking the same command line and JSON. */
-	snprintf(path, n, "%s/fetch-%s", cli_bindir(), model);
-	if (access(path, X_OK) == 0)
-		return 0;
-	snprintf(path, n, "%s/harness/peers/%s.py", FL_SOURCE_DIR, model);
-	if (access(path, X_OK) == 0)
-		return 0;
-unknown:
-	fprintf(stderr, "fetchlab: unknown model '%s'; the models are:", model);
-	for (int i = 0; cli_models[i]; i++) {
-		snprintf(path, n, "%s/fetch-%s", cli_bindir(), cli_models[i]);
-		if (access(path, X_OK) == 0)
-			fprintf(stderr, " %s", cli_models[i]);
-	}
-	for (int i = 0; cli_peers[i]; i++) {
-		snprintf(path, n, "%s/harness/peers/%s.py", FL_SOURCE_DIR, cli_peers[i]);
-		if (access(path, X_OK) == 0)
-			fprintf(stderr, " %s", cli_peers[i]);
-	}
-	fputc('\n', stderr);
-	return -1;
-}
+#include "spawn.h"
 
 int cli_server_start(struct cli_server *s)
 {
-	char path[PATH_MAX], line[256];
-	int fds[2];
-	FILE *f;
+	char path[PATH_MAX];
+	char *argv[] = {path, "--port", "0", NULL};
+	int rc;
 
+	/* Its own group: the terminal's Ctrl-C stops the model, which then
+	 * writes its partial results, not the server it is still talking to
+	 * (the server's SIGINT handler would replace an inherited ignore). */
+	s->proc = (struct spawn){.argv = argv, .capture = true, .own_group = true,
+				 .die_with_driver = true, .on_int = SPAWN_INT_IGNORED};
 	snprintf(path, sizeof path, "%s/fetchlab-server", cli_bindir());
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		perror("fetchlab: pipe");
+	rc = spawn_start(&s->proc);
+	if (rc < 0) {
+		fprintf(stderr, "fetchlab: cannot start %s: %s\n", path, strerror(-rc));
 		return -1;
 	}
-	s->pid = fork();
-	if (s->pid < 0) {
-		perror("fetchlab: fork");
-		return -1;
-	}
-	if (s->pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		signal(SIGINT, SIG_IGN);   /* Ctrl-C stops the model, not its server */
-		execl(path, "fetchlab-server", "--port", "0", (char *)NULL);
-		fprintf(stderr, "fetchlab: cannot start %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	if (f == NULL || fgets(line, sizeof line, f) == NULL ||
-	    sscanf(line, "fetchlab-server listening on %63s", s->url) != 1) {
+	while (strchr(s->proc.out, '\n') == NULL && spawn_read(&s->proc, -1) > 0)
+		;   /* its one line; it prints nothing more */
+	if (sscanf(s->proc.out, "fetchlab-server listening on %63s", s->url) != 1) {
 		fprintf(stderr, "fetchlab: the embedded server did not start "
 			"(%s); try: %s --port 0\n", path, path);
-		if (f)
-			fclose(f);
 		cli_server_stop(s);
 		return -1;
 	}
-	fclose(f);   /* the server prints nothing more */
 	return 0;
 }
 
 void cli_server_stop(struct cli_server *s)
 {
-	if (s->pid <= 0)
+	if (s->proc.pid <= 0)
 		return;
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	s->pid = 0;
+	spawn_signal(&s->proc, SIGTERM);
+	spawn_wait(&s->proc);
+	free(s->proc.out);
+	s->proc.out = NULL;
 }
 
 int cli_run_model(const char *model, const char *server, char *const args[],
@@ -118,10 +60,9 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 {
 	char path[PATH_MAX];
 	char *argv[256];
-	int argc = 0, fds[2] = {-1, -1}, status;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	pid_t pid;
+	struct spawn s = {.argv = argv, .capture = out != NULL,
+			  .on_int = SPAWN_INT_STOPS};   /* the driver ignores it */
+	int argc = 0, rc;
 
 	if (cli_model_exec(model, path, sizeof path) < 0)
 		return -1;
@@ -133,60 +74,22 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 		argv[argc++] = (char *)server;
 	}
 	argv[argc] = NULL;
-	if (out && pipe2(fds, O_CLOEXEC) < 0) {
-		perror("fetchlab: pipe");
-		return -1;
+	rc = spawn_run(&s);
+	if (rc == -ENOENT && strstr(path, "/harness/peers/") != NULL) {
+		/* The script exists (cli_model_path saw it): its interpreter
+		 * does not. A peer is optional: skip it. */
+		fprintf(stderr, "%s: skipped: its interpreter is not installed "
+			"(apt-get install python3 python3-aiohttp)\n", model);
+		rc = CLI_SKIP;
+	} else if (rc < 0) {
+		fprintf(stderr, "fetchlab: cannot run %s: %s\n", path, strerror(-rc));
+		rc = 127;
 	}
-	pid = fork();
-	if (pid < 0) {
-		perror("fetchlab: fork");
-		return -1;
-	}
-	if (pid == 0) {
-		if (out)
-			dup2(fds[1], STDOUT_FILENO);
-		signal(SIGINT, SIG_DFL);   /* the driver ignores Ctrl-C; the model must not */
-		execv(path, argv);
-		if (errno == ENOENT && strstr(path, "/harness/peers/") != NULL) {
-			/* The script exists (cli_model_exec saw it): its
-			 * interpreter does not. A peer is optional: skip it. */
-			fprintf(stderr, "%s: skipped: its interpreter is not installed "
-				"(apt-get install python3 python3-aiohttp)\n", model);
-			_exit(CLI_SKIP);
-		}
-		fprintf(stderr, "fetchlab: cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	if (out) {
-		close(fds[1]);
-		for (;;) {
-			ssize_t n;
-
-			if (len + 4096 > cap) {
-				char *nb = realloc(buf, cap = cap * 2 + 8192);
-
-				if (nb == NULL)
-					break;
-				buf = nb;
-			}
-			n = read(fds[0], buf + len, cap - len - 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			len += (size_t)n;
-		}
-		close(fds[0]);
-		if (buf)
-			buf[len] = '\0';
-		*out = buf;
-	}
-	while (wait4(pid, &status, 0, ru) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	if (out)
+		*out = s.out;
+	if (ru)
+		*ru = s.ru;
+	return rc;
 }
 
 int cli_json_number(const char *json, const char *key, double *v)
@@ -211,21 +114,17 @@ int cli_json_number(const char *json, const char *key, double *v)
 	return 0;
 }
 
-/* The first line of COMMAND's output, or "unknown". */
 void cli_command_line(const char *command, char *buf, size_t n)
 {
-	FILE *p = popen(command, "r");
+	char *argv[] = {"/bin/sh", "-c", (char *)command, NULL};
+	struct spawn s = {.argv = argv, .capture = true};
 
 	snprintf(buf, n, "unknown");
-	if (p == NULL)
-		return;
-	if (fgets(buf, (int)n, p) == NULL)
-		snprintf(buf, n, "unknown");
-	buf[strcspn(buf, "\n")] = '\0';
-	pclose(p);
+	if (spawn_run(&s) >= 0 && s.out[0] != '\0')
+		snprintf(buf, n, "%.*s", (int)strcspn(s.out, "\n"), s.out);
+	free(s.out);
 }
 
-/* The value after "KEY<spaces>:" in a /proc file, or "unknown". */
 void cli_proc_field(const char *file, const char *key, char *buf, size_t n)
 {
 	FILE *f = fopen(file, "r");

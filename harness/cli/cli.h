@@ -1,34 +1,84 @@
-/* cli.h - the driver's shared pieces: finding the models, the embedded
- * server, running one model as a child process. */
+/* cli.h - the driver's shared pieces, bottom up: each section calls only
+ * the ones above it (spawn.h sits beside util.c, below the models). */
 #ifndef FETCHLAB_CLI_H
 #define FETCHLAB_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
-/* The four models, in the order charts and tables show them. */
-extern const char *const cli_models[];
-/* Reference implementations in other languages (harness/peers), the same
- * command line and JSON; a peer that cannot run here (no Python, no
- * aiohttp) exits CLI_SKIP after one line on stderr saying why. */
-extern const char *const cli_peers[];
-#define CLI_SKIP 77
+#include "spawn.h"
 
-/* A running fetchlab-server. */
-struct cli_server {
-	pid_t pid;
-	char url[64];   /* http://127.0.0.1:PORT */
-};
+/* ---- util.c: small helpers, libc only ---------------------------------- */
 
 /* The directory holding the driver, the server and the model executables. */
 const char *cli_bindir(void);
+/* The source tree: $FETCHLAB_ROOT, else the one this driver was built from. */
+const char *cli_source_dir(void);
+/* CLOCK_MONOTONIC, in nanoseconds. */
+int64_t cli_now_ns(void);
+/* The whole of file PATH as a malloc'd string, or NULL with errno. */
+char *cli_slurp(const char *path);
+/* The median of V[0..N): the middle value, or the mean of the middle two;
+ * NAN when N is 0. Sorts V in place. */
+double cli_median(double *v, int n);
+/* A whole decimal number from 1 to MAX into *V. Returns 0 or -1. */
+int cli_parse_count(const char *s, unsigned long max, unsigned long *v);
+/* Append NAME='VALUE'; to the gnuplot command BUF of size N (quotes doubled). */
+void cli_gp_var(char *buf, size_t n, const char *name, const char *value);
 
-/* Resolve MODEL to an executable (and, for a script peer, its interpreter)
- * in ARGV0 / SCRIPT. Returns 0, or -1 after printing "unknown model" with the
- * list of known ones. */
+/* ---- models.c: the registry of models ------------------------------------ */
+
+struct cli_model {
+	const char *name;      /* fetchlab run NAME: fetch-NAME, or a peer's NAME.py */
+	const char *colour;    /* in every chart and the demo: "#RRGGBB" */
+	bool peer;             /* a script of harness/peers, not a C model */
+	const char *summary;   /* one line: what it shows */
+};
+
+/* Every model in chart order, C models first; ends with a NULL name. */
+extern const struct cli_model cli_models[];
+/* A peer that cannot run here (no Python, no aiohttp) exits CLI_SKIP after
+ * one line on stderr saying why. */
+#define CLI_SKIP 77
+
+/* NAME's entry, or NULL. */
+const struct cli_model *cli_model_find(const char *name);
+/* NAME's colour; grey for a model not in the table. */
+const char *cli_model_colour(const char *name);
+/* NAME's place in chart order; after every listed model if not listed. */
+int cli_model_rank(const char *name);
+/* Resolve NAME into PATH: 0 for a built C model, 1 for a peer script,
+ * -1 when neither exists. */
+int cli_model_path(const char *name, char *path, size_t n);
+/* " NAME" for each listed model that is built (with PEERS, or a peer that
+ * is there), then a newline, on F. */
+void cli_print_built(FILE *f, bool peers);
+/* cli_model_path, or -1 after printing "unknown model" and the built ones. */
 int cli_model_exec(const char *model, char *path, size_t n);
+/* Split the comma list LIST (copied into COPY of size N, which the names
+ * point into) into at most MAX built models (peers too with PEERS).
+ * Returns how many, or -1 after one line for WHO ("fetchlab demo") naming
+ * the bad one and the built ones. */
+int cli_parse_models(const char *who, const char *list, bool peers,
+		     const char **names, int max, char *copy, size_t n);
+/* The built C models of the table, at most MAX, with a line for WHO for
+ * each that is not built. Returns how many (0 after a line saying so). */
+int cli_default_models(const char *who, const char **names, int max);
+/* "sync #E69F00 threads #0072B2 ...": every model and its colour, for the
+ * gnuplot variable `colours` that harness/plots/common.gp reads. */
+void cli_model_colours(char *buf, size_t n);
+
+/* ---- child.c: the server, a model run, the machine ----------------------- */
+
+/* A running fetchlab-server. */
+struct cli_server {
+	struct spawn proc;
+	char url[64];   /* http://127.0.0.1:PORT */
+};
 
 /* Start fetchlab-server on an ephemeral loopback port. Returns 0 or -1 after
  * printing why. */
@@ -36,10 +86,12 @@ int cli_server_start(struct cli_server *s);
 void cli_server_stop(struct cli_server *s);
 
 /* Run MODEL with ARGS (NULL-terminated, without argv[0]); when SERVER is not
- * NULL, "--server URL" is added. With OUT, the child's stdout is captured
- * into a malloc'd string (*OUT, caller frees); without, it is inherited.
- * RU receives the child's rusage from wait4. Returns the exit status, or
- * 128+signal, or -1 if it could not be started. */
+ * NULL, "--server URL" is added. Ctrl-C stops it (the driver ignores it
+ * and waits). With OUT, the child's stdout is captured into a malloc'd
+ * string (*OUT, caller frees); without, it is inherited. RU receives the
+ * child's rusage from wait4. Returns the exit status, or 128+signal, or
+ * CLI_SKIP for a peer without its interpreter, or 127 when it could not be
+ * run, or -1 for an unknown model (each after a line saying why). */
 int cli_run_model(const char *model, const char *server, char *const args[],
 		  char **out, struct rusage *ru);
 
@@ -68,15 +120,18 @@ int cmd_demo(int argc, char **argv);   /* demo.c: the models race, live */
 int cmd_lab(int argc, char **argv);    /* lab.c: the guided labs and their grader */
 int cmd_bench(int argc, char **argv);  /* bench.c: ratios against peers, curl, nginx */
 
-/* compare.c and plot.c. */
-
-/* The source tree: $FETCHLAB_ROOT, else the one this driver was built from. */
-const char *cli_source_dir(void);
+/* ---- plot.c -------------------------------------------------------------- */
 
 /* Reduce DIR/data/summary.csv to DIR/data/points.csv (the median of the
  * repeats per model and C), print the table when TABLE, and draw every
  * chart of the plots directory into DIR/charts. Returns 0, or 1 or 2
  * after a line saying why. */
 int cli_plot(const char *dir, bool table);
+
+/* Run gnuplot on SCRIPT with the variables VARS ("a='x'; b=2; ") and
+ * colours (the registry's), name and fmt; stdin /dev/null, stderr to LOG
+ * (NULL: ours). Returns its exit status, or 127 when it cannot be run. */
+int cli_gnuplot(const char *vars, const char *name, const char *fmt,
+		const char *script, const char *log);
 
 #endif

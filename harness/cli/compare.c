@@ -111,14 +111,6 @@ static void compare_usage(FILE *out)
 		"                      or $FETCHLAB_ROOT/results)\n");
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* A unit suffix and what it multiplies by. */
 struct unit {
 	const char *name;
@@ -215,64 +207,6 @@ static int parse_rates(const char *list, struct sweep *sw)
 	return sw->nrates > 0 ? 0 : -1;
 }
 
-/* Whether MODEL can run: a C model built beside the driver, or a peer
- * script of the source tree (cli_model_exec's two places, without its
- * message). */
-static bool model_built(const char *model)
-{
-	char path[PATH_MAX];
-
-	if (strchr(model, '/') != NULL || model[0] == '.')
-		return false;
-	snprintf(path, sizeof path, "%s/fetch-%s", cli_bindir(), model);
-	if (access(path, X_OK) == 0)
-		return true;
-	snprintf(path, sizeof path, "%s/harness/peers/%s.py", FL_SOURCE_DIR, model);
-	return access(path, X_OK) == 0;
-}
-
-/* Split a comma list of model names; each must be built. Returns 0, or -1
- * after one line naming the first bad one and the built ones. */
-static int parse_models(const char *list, struct sweep *sw)
-{
-	snprintf(sw->model_list, sizeof sw->model_list, "%s", list);
-	sw->nmodels = 0;
-	for (char *tok = strtok(sw->model_list, ","); tok; tok = strtok(NULL, ",")) {
-		if (sw->nmodels < MAX_MODELS && model_built(tok)) {
-			sw->models[sw->nmodels++] = tok;
-			continue;
-		}
-		fprintf(stderr, "fetchlab compare: --models %s: '%s' is not a built "
-			"model; the built ones are:", list, tok);
-		for (int i = 0; cli_models[i]; i++)
-			if (model_built(cli_models[i]))
-				fprintf(stderr, " %s", cli_models[i]);
-		for (int i = 0; cli_peers[i]; i++)
-			if (model_built(cli_peers[i]))
-				fprintf(stderr, " %s", cli_peers[i]);
-		fputc('\n', stderr);
-		return -1;
-	}
-	if (sw->nmodels == 0) {
-		fprintf(stderr, "fetchlab compare: --models: name at least one model, "
-			"e.g. --models sync,threads\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* Every model of cli_models that is built; a line for each that is not. */
-static void default_models(struct sweep *sw)
-{
-	for (int i = 0; cli_models[i] && sw->nmodels < MAX_MODELS; i++) {
-		if (model_built(cli_models[i]))
-			sw->models[sw->nmodels++] = cli_models[i];
-		else
-			fprintf(stderr, "fetchlab compare: skipping %s: %s/fetch-%s is "
-				"not built\n", cli_models[i], cli_bindir(), cli_models[i]);
-	}
-}
-
 /* Parse the options into SW. Returns 0, or 2 after one line naming the bad
  * option (or 1 after --help was printed: exit 0). */
 static int parse_options(int argc, char **argv, struct sweep *sw)
@@ -302,7 +236,10 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_MODELS:
-			if (parse_models(optarg, sw) < 0)
+			sw->nmodels = cli_parse_models("fetchlab compare", optarg, true,
+						       sw->models, MAX_MODELS,
+						       sw->model_list, sizeof sw->model_list);
+			if (sw->nmodels < 0)
 				return 2;
 			break;
 		case O_CONC:
@@ -382,13 +319,9 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		return 2;
 	}
 	if (sw->nmodels == 0)
-		default_models(sw);
-	if (sw->nmodels == 0) {
-		fprintf(stderr, "fetchlab compare: no model is built in %s; "
-			"build them first (./fetchlab builds everything)\n", cli_bindir());
-		return 2;
-	}
-	return 0;
+		sw->nmodels = cli_default_models("fetchlab compare", sw->models,
+						 MAX_MODELS);
+	return sw->nmodels > 0 ? 0 : 2;
 bad:
 	for (const struct option *o = longopts; o->name; o++)
 		if (o->val == ch)
@@ -555,7 +488,7 @@ static double model_seconds(const struct sweep *sw, const char *model)
  * compared with their plan. */
 static double eta_s(const struct sweep *sw)
 {
-	double elapsed = now_s() - (sw->t0.tv_sec + sw->t0.tv_nsec / 1e9);
+	double elapsed = cli_now_ns() / 1e9 - (sw->t0.tv_sec + sw->t0.tv_nsec / 1e9);
 
 	if (sw->planned_done <= 0)
 		return sw->planned_total;
@@ -801,7 +734,7 @@ int cmd_compare(int argc, char **argv)
 			"points measured\n", sw.done);
 	fprintf(stderr, "fetchlab compare: %d points%s in %.1f s\n", sw.done,
 		sw.nrates > 0 ? "" : " and the timelines",
-		now_s() - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
+		cli_now_ns() / 1e9 - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
 	if (sw.done == 0)
 		return 1;
 	rc = cli_plot(sw.out, true);

@@ -26,8 +26,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,15 +42,12 @@
 /* One model in the race. */
 struct racer {
 	const char *model;
-	pid_t pid;                  /* 0 once reaped */
+	struct spawn proc;          /* pid 0 once reaped; status; rusage; the
+				     * deadline's SIGINT (interrupted) */
 	struct fl_progress *prog;   /* its mapped --progress file */
 	uint32_t *scratch;          /* latencies copied for the p99 */
 	int place;                  /* 1st, 2nd...: finished every request */
 	double finish_s;            /* when, in seconds since the race began */
-	bool stopped;               /* we sent SIGINT at the deadline */
-	bool killed;                /* and SIGKILL when it did not stop */
-	int status;                 /* exit status, or 128 + signal */
-	struct rusage ru;           /* from wait4 */
 	char *json;                 /* its --json summary (malloc'd) */
 	char file[PATH_MAX];        /* tmpdir/I-MODEL: .json .err .progress */
 };
@@ -61,6 +56,7 @@ struct racer {
 struct demo {
 	unsigned long n, c;
 	const char *delay, *size, *seed;
+	const char *work;           /* --work, passed to every racer */
 	double deadline;            /* s */
 	bool timeline;
 	const char *gif;            /* output file, or NULL */
@@ -75,15 +71,8 @@ struct demo {
 	int nsamples;
 };
 
-/* The colours of harness/plots/common.gp, for the terminal (24-bit ANSI). */
-static const struct { const char *model; int r, g, b; } colours[] = {
-	{"sync", 0xE6, 0x9F, 0x00}, {"threads", 0x00, 0x72, 0xB2},
-	{"eventloop", 0x00, 0x9E, 0x73}, {"coroutine", 0xCC, 0x79, 0xA7},
-	{NULL, 0x77, 0x77, 0x77},
-};
-
 /* The gnuplot script of --gif: one frame per sample, a bar per model. The
- * driver writes the variables above it (datafile, gif, models, n, ...). */
+ * driver sets its variables first (datafile, gif, models, n, ...). */
 static const char race_gp[] =
 	"load plotsdir.'/common.gp'   # colour(m) and the look\n"
 	"set terminal gif animate delay 10 size 800,400 font 'DejaVuSans,12'\n"
@@ -116,6 +105,7 @@ static void demo_usage(FILE *out)
 		"  -c C             at most C in flight, every model (default 100)\n"
 		"  --delay SPEC     server delay per request (default 50ms)\n"
 		"  --size SPEC      body size per request (default 1k)\n"
+		"  --work SPEC      client CPU per response, e.g. 2ms: the loop falls behind (default 0)\n"
 		"  --seed N         the workload's seed (default 1)\n"
 		"  --models a,b     the racers (default: every one built of\n"
 		"                   sync,threads,eventloop,coroutine)\n"
@@ -126,90 +116,16 @@ static void demo_usage(FILE *out)
 		"example: fetchlab demo -n 500 --delay 20ms --deadline 10\n");
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static bool built(const char *model)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof path, "%s/fetch-%s", cli_bindir(), model);
-	return model[0] != '\0' && strchr(model, '/') == NULL &&
-	       access(path, X_OK) == 0;
-}
-
-/* The built models of cli_models, as one line on stderr after HEAD. */
-static void list_built(const char *head)
-{
-	fprintf(stderr, "%s", head);
-	for (int i = 0; cli_models[i]; i++)
-		if (built(cli_models[i]))
-			fprintf(stderr, " %s", cli_models[i]);
-	fputc('\n', stderr);
-}
-
-/* Split the comma list LIST (or every built model when NULL) into racers.
- * Returns 0, or 2 after one line naming --models. */
-static int parse_models(struct demo *d, const char *list)
-{
-	d->nracers = 0;
-	if (list == NULL) {
-		for (int i = 0; cli_models[i] && d->nracers < MAX_RACERS; i++)
-			if (built(cli_models[i]))
-				d->r[d->nracers++].model = cli_models[i];
-		if (d->nracers > 0)
-			return 0;
-		fprintf(stderr, "fetchlab demo: no model is built in %s; build them "
-			"first (./fetchlab builds everything)\n", cli_bindir());
-		return 2;
-	}
-	snprintf(d->model_list, sizeof d->model_list, "%s", list);
-	for (char *tok = strtok(d->model_list, ","); tok; tok = strtok(NULL, ",")) {
-		char head[512];
-
-		if (d->nracers < MAX_RACERS && built(tok)) {
-			d->r[d->nracers++].model = tok;
-			continue;
-		}
-		snprintf(head, sizeof head, "fetchlab demo: --models %s: '%s' is %s; "
-			 "the built models are:", list, tok, d->nracers < MAX_RACERS ?
-			 "not a built model" : "one racer too many");
-		list_built(head);
-		return 2;
-	}
-	if (d->nracers == 0) {
-		fprintf(stderr, "fetchlab demo: --models: name at least one model, "
-			"e.g. --models sync,eventloop\n");
-		return 2;
-	}
-	return 0;
-}
-
-/* A whole decimal number from 1 to MAX. Returns 0 or -1. */
-static int parse_count(const char *s, unsigned long max, unsigned long *v)
-{
-	char *e;
-
-	errno = 0;
-	*v = strtoul(s, &e, 10);
-	return *s >= '0' && *s <= '9' && *e == '\0' && errno == 0 && *v >= 1 &&
-	       *v <= max ? 0 : -1;
-}
-
 /* Parse the options into D. Returns 0, 1 after --help (exit 0), or 2 after
  * one line naming the bad option. */
 static int parse_options(struct demo *d, int argc, char **argv)
 {
 	enum { O_DELAY = 256, O_SIZE, O_SEED, O_MODELS, O_DEADLINE, O_TIMELINE,
-	       O_GIF };
+	       O_GIF, O_WORK };
 	static const struct option longopts[] = {
 		{"delay", required_argument, NULL, O_DELAY},
 		{"size", required_argument, NULL, O_SIZE},
+		{"work", required_argument, NULL, O_WORK},
 		{"seed", required_argument, NULL, O_SEED},
 		{"models", required_argument, NULL, O_MODELS},
 		{"deadline", required_argument, NULL, O_DEADLINE},
@@ -218,7 +134,7 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *models = NULL;
+	const char *models = NULL, *names[MAX_RACERS], *hint = NULL;
 	unsigned long seed;
 	char *e;
 	int ch;
@@ -228,18 +144,12 @@ static int parse_options(struct demo *d, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "n:c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (parse_count(optarg, 10000000, &d->n) < 0) {
-				fprintf(stderr, "fetchlab demo: -n %s: give a count of "
-					"requests from 1 to 10000000\n", optarg);
-				return 2;
-			}
+			if (cli_parse_count(optarg, 10000000, &d->n) < 0)
+				hint = "-n %s: give a count of requests from 1 to 10000000";
 			break;
 		case 'c':
-			if (parse_count(optarg, 100000, &d->c) < 0) {
-				fprintf(stderr, "fetchlab demo: -c %s: give a concurrency "
-					"from 1 to 100000\n", optarg);
-				return 2;
-			}
+			if (cli_parse_count(optarg, 100000, &d->c) < 0)
+				hint = "-c %s: give a concurrency from 1 to 100000";
 			break;
 		case O_DELAY:
 			d->delay = optarg;   /* the models check specs, and say why */
@@ -247,12 +157,13 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		case O_SIZE:
 			d->size = optarg;
 			break;
+		case O_WORK:
+			d->work = optarg;   /* the models check it, as the specs */
+			break;
 		case O_SEED:
-			if (parse_count(optarg, ULONG_MAX, &seed) < 0 && strcmp(optarg, "0")) {
-				fprintf(stderr, "fetchlab demo: --seed %s: give a whole "
-					"number, e.g. 7\n", optarg);
-				return 2;
-			}
+			if (cli_parse_count(optarg, ULONG_MAX, &seed) < 0 &&
+			    strcmp(optarg, "0"))
+				hint = "--seed %s: give a whole number, e.g. 7";
 			d->seed = optarg;
 			break;
 		case O_MODELS:
@@ -261,11 +172,9 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		case O_DEADLINE:
 			d->deadline = strtod(optarg, &e);
 			if (*optarg < '0' || *optarg > '9' || (*e && strcmp(e, "s")) ||
-			    !(d->deadline > 0) || d->deadline > 3600) {
-				fprintf(stderr, "fetchlab demo: --deadline %s: give seconds "
-					"above 0 and at most 3600, e.g. 20\n", optarg);
-				return 2;
-			}
+			    !(d->deadline > 0) || d->deadline > 3600)
+				hint = "--deadline %s: give seconds above 0 and at most "
+				       "3600, e.g. 20";
 			break;
 		case O_TIMELINE:
 			d->timeline = true;
@@ -277,8 +186,14 @@ static int parse_options(struct demo *d, int argc, char **argv)
 			demo_usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "fetchlab demo: %s: unknown option or missing "
-				"value; see fetchlab demo --help\n", argv[optind - 1]);
+			hint = "%s: unknown option or missing value; see fetchlab "
+			       "demo --help";
+			optarg = argv[optind - 1];
+		}
+		if (hint) {
+			fprintf(stderr, "fetchlab demo: ");
+			fprintf(stderr, hint, optarg);
+			fputc('\n', stderr);
 			return 2;
 		}
 	}
@@ -287,7 +202,13 @@ static int parse_options(struct demo *d, int argc, char **argv)
 			"fetchlab demo --help\n", argv[optind]);
 		return 2;
 	}
-	return parse_models(d, models);
+	d->nracers = models ?
+		cli_parse_models("fetchlab demo", models, false, names, MAX_RACERS,
+				 d->model_list, sizeof d->model_list) :
+		cli_default_models("fetchlab demo", names, MAX_RACERS);
+	for (int i = 0; i < d->nracers; i++)
+		d->r[i].model = names[i];
+	return d->nracers > 0 ? 0 : 2;
 }
 
 /* --gif needs gnuplot with its gif terminal (libgd), and a writable FILE.
@@ -295,14 +216,20 @@ static int parse_options(struct demo *d, int argc, char **argv)
 static int check_gif(const char *gif)
 {
 	/* stdin not a terminal, or gnuplot pages the list and waits for return */
-	FILE *p = popen("gnuplot -e 'set terminal' </dev/null 2>&1", "r"), *f;
-	char line[256];
+	char *argv[] = {"gnuplot", "-e", "set terminal", NULL};
+	struct spawn s = {.argv = argv, .capture = true, .err_to_out = true,
+			  .null_stdin = true};
 	bool found = false;
+	FILE *f;
 
-	while (p && fgets(line, sizeof line, p))
-		found |= strncmp(line + strspn(line, " "), "gif ", 4) == 0;
-	if (p)
-		pclose(p);
+	char *l = spawn_run(&s) >= 0 ? s.out : NULL;
+
+	while (l && !found) {   /* a line "   gif   GIF images using libgd..." */
+		found = strncmp(l + strspn(l, " "), "gif ", 4) == 0;
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	free(s.out);
 	if (!found) {
 		fprintf(stderr, "fetchlab demo: --gif %s: this gnuplot has no gif "
 			"terminal (install gnuplot-nox, built with libgd); run the "
@@ -319,28 +246,6 @@ static int check_gif(const char *gif)
 	return 0;
 }
 
-/* The whole of file PATH as a malloc'd string, or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (f == NULL)
-		return NULL;
-	while (!feof(f) && !ferror(f)) {
-		char *nb = realloc(buf, len + 4097);
-
-		if (nb == NULL)
-			break;
-		buf = nb;
-		len += fread(buf + len, 1, 4096, f);
-		buf[len] = '\0';
-	}
-	fclose(f);
-	return buf;
-}
-
 /* Start R's model on the workload of D against SERVER without waiting for
  * it: stdout (the JSON) and stderr go to R->file.json and .err, progress to
  * R->file.progress, which we create and map first. Returns 0 or -1. */
@@ -350,11 +255,15 @@ static int start_racer(struct demo *d, struct racer *r, const char *server)
 	char out[PATH_MAX + 16], err[PATH_MAX + 16];
 	char *argv[] = {path, "-n", n_arg, "-c", c_arg, "--delay", (char *)d->delay,
 			"--size", (char *)d->size, "--seed", (char *)d->seed,
+			"--work", (char *)d->work,
 			"--json", "--progress", prog, "--server", (char *)server, NULL};
 	size_t size = fl_progress_size((uint32_t)d->n);
-	int fd;
+	int fd, rc;
 
-	r->status = -1;   /* until reaped */
+	/* The deadline's SIGINT waits for the run (poll_racers arms it). */
+	r->proc = (struct spawn){.argv = argv, .out_file = out, .err_file = err,
+				 .on_int = SPAWN_INT_STOPS, .status = -1,
+				 .kill_after = d->deadline + KILL_AFTER};
 	if (cli_model_exec(r->model, path, sizeof path) < 0)
 		return -1;
 	snprintf(n_arg, sizeof n_arg, "%lu", d->n);
@@ -364,40 +273,29 @@ static int start_racer(struct demo *d, struct racer *r, const char *server)
 	snprintf(err, sizeof err, "%s.err", r->file);
 	/* A zero-filled file of the model's size: magic stays 0 until it runs. */
 	fd = open(prog, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
-		goto fail;
-	r->prog = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	fd = -1;
-	r->scratch = malloc(d->n * sizeof *r->scratch);
-	if (r->prog == MAP_FAILED || r->scratch == NULL)
-		goto fail;
-	r->pid = fork();
-	if (r->pid < 0)
-		goto fail;
-	if (r->pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || dup2(o, STDOUT_FILENO) < 0 ||
-		    dup2(e, STDERR_FILENO) < 0)
-			_exit(127);
-		signal(SIGINT, SIG_DFL);   /* the driver ignores it; the model must not */
-		execv(path, argv);
-		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	return 0;
-fail:
-	fprintf(stderr, "fetchlab demo: cannot start %s (%s: %s)\n", r->model,
-		prog, strerror(errno));
+	if (fd >= 0 && ftruncate(fd, (off_t)size) == 0)
+		r->prog = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	rc = -errno;
 	if (fd >= 0)
 		close(fd);
+	r->scratch = malloc(d->n * sizeof *r->scratch);
+	if (r->prog != NULL && r->prog != MAP_FAILED && r->scratch != NULL &&
+	    (rc = spawn_start(&r->proc)) == 0)
+		return 0;
+	fprintf(stderr, "fetchlab demo: cannot start %s (%s: %s)\n", r->model,
+		prog, strerror(-rc));
 	if (r->prog == MAP_FAILED)
 		r->prog = NULL;
-	r->pid = 0;
-	r->status = -1;
 	return -1;
+}
+
+/* The whole of R's file R->file.EXT (malloc'd), or NULL. */
+static char *racer_file(const struct racer *r, const char *ext)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof path, "%s.%s", r->file, ext);
+	return cli_slurp(path);
 }
 
 /* True once R's model has started its run (its progress header is set). */
@@ -414,7 +312,7 @@ static uint64_t done_of(const struct racer *r)
 
 /* Reap the racers that exited, place those that finished every request
  * (in the order of their end times), and stop the late ones. */
-static void poll_racers(struct demo *d, double t)
+static void poll_racers(struct demo *d)
 {
 	for (;;) {   /* one place per pass: the earliest unplaced finisher */
 		struct racer *first = NULL;
@@ -436,24 +334,12 @@ static void poll_racers(struct demo *d, double t)
 	}
 	for (int i = 0; i < d->nracers; i++) {
 		struct racer *r = &d->r[i];
-		int st;
 
-		if (r->pid <= 0)
-			continue;
 		/* The deadline: SIGINT once the model's handler is in place (it
-		 * is when magic is set), SIGKILL if it still has not stopped. */
-		if (t >= d->deadline && !r->stopped && r->place == 0 && running(r)) {
-			kill(r->pid, SIGINT);
-			r->stopped = true;
-		}
-		if (t >= d->deadline + KILL_AFTER && !r->killed) {
-			kill(r->pid, SIGKILL);
-			r->killed = true;
-		}
-		if (wait4(r->pid, &st, WNOHANG, &r->ru) == r->pid) {
-			r->status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-			r->pid = 0;
-		}
+		 * is when magic is set), never to a finisher; SIGKILL at
+		 * kill_after if it still has not stopped. */
+		r->proc.int_after = r->place == 0 && running(r) ? d->deadline : 0;
+		spawn_poll(&r->proc);
 	}
 }
 
@@ -516,29 +402,34 @@ static void standing(const struct demo *d, const struct racer *r, char *buf,
 {
 	if (r->place > 0)
 		snprintf(buf, n, "%s  %.2f s", ordinal(r->place), r->finish_s);
-	else if (r->stopped || r->status == 130)   /* the deadline, or Ctrl-C */
-		snprintf(buf, n, "%s at %.0f%%", r->stopped ? "stopped" :
+	else if (r->proc.interrupted || r->proc.status == 130)   /* the deadline, or Ctrl-C */
+		snprintf(buf, n, "%s at %.0f%%", r->proc.interrupted ? "stopped" :
 			 "interrupted", 100.0 * done_of(r) / d->n);
-	else if (r->pid == 0)
-		snprintf(buf, n, "failed (exit status %d)", r->status);
+	else if (r->proc.pid == 0)
+		snprintf(buf, n, "failed (exit status %d)", r->proc.status);
 	else if (!running(r))
 		snprintf(buf, n, "starting");
 	else
 		buf[0] = '\0';
 }
 
-/* The ANSI escape that sets R's colour (empty without colour). */
+/* The ANSI escape that sets MODEL's colour, its registry colour in 24 bits
+ * (empty without colour). */
 static void colour_of(const struct demo *d, const char *model, char *buf, size_t n)
 {
-	int i = 0;
+	unsigned r = 0x77, g = 0x77, b = 0x77;
 
-	while (colours[i].model && strcmp(colours[i].model, model))
-		i++;
+	sscanf(cli_model_colour(model), "#%2x%2x%2x", &r, &g, &b);
 	if (d->colour)
-		snprintf(buf, n, "\033[1;38;2;%d;%d;%dm", colours[i].r, colours[i].g,
-			 colours[i].b);
+		snprintf(buf, n, "\033[1;38;2;%u;%u;%um", r, g, b);
 	else
 		buf[0] = '\0';
+}
+
+/* The escape that ends a colour (empty without colour). */
+static const char *plain(const struct demo *d)
+{
+	return d->colour ? "\033[0m" : "";
 }
 
 /* One live line: name, bar, done/N, in flight, req/s, p99, standing. The
@@ -555,7 +446,7 @@ static void draw_line(const struct demo *d, const struct racer *r, int bar)
 		int64_t t1 = atomic_load(&r->prog->t1_ns);
 
 		claimed = atomic_load_explicit(&r->prog->claimed, memory_order_relaxed);
-		secs = ((t1 ? t1 : now_ns()) - atomic_load(&r->prog->t0_ns)) / 1e9;
+		secs = ((t1 ? t1 : cli_now_ns()) - atomic_load(&r->prog->t0_ns)) / 1e9;
 	}
 	standing(d, r, where, sizeof where);
 	colour_of(d, r->model, col, sizeof col);
@@ -566,8 +457,8 @@ static void draw_line(const struct demo *d, const struct racer *r, int bar)
 		 p99_ms(d, r), where);
 	room = d->cols - 1 - (9 + 3 + bar);
 	printf("\r%s%-9.9s%s [%s%.*s%s%*s]%.*s\033[K\n", col, r->model,
-	       d->colour ? "\033[0m" : "", col, fill,
-	       "########################################", d->colour ? "\033[0m" : "",
+	       plain(d), col, fill,
+	       "########################################", plain(d),
 	       bar - fill, "", room > 0 ? room : 0, rest);
 }
 
@@ -599,8 +490,8 @@ static void draw_plain(const struct demo *d, double t)
 		const struct racer *r = &d->r[i];
 
 		printf(" %s %lu/%lu%s", r->model, (unsigned long)done_of(r), d->n,
-		       r->place ? " done" : r->stopped ? " stopped" :
-		       r->status == 130 ? " interrupted" : r->pid == 0 ? " failed" : "");
+		       r->place ? " done" : r->proc.interrupted ? " stopped" :
+		       r->proc.status == 130 ? " interrupted" : r->proc.pid == 0 ? " failed" : "");
 	}
 	putchar('\n');
 	fflush(stdout);
@@ -625,20 +516,20 @@ static int race(struct demo *d, const char *server)
 	int64_t next_plain = 1000000000LL, next_sample = 0, t;
 	bool shown = false;   /* the first frame waits for every model to start */
 
-	d->t0_ns = now_ns();
+	d->t0_ns = cli_now_ns();
 	for (int i = 0; i < d->nracers; i++)
 		start_racer(d, &d->r[i], server);
 	for (;;) {
 		int alive = 0, starting = 0;
 
-		t = now_ns() - d->t0_ns;
-		poll_racers(d, t / 1e9);
+		t = cli_now_ns() - d->t0_ns;
+		poll_racers(d);
 		for (int i = 0; i < d->nracers; i++) {
-			alive += d->r[i].pid > 0;
-			starting += d->r[i].pid > 0 && !running(&d->r[i]);
+			alive += d->r[i].proc.pid > 0;
+			starting += d->r[i].proc.pid > 0 && !running(&d->r[i]);
 			/* Exit status 2 before the run began: the model refused
 			 * the options, and the others will too. */
-			if (d->r[i].pid == 0 && d->r[i].status == 2 && !running(&d->r[i]))
+			if (d->r[i].proc.pid == 0 && d->r[i].proc.status == 2 && !running(&d->r[i]))
 				goto refused;
 		}
 		if (t >= next_sample) {
@@ -665,31 +556,24 @@ static int race(struct demo *d, const char *server)
 		nanosleep(&(struct timespec){0, TICK_NS}, NULL);
 	}
 	sample(d);
-	for (int i = 0; i < d->nracers; i++) {
-		char path[PATH_MAX + 16];
-
-		snprintf(path, sizeof path, "%s.json", d->r[i].file);
-		d->r[i].json = slurp(path);
-	}
+	for (int i = 0; i < d->nracers; i++)
+		d->r[i].json = racer_file(&d->r[i], "json");
 	return 0;
 refused:
 	for (int i = 0; i < d->nracers; i++)
-		if (d->r[i].pid > 0) {
-			kill(d->r[i].pid, SIGKILL);
-			waitpid(d->r[i].pid, NULL, 0);
-			d->r[i].pid = 0;
+		if (d->r[i].proc.pid > 0) {
+			spawn_signal(&d->r[i].proc, SIGKILL);
+			spawn_wait(&d->r[i].proc);
 		}
 	for (int i = 0; i < d->nracers; i++) {
-		char path[PATH_MAX + 16], *err;
+		char *err = racer_file(&d->r[i], "err");
+		bool said = d->r[i].proc.status == 2 && err && err[0];
 
-		snprintf(path, sizeof path, "%s.err", d->r[i].file);
-		err = slurp(path);
-		if (d->r[i].status == 2 && err && err[0]) {
+		if (said)
 			fprintf(stderr, "%.*s\n", (int)strcspn(err, "\n"), err);
-			free(err);
-			break;
-		}
 		free(err);
+		if (said)
+			break;
 	}
 	return 2;
 }
@@ -749,7 +633,7 @@ static void print_table(const struct demo *d)
 			snprintf(where, sizeof where, "%s", ordinal(r->place));
 		if (r->json == NULL || isnan(jnum(r, "ok"))) {
 			printf("%-10s %-16s (no summary: exit status %d)\n", r->model,
-			       where, r->status);
+			       where, r->proc.status);
 			continue;
 		}
 		/* end - due, as the live p99: equal to end - start in a closed loop */
@@ -757,24 +641,23 @@ static void print_table(const struct demo *d)
 		       r->model, where, jnum(r, "wall_s"), jnum(r, "throughput_rps"),
 		       jnum(r, "latency_from_due_us.p50") / 1e3,
 		       jnum(r, "latency_from_due_us.p99") / 1e3,
-		       r->ru.ru_utime.tv_sec + r->ru.ru_utime.tv_usec / 1e6 +
-		       r->ru.ru_stime.tv_sec + r->ru.ru_stime.tv_usec / 1e6,
-		       r->ru.ru_maxrss / 1024.0, jnum(r, "threads"));
+		       r->proc.ru.ru_utime.tv_sec + r->proc.ru.ru_utime.tv_usec / 1e6 +
+		       r->proc.ru.ru_stime.tv_sec + r->proc.ru.ru_stime.tv_usec / 1e6,
+		       r->proc.ru.ru_maxrss / 1024.0, jnum(r, "threads"));
 	}
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
 		double req = jnum(r, "requests"), ok = jnum(r, "ok");
-		char path[PATH_MAX + 16], *err;
+		char *err;
 
-		if (req > ok && r->status != 130)   /* a stop cancels those in flight */
+		if (req > ok && r->proc.status != 130)   /* a stop cancels those in flight */
 			printf("note: %s: %.0f of %.0f requests failed; see fetchlab run "
 			       "%s -n %lu -c %lu --delay %s\n", r->model, req - ok, req,
 			       r->model, d->n, d->c, d->delay);
-		if (r->status == 0 || r->status == 130)
+		if (r->proc.status == 0 || r->proc.status == 130)
 			continue;
-		snprintf(path, sizeof path, "%s.err", r->file);
-		err = slurp(path);
-		printf("note: %s exited with status %d: %.*s\n", r->model, r->status,
+		err = racer_file(r, "err");
+		printf("note: %s exited with status %d: %.*s\n", r->model, r->proc.status,
 		       err ? (int)strcspn(err, "\n") : 0, err ? err : "");
 		free(err);
 	}
@@ -862,7 +745,7 @@ static void draw_timeline(struct demo *d, const char *server)
 					row[x] = letters[q[i][k].id % 62];
 			}
 			printf("%s%-10.10s%s |%s\n", col, lane ? "" : d->r[i].model,
-			       d->colour ? "\033[0m" : "", row);
+			       plain(d), row);
 		}
 	}
 	printf("%-10s +", "");   /* the time axis: a tick every 10 columns */
@@ -872,72 +755,39 @@ static void draw_timeline(struct demo *d, const char *server)
 	       tmax / 1e9, "", tmax / 1e6 / width);
 }
 
-/* Write a gnuplot string: single quotes, a quote doubled. */
-static void gp_string(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
 /* --gif: one frame per sample of the race, a bar per model. Returns 0, or
  * 1 after a line saying why. */
 static int write_gif(struct demo *d)
 {
-	char script[96], data[96], log[96], models[256] = "", title[160];
-	int status;
+	char vars[2048] = "", path[PATH_MAX], log[96], models[256] = "";
 	FILE *f;
-	pid_t pid;
 
 	fclose(d->samples);
 	d->samples = NULL;
 	for (int i = 0; i < d->nracers; i++)
 		snprintf(models + strlen(models), sizeof models - strlen(models),
 			 "%s%s", i ? " " : "", d->r[i].model);
-	snprintf(title, sizeof title, "%lu requests, delay %s, C = %lu", d->n,
+	/* common.gp opens OUTDIR/race.png, which the gif terminal replaces. */
+	snprintf(path, sizeof path, "%s/harness/plots", cli_source_dir());
+	cli_gp_var(vars, sizeof vars, "plotsdir", path);
+	cli_gp_var(vars, sizeof vars, "outdir", d->tmpdir);
+	snprintf(path, sizeof path, "%s/race.csv", d->tmpdir);
+	cli_gp_var(vars, sizeof vars, "datafile", path);
+	cli_gp_var(vars, sizeof vars, "gif", d->gif);
+	cli_gp_var(vars, sizeof vars, "models", models);
+	snprintf(path, sizeof path, "%lu requests, delay %s, C = %lu", d->n,
 		 d->delay, d->c);
-	snprintf(data, sizeof data, "%s/race.csv", d->tmpdir);
-	snprintf(script, sizeof script, "%s/race.gp", d->tmpdir);
-	f = fopen(script, "w");
-	if (f == NULL)
+	cli_gp_var(vars, sizeof vars, "title", path);
+	snprintf(vars + strlen(vars), sizeof vars - strlen(vars),
+		 "n = %lu; nframes = %d; ", d->n, d->nsamples);
+	snprintf(path, sizeof path, "%s/race.gp", d->tmpdir);
+	f = fopen(path, "w");
+	if (f == NULL || fputs(race_gp, f) < 0 || fclose(f) != 0)
 		return 1;
-	/* common.gp wants outdir, name and fmt; it opens OUTDIR/race.png,
-	 * which the gif terminal then replaces. */
-	fprintf(f, "plotsdir = ");
-	gp_string(f, cli_source_dir());
-	fprintf(f, ".'/harness/plots'\noutdir = ");
-	gp_string(f, d->tmpdir);
-	fprintf(f, "\nname = 'race'; fmt = 'png'\ndatafile = ");
-	gp_string(f, data);
-	fprintf(f, "\ngif = ");
-	gp_string(f, d->gif);
-	fprintf(f, "\nmodels = ");
-	gp_string(f, models);
-	fprintf(f, "\ntitle = ");
-	gp_string(f, title);
-	fprintf(f, "\nn = %lu; nframes = %d\n%s", d->n, d->nsamples, race_gp);
-	fclose(f);
+	/* its chatter ("N frames in animation") to the log */
 	snprintf(log, sizeof log, "%s/gnuplot.log", d->tmpdir);
-	pid = fork();
-	if (pid == 0) {   /* its chatter ("N frames in animation") to the log */
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int null = open("/dev/null", O_RDONLY);
-
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		fprintf(stderr, "cannot run gnuplot: %s\n", strerror(errno));
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		char *why = slurp(log);
+	if (cli_gnuplot(vars, "race", "png", path, log) != 0) {
+		char *why = cli_slurp(log);
 
 		fprintf(stderr, "fetchlab demo: --gif %s: gnuplot failed: %.*s\n",
 			d->gif, why ? (int)strcspn(why, "\n") : 0, why ? why : "");
@@ -974,7 +824,7 @@ static void cleanup(struct demo *d)
 int cmd_demo(int argc, char **argv)
 {
 	struct demo d = {
-		.n = 2000, .c = 100, .delay = "50ms", .size = "1k", .seed = "1",
+		.n = 2000, .c = 100, .delay = "50ms", .size = "1k", .seed = "1", .work = "0",
 		.deadline = 20,
 	};
 	struct cli_server server = {0};
@@ -1030,9 +880,9 @@ int cmd_demo(int argc, char **argv)
 		print_order(&d);
 		print_table(&d);
 		for (int i = 0; i < d.nracers; i++) {
-			interrupted |= d.r[i].status == 130 && !d.r[i].stopped;
-			failed |= d.r[i].status != 0 &&
-				  !(d.r[i].stopped && d.r[i].status == 130);
+			interrupted |= d.r[i].proc.status == 130 && !d.r[i].proc.interrupted;
+			failed |= d.r[i].proc.status != 0 &&
+				  !(d.r[i].proc.interrupted && d.r[i].proc.status == 130);
 		}
 		if (d.timeline && !interrupted)
 			draw_timeline(&d, server.url);

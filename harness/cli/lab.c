@@ -48,6 +48,8 @@ enum kind {
 	T_SCHEDULE,   /* open loop: due times stay on the schedule */
 	T_SLEEPS,     /* open loop: waiting for due times costs no CPU */
 	T_INTERRUPT,  /* Ctrl-C: exit 130 promptly, every request accounted */
+	T_OFFLOAD,    /* --work ran off the thread that began each request */
+	T_LAG,        /* loop lag p99 against the reference model's */
 	T_PERF,       /* throughput against the reference model */
 	T_LATENCY,    /* latency from due against the reference model */
 	T_ANSWERS,    /* answers.md: question `n` answered */
@@ -69,15 +71,17 @@ struct lab {
 	const char *title;
 	const char *model;        /* the reference model this lab rebuilds */
 	const char *files[4];     /* the student's: reference paths in the source tree */
-	const char *others[4];    /* reference sources built with them */
+	const char *others[8];    /* reference sources built with them */
 	const char *incdirs[3];   /* source-tree include directories */
 	bool coro;                /* add the coroutine switch backend */
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
 	const struct test tests[16];
+	bool threads_pool;        /* the model reports 1 + a thread per core */
 };
 
 static const struct lab lab_table[] = {
-	{"00", "00-measure", "Measure first", NULL, {NULL}, {NULL}, {NULL}, false, false, {
+	{.num = "00", .dir = "00-measure", .title = "Measure first", .model = NULL,
+	 .tests = {
 		{T_ANSWERS, "answers: question 1 answered", 1, 1, 0, 0, 0, 0},
 		{T_ANSWERS, "answers: question 2 answered", 1, 2, 0, 0, 0, 0},
 		{T_ANSWERS, "answers: question 3 answered", 1, 3, 0, 0, 0, 0},
@@ -85,8 +89,9 @@ static const struct lab lab_table[] = {
 		{T_ANSWERS, "answers: question 5 answered", 1, 5, 0, 0, 0, 0},
 		{T_ANSWERS, "answers: question 6 answered", 1, 6, 0, 0, 0, 0},
 	}},
-	{"01", "01-sync", "Synchronous fetch", "sync",
-	 {"impl-sync/sync.c"}, {NULL}, {NULL}, false, false, {
+	{.num = "01", .dir = "01-sync", .title = "Synchronous fetch", .model = "sync",
+	 .files = {"impl-sync/sync.c"},
+	 .tests = {
 		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: bodies of 0..300k", 1, 30, 1, "1ms", "--size 0..300k", 0},
@@ -94,9 +99,9 @@ static const struct lab lab_table[] = {
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 30, 1, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=1 vs sync", 2, 200, 1, "2ms", NULL, 0.9},
 	}},
-	{"02", "02-threads", "Thread pool", "threads",
-	 {"impl-threads/queue.c", "impl-threads/threads.c"}, {NULL},
-	 {"impl-threads"}, false, true, {
+	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
+	 .files = {"impl-threads/queue.c", "impl-threads/threads.c"},
+	 .incdirs = {"impl-threads"}, .threads_c1 = true, .tests = {
 		{T_BUILD, "build: queue.c threads.c", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
@@ -105,9 +110,10 @@ static const struct lab lab_table[] = {
 		{T_TSAN, "tsan: no data race (ThreadSanitizer)", 2, 300, 8, "1ms", NULL, 0},
 		{T_PERF, "perf: throughput at C=50 vs threads", 2, 1000, 50, "10ms", NULL, 0.9},
 	}},
-	{"03", "03-eventloop", "Event loop", "eventloop",
-	 {"impl-eventloop/curl_uv.c"}, {"impl-eventloop/eventloop.c"},
-	 {"impl-eventloop"}, false, false, {
+	{.num = "03", .dir = "03-eventloop", .title = "Event loop", .model = "eventloop",
+	 .files = {"impl-eventloop/curl_uv.c"},
+	 .others = {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c"},
+	 .incdirs = {"impl-eventloop"}, .tests = {
 		{T_BUILD, "build: curl_uv.c (+ eventloop.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
@@ -116,10 +122,10 @@ static const struct lab lab_table[] = {
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=200 vs eventloop", 2, 2000, 200, "10ms", NULL, 0.9},
 	}},
-	{"04", "04-coroutines", "Coroutines", "coroutine",
-	 {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
-	 {"impl-eventloop/curl_uv.c", "labs/04-coroutines/check/rule.c"},
-	 {"impl-coroutine", "impl-eventloop"}, true, false, {
+	{.num = "04", .dir = "04-coroutines", .title = "Coroutines", .model = "coroutine",
+	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
+	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true, .tests = {
 		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
@@ -128,9 +134,10 @@ static const struct lab lab_table[] = {
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
 	}},
-	{"05", "05-latency", "Honest latency", "eventloop",
-	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
-	 {"impl-eventloop"}, false, false, {
+	{.num = "05", .dir = "05-latency", .title = "Honest latency", .model = "eventloop",
+	 .files = {"impl-eventloop/eventloop.c"},
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
+	 .incdirs = {"impl-eventloop"}, .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_DUE, "open loop: nothing starts before it is due", 1, 60, 4, "5ms", "--rate 100", 0},
@@ -138,15 +145,28 @@ static const struct lab lab_table[] = {
 		{T_SLEEPS, "open loop: waiting costs no CPU", 1, 50, 4, "1ms", "--rate 50", 0},
 		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9},
 	}},
-	{"06", "06-faults", "When things go wrong", "eventloop",
-	 {"impl-eventloop/eventloop.c"}, {"impl-eventloop/curl_uv.c"},
-	 {"impl-eventloop"}, false, false, {
+	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
+	 .files = {"impl-eventloop/eventloop.c"},
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
+	 .incdirs = {"impl-eventloop"}, .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_FAULTS, "accounting: refused, reset, stall, http500 in their classes", 1, 40, 8, "1ms", "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2", 0},
 		{T_FAULTS, "accounting: every fault kind mixed, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
 		{T_INTERRUPT, "ctrl-c: exit 130 within 500 ms, every request accounted", 2, 100000, 20, "10s", NULL, 0},
 		{T_PERF, "perf: throughput at C=100 vs eventloop", 1, 1000, 100, "10ms", NULL, 0.9},
+	}},
+	{.num = "07", .dir = "07-offload", .title = "Don't block the loop",
+	 .model = "eventloop", .files = {"impl-eventloop/offload.c"},
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
+	 .incdirs = {"impl-eventloop"}, .threads_pool = true, .tests = {
+		{T_BUILD, "build: offload.c (+ curl_uv.c, lanes.c)", 1, 0, 0, 0, 0, 0},
+		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
+		{T_FAULTS, "accounting: faults with work, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 200us", 0},
+		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0},
+		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
+		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
+		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
 	}},
 };
 #define NLABS (sizeof lab_table / sizeof lab_table[0])
@@ -345,26 +365,15 @@ static const char *conf_get(const struct conf *cf, const char *key, int i)
 /* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status. */
 static int run_logged(char *const argv[], const char *log)
 {
-	int status;
-	pid_t pid = fork();
+	struct spawn s = {.argv = argv, .out_file = log, .err_to_out = true};
+	int rc = spawn_run(&s);
+	FILE *f;
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+	if (rc < 0 && (f = fopen(log, "a")) != NULL) {
+		fprintf(f, "cannot run %s: %s\n", argv[0], strerror(-rc));
+		fclose(f);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc < 0 ? 127 : rc;
 }
 
 /* Compile the student's files in DIR with the lab's reference sources into
@@ -407,7 +416,7 @@ static int build_model(const struct lab *lab, const struct conf *cf,
 		snprintf(buf[nb], PATH_MAX, "%s/%s", dir, base_name(lab->files[i]));
 		argv[argc++] = buf[nb++];
 	}
-	for (int i = 0; i < 4 && lab->others[i]; i++) {
+	for (int i = 0; i < 8 && lab->others[i]; i++) {
 		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
 		argv[argc++] = buf[nb++];
 	}
@@ -439,55 +448,16 @@ static void run_watched(char *const argv[], const char tmp[128], double limit,
 			double int_after, struct proc *p)
 {
 	char fo[PATH_MAX], fe[PATH_MAX];
-	double t0 = now_s(), tint = 0;
-	pid_t pid;
-	int status;
+	struct spawn s = {.argv = argv, .out_file = fo, .err_file = fe,
+			  .own_group = true, .on_int = SPAWN_INT_STOPS,
+			  .int_after = int_after, .kill_after = limit};
 
-	*p = (struct proc){ .status = -1 };
 	snprintf(fo, sizeof fo, "%s/stdout", tmp);
 	snprintf(fe, sizeof fe, "%s/stderr", tmp);
-	pid = fork();
-	if (pid < 0)
-		return;
-	if (pid == 0) {
-		int o = open(fo, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(fe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		setpgid(0, 0);
-		dup2(o, STDOUT_FILENO);
-		dup2(e, STDERR_FILENO);
-		signal(SIGINT, SIG_DFL);
-		execv(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);   /* also here: no race with the kill below */
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		double t = now_s() - t0;
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return;
-		if (int_after > 0 && tint == 0 && t >= int_after) {
-			kill(-pid, SIGINT);
-			tint = now_s();
-		}
-		if (t >= limit) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			p->hung = true;
-			break;
-		}
-		usleep(2000);
-	}
-	p->secs = now_s() - t0;
-	if (tint > 0)
-		p->after_int = now_s() - tint;
-	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	p->out = read_all(fo);
-	p->err = read_all(fe);
+	spawn_run(&s);
+	*p = (struct proc){.status = s.status, .hung = s.killed, .secs = s.secs,
+			   .after_int = s.int_secs, .out = read_all(fo),
+			   .err = read_all(fe)};
 }
 
 static void proc_free(struct proc *p)
@@ -705,6 +675,8 @@ static bool classes_ok(struct check *ck, const struct proc *p)
 
 static unsigned threads_wanted(const struct check *ck, unsigned c)
 {
+	if (ck->lab->threads_pool)
+		return 1 + (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	return ck->lab->threads_c1 ? c + 1 : 1;
 }
 
@@ -968,8 +940,41 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		break;
+	case T_OFFLOAD:
+		run_test(ck, ck->exe, t, false, 0, &p);
+		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
+			break;
+		if (jnum(&p, "work_off_thread") < t->n) {
+			why(ck, "the work of %.0f of %u responses ran on the loop thread: "
+			    "do it in the pool's callback (do_work), not on the loop",
+			    t->n - jnum(&p, "work_off_thread"), t->n);
+			*pass = false;
+		}
+		break;
+	case T_LAG: {
+		struct proc b;
+
+		run_test(ck, ck->ref, t, false, 0, &b);
+		run_test(ck, ck->exe, t, false, 0, &p);
+		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n))) {
+			proc_free(&b);
+			break;
+		}
+		stu = jnum(&p, "loop_lag_us.p99") / 1000;
+		ref = jnum(&b, "loop_lag_us.p99") / 1000;
+		proc_free(&b);
+		*pass = ref > 0 && stu <= t->target * ref;
+		why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms (pass at %.2fx or less)",
+		    stu, ref, t->target);
+		break;
+	}
 	case T_PERF:
 	case T_LATENCY:
+		if (t->extra && strstr(t->extra, "--work") && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+			why(ck, "skipped: one core here, so no pool can beat the loop");
+			*pass = true;
+			return t->points;
+		}
 		if (!ck->correct) {
 			why(ck, "skipped: correctness first");
 			return 0;

@@ -77,11 +77,6 @@ struct dataset {
 	char delay[2][64], size[2][64];
 };
 
-const char *cli_source_dir(void)
-{
-	return getenv("FETCHLAB_ROOT") ? getenv("FETCHLAB_ROOT") : FL_SOURCE_DIR;
-}
-
 /* The gnuplot scripts: $FETCHLAB_PLOTS, else harness/plots of the source
  * tree that holds build/bin, else of the tree this driver was built from.
  * Returns 0, or -1 after a line naming where we looked. */
@@ -109,20 +104,10 @@ static int plots_dir(char *buf, size_t n)
 	return -1;
 }
 
-/* Models in table order: cli_models first, in their order, then the rest
- * (peers) by name. */
-static int model_rank(const char *model)
-{
-	for (int i = 0; cli_models[i]; i++)
-		if (strcmp(model, cli_models[i]) == 0)
-			return i;
-	return 100;
-}
-
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
-	int d = model_rank(x->model) - model_rank(y->model);
+	int d = cli_model_rank(x->model) - cli_model_rank(y->model);
 
 	if (d == 0)
 		d = strcmp(x->model, y->model);
@@ -368,20 +353,6 @@ static void print_rate_table(const struct dataset *d)
 	}
 }
 
-/* Append NAME='VALUE'; to the gnuplot command BUF (quotes doubled). */
-static void gp_var(char *buf, size_t n, const char *name, const char *value)
-{
-	size_t len = strlen(buf);
-
-	len += (size_t)snprintf(buf + len, n - len, "%s='", name);
-	for (; *value && len + 4 < n; value++) {
-		if (*value == '\'')
-			buf[len++] = '\'';
-		buf[len++] = *value;
-	}
-	snprintf(buf + len, n - len, "'; ");
-}
-
 /* Append word W to the space-separated list LIST of size N, once: points
  * are sorted by model, so a repeat is always the last word. */
 static void add_word(char *list, size_t n, const char *w)
@@ -451,42 +422,35 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 		 d->size[1]);
 	buf[0] = '\0';
 	snprintf(path, sizeof path, "%s/data", dir);
-	gp_var(buf, n, "datadir", path);
+	cli_gp_var(buf, n, "datadir", path);
 	snprintf(path, sizeof path, "%s/charts", dir);
-	gp_var(buf, n, "outdir", path);
-	gp_var(buf, n, "plotsdir", plots);
-	gp_var(buf, n, "models", models);
-	gp_var(buf, n, "specmodels", spec);
-	gp_var(buf, n, "tlmodels", timeline);
-	gp_var(buf, n, "workload", workload);
-	gp_var(buf, n, "ratemodels", ratemodels);
-	gp_var(buf, n, "rateworkload", rateworkload);
+	cli_gp_var(buf, n, "outdir", path);
+	cli_gp_var(buf, n, "plotsdir", plots);
+	cli_gp_var(buf, n, "models", models);
+	cli_gp_var(buf, n, "specmodels", spec);
+	cli_gp_var(buf, n, "tlmodels", timeline);
+	cli_gp_var(buf, n, "workload", workload);
+	cli_gp_var(buf, n, "ratemodels", ratemodels);
+	cli_gp_var(buf, n, "rateworkload", rateworkload);
 	snprintf(num, sizeof num, "specc=%u; nmarginal=%u; ratec=%u; delayms=%g; ",
 		 specc, nmarginal, ratec, delay_ms);
 	snprintf(buf + strlen(buf), n - strlen(buf), "%s", num);
 }
 
-/* Run gnuplot on SCRIPT with VARS plus name and fmt. Returns its exit
- * status, or 127 when gnuplot cannot be run. */
-static int gnuplot(const char *vars, const char *name, const char *fmt,
-		   const char *script)
+int cli_gnuplot(const char *vars, const char *name, const char *fmt,
+		const char *script, const char *log)
 {
-	char e[8192];
-	int status;
-	pid_t pid;
+	char e[8192], colours[1024];
+	char *argv[] = {"gnuplot", "-e", e, (char *)script, NULL};
+	struct spawn s = {.argv = argv, .err_file = log, .null_stdin = true};
+	int rc;
 
-	snprintf(e, sizeof e, "%sname='%s'; fmt='%s'", vars, name, fmt);
-	pid = fork();
-	if (pid < 0)
-		return 127;
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", "-e", e, script, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	cli_model_colours(colours, sizeof colours);
+	snprintf(e, sizeof e, "%s", vars);
+	cli_gp_var(e, sizeof e, "colours", colours);
+	snprintf(e + strlen(e), sizeof e - strlen(e), "name='%s'; fmt='%s'", name, fmt);
+	rc = spawn_run(&s);
+	return rc < 0 ? 127 : rc;
 }
 
 static int is_chart_script(const struct dirent *e)
@@ -536,7 +500,7 @@ static int draw(const char *dir, const struct dataset *d)
 		}
 		drawn++;
 		for (int f = 0; f < 2 && !failed; f++) {
-			int rc = gnuplot(vars, name, f ? "png" : "svg", script);
+			int rc = cli_gnuplot(vars, name, f ? "png" : "svg", script, NULL);
 
 			if (rc == 127) {
 				fprintf(stderr, "fetchlab plot: cannot run gnuplot; install "

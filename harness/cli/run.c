@@ -15,7 +15,11 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"usage: fetchlab run MODEL [workload options]\n"
 		"Run one model against the embedded server and print its summary.\n"
-		"MODEL is one of: sync threads eventloop coroutine\n"
+		"MODEL is one of:\n");
+	for (const struct cli_model *m = cli_models; m->name; m++)
+		fprintf(out, "  %-15s %s%s\n", m->name, m->summary,
+			m->peer ? " (peer)" : "");
+	fprintf(out,
 		"Workload options (see fetchlab run MODEL --help): -n N -c C --delay SPEC\n"
 		"--size SPEC --rate R --timeout DUR --seed N --json --records FILE --url URL\n"
 		"example: fetchlab run sync -n 40 -c 1 --delay 50ms\n");

@@ -40,6 +40,9 @@ struct fl_options {
 	int64_t pause_ns;         /* the whole server for DUR (-1: none) */
 	double faults[FL_FAULT_COUNT];   /* --faults: fraction of each kind */
 	const char *faults_spec;
+	struct fl_dist work;      /* --work, microseconds of CPU per response */
+	const char *work_spec;
+	unsigned loops;           /* --loops */
 };
 
 extern const char *const fl_fault_names[FL_FAULT_COUNT];
@@ -66,7 +69,14 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 double fl_dist_draw(const struct fl_dist *d, uint64_t seed, uint64_t id,
 		    uint64_t stream);
 
+/* One run. With --loops N the model runs N times at once, each on a copy
+ * of the run whose -c is its share and whose lanes start at lane0; the
+ * copies claim, record and count through root, the run fl_main made
+ * (itself when there is one loop). Only what changes during the run goes
+ * through root; the copies read the rest from themselves. */
 struct fl_run {
+	struct fl_run *root;
+	unsigned lane0;               /* --loops: this copy's first lane */
 	const struct fl_model *model;
 	const char *prog;             /* "fetch-sync" */
 	struct fl_options opt;
@@ -84,11 +94,23 @@ struct fl_run {
 	unsigned nsamples[FL_CLASS_COUNT];
 	char base_url[256];           /* --server without a trailing slash */
 	struct fl_progress *progress; /* --progress, mapped; NULL without */
+	double work_ns_per_step;      /* --work: fl_work_calibrate's figure */
+	atomic_uint_fast64_t work_off_thread;  /* fl_work calls off the request's thread */
+	pthread_mutex_t lag_lock;     /* guards lag */
+	struct fl_hist *lag;          /* loop lag, microseconds (loops.c), or NULL */
 	char refused_url[64];         /* a bound port with no listener */
 	int refused_fd;
 };
 
 extern const char *const fl_class_names[FL_CLASS_COUNT];
+
+/* Measure the nanoseconds one step of fl_work's loop takes on this
+ * machine (thread CPU time, the median of a few trials). */
+double fl_work_calibrate(void);
+
+/* Run the model: once, or --loops times at once on threads of their own
+ * (loops.c). Returns model.run's result, or -1 after fl_error. */
+int fl_run_loops(struct fl_run *run);
 
 /* Build the workload into RUN (request slots, delays, sizes, due offsets). */
 int fl_workload_build(struct fl_run *run);

@@ -228,6 +228,9 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --faults SPEC       inject faults: 0.3 (30%% over every kind) or reset=0.1,stall=0.05\n"
 		"  --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)\n"
 		"  --stack-size SIZE   per-thread / per-coroutine stack (default 64k)\n"
+		"CPU work:\n"
+		"  --work SPEC         the client's CPU time per response: 500us, 100us..1ms, exp:300us (default 0)\n"
+		"  --loops N           loop-based models: N loops, one per thread, C/N lanes each (default 1)\n"
 		"target (one of):\n"
 		"  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)\n"
 		"  --url URL           any HTTP server: fetch URL N times, no checksum\n"
@@ -243,7 +246,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
        O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS,
-       O_PROGRESS, O_DRY_RUN, O_PAUSE };
+       O_PROGRESS, O_DRY_RUN, O_PAUSE, O_WORK, O_LOOPS };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -262,6 +265,8 @@ static const struct option longopts[] = {
 	{"progress", required_argument, NULL, O_PROGRESS},
 	{"dry-run", no_argument, NULL, O_DRY_RUN},
 	{"server-pause", required_argument, NULL, O_PAUSE},
+	{"work", required_argument, NULL, O_WORK},
+	{"loops", required_argument, NULL, O_LOOPS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -295,6 +300,7 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		.size = {FL_FIXED, 1024, 1024}, .size_spec = "1k",
 		.timeout_ns = 30ll * 1000000000ll, .seed = 1,
 		.stack_size = 64 * 1024, .pause_id = -1,
+		.work = {FL_FIXED, 0, 0}, .work_spec = "0", .loops = 1,
 	};
 	opterr = 0;
 	optind = 0;   /* 0, not 1: glibc then resets its whole state */
@@ -315,6 +321,17 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 			if (fl_parse_dist(optarg, true, &opt->delay, &why) < 0)
 				goto bad;
 			opt->delay_spec = optarg;
+			break;
+		case O_WORK:
+			if (fl_parse_dist(optarg, true, &opt->work, &why) < 0)
+				goto bad;
+			opt->work_spec = optarg;
+			break;
+		case O_LOOPS:
+			if (parse_count(optarg, 1, 256, &opt->loops) < 0) {
+				why = "is not a number of loops from 1 to 256";
+				goto bad;
+			}
 			break;
 		case O_SIZE:
 			if (fl_parse_dist(optarg, false, &opt->size, &why) < 0)

@@ -153,6 +153,9 @@ int fl_report(struct fl_run *run, FILE *out)
 	double user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
 	double sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	double rps = wall > 0 ? atomic_load(&run->klass[FL_OK]) / wall : 0;
+	double work_us = 0;   /* the mean work asked per request */
+	for (unsigned i = 0; i < o->requests; i++)
+		work_us += run->reqs[i].work_ns / 1e3 / o->requests;
 
 	if (o->json) {
 		fprintf(out, "{\"model\":\"%s\",\"requests\":%" PRIu64
@@ -190,6 +193,15 @@ int fl_report(struct fl_run *run, FILE *out)
 		json_lat(out, "latency_us", &ls);
 		fputc(',', out);
 		json_lat(out, "latency_from_due_us", &ld);
+		fprintf(out, ",\"work_spec\":");
+		json_str(out, o->work_spec);
+		fprintf(out, ",\"work_mean_us\":%.1f,\"work_ns_per_iter\":%.4f,"
+			"\"work_off_thread\":%" PRIu64, work_us, run->work_ns_per_step,
+			(uint64_t)atomic_load(&run->work_off_thread));
+		if (run->lag != NULL)
+			fprintf(out, ",\"loop_lag_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
+				",\"max\":%" PRIu64 "}", fl_hist_percentile(run->lag, 50),
+				fl_hist_percentile(run->lag, 99), fl_hist_max(run->lag));
 		fprintf(out, ",\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"peak_rss_kib\":%ld,"
 			"\"ctx_voluntary\":%ld,\"ctx_involuntary\":%ld,\"threads\":%u}\n",
 			user, sys, ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, run->threads);
@@ -222,6 +234,16 @@ int fl_report(struct fl_run *run, FILE *out)
 		fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
 		table_lat(out, "from start", &ls);
 		table_lat(out, "from due", &ld);
+		if (run->lag != NULL)
+			fprintf(out, "  loop lag (ms)    p50 %.2f   p99 %.2f   max %.2f\n",
+				fl_hist_percentile(run->lag, 50) / 1e3,
+				fl_hist_percentile(run->lag, 99) / 1e3,
+				fl_hist_max(run->lag) / 1e3);
+		if (work_us > 0)
+			fprintf(out, "  work %s per response (mean %.0f us; %.3f ns a step here)"
+				"   done off the request's thread: %" PRIu64 "\n",
+				o->work_spec, work_us, run->work_ns_per_step,
+				(uint64_t)atomic_load(&run->work_off_thread));
 		fprintf(out, "  cpu user %.2f s, sys %.2f s   peak RSS %.1f MiB   "
 			"context switches %ld voluntary, %ld involuntary   threads %u\n",
 			user, sys, ru.ru_maxrss / 1024.0, ru.ru_nvcsw, ru.ru_nivcsw,

@@ -46,13 +46,14 @@ void fl_error(const struct fl_run *run, const char *fmt, ...)
 unsigned fl_requests(const struct fl_run *run) { return run->opt.requests; }
 unsigned fl_concurrency(const struct fl_run *run) { return run->opt.concurrency; }
 size_t fl_stack_size(const struct fl_run *run) { return run->opt.stack_size; }
-bool fl_interrupted(const struct fl_run *run) { return atomic_load(&run->interrupted); }
+bool fl_interrupted(const struct fl_run *run) { return atomic_load(&run->root->interrupted); }
 void fl_set_threads(struct fl_run *run, unsigned threads) { run->threads = threads; }
 
 bool fl_next(struct fl_run *run, struct fl_request **req)
 {
 	uint64_t i;
 
+	run = run->root;   /* --loops: every loop claims from the one workload */
 	if (atomic_load_explicit(&run->interrupted, memory_order_relaxed))
 		return false;
 	i = atomic_fetch_add_explicit(&run->next, 1, memory_order_relaxed);
@@ -115,7 +116,7 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	const struct fl_run *run = arg;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return atomic_load_explicit(&run->interrupted, memory_order_relaxed);
+	return atomic_load_explicit(&run->root->interrupted, memory_order_relaxed);
 }
 
 /* libcurl's receive buffer for REQ: room for the headers and the whole
@@ -185,7 +186,8 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, run);
 	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-	req->lane = lane;
+	req->lane = run->lane0 + lane;   /* --loops: lanes numbered across loops */
+	req->thread = pthread_self();
 	req->bytes = 0;
 	req->body_bad = false;
 	req->first_byte_ns = 0;
@@ -226,6 +228,7 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	long status = 0;
 	enum fl_class k;
 
+	run = run->root;   /* --loops: one set of counters */
 	req->end_ns = fl_now_ns();
 	if (easy != NULL) {
 		long connects = 0;   /* 0 when a kept-alive connection was reused */
@@ -442,11 +445,13 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	int rc;
 
 	snprintf(prog, sizeof prog, "fetch-%s", model->name);
+	run.root = &run;
 	run.model = model;
 	run.prog = prog;
 	run.refused_fd = -1;
 	run.threads = 1;
 	pthread_mutex_init(&run.sample_lock, NULL);
+	pthread_mutex_init(&run.lag_lock, NULL);
 	rc = fl_parse_options(argc, argv, prog, model->summary, &run.opt);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
@@ -474,6 +479,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		return 2;
 	if (fl_workload_build(&run) < 0)
 		return 1;
+	if (run.opt.work.a > 0)
+		run.work_ns_per_step = fl_work_calibrate();
 	if (run.opt.faults[FL_FAULT_REFUSED] > 0 && reserve_refused_port(&run) < 0)
 		return 1;
 	if (run.opt.url != NULL && probe_url(&run) < 0) {
@@ -493,7 +500,7 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		atomic_store_explicit(&run.progress->magic, FL_PROGRESS_MAGIC,
 				      memory_order_release);
 	}
-	rc = model->run(&run);
+	rc = fl_run_loops(&run);
 	run.t1_ns = fl_now_ns();
 	if (run.progress)
 		atomic_store(&run.progress->t1_ns, run.t1_ns);

@@ -36,7 +36,8 @@ double fl_dist_draw(const struct fl_dist *d, uint64_t seed, uint64_t id,
 	}
 }
 
-enum { STREAM_DELAY = 1, STREAM_SIZE = 2, STREAM_ARRIVAL = 3, STREAM_FAULT = 4 };
+enum { STREAM_DELAY = 1, STREAM_SIZE = 2, STREAM_ARRIVAL = 3, STREAM_FAULT = 4,
+       STREAM_WORK = 5 };
 
 int fl_workload_build(struct fl_run *run)
 {
@@ -57,6 +58,9 @@ int fl_workload_build(struct fl_run *run)
 		r->id = i;
 		r->delay_us = (uint32_t)fmin(llround(delay), 100e6);
 		r->size = (uint32_t)fmin(llround(size), (double)(64u << 20));
+		if (o->work.a > 0)   /* microseconds, at most 4 s */
+			r->work_ns = (uint32_t)fmin(llround(1e3 * fl_dist_draw(&o->work,
+					o->seed, i, STREAM_WORK)), 4e9);
 		if (o->faults_spec != NULL) {
 			/* Walk the cumulative fractions: kind k owns its slice of [0,1). */
 			double u = uniform01(o->seed, i, STREAM_FAULT), edge = 0;

@@ -4,7 +4,8 @@
 # fetchlab plot runs each chart script as
 #   gnuplot -e "datadir='...'; outdir='...'; plotsdir='...'; models='sync ...';
 #               specmodels='...'; tlmodels='...'; workload='...'; specc=100;
-#               name='throughput'; fmt='svg'" harness/plots/throughput.gp
+#               colours='sync #E69F00 ...'; name='throughput'; fmt='svg'"
+#           harness/plots/throughput.gp
 # and the script loads this file first. A script may set `height` before.
 
 if (!exists("height")) height = 560
@@ -22,13 +23,12 @@ set output sprintf("%s/%s.%s", outdir, name, fmt)
 set datafile separator ","
 set datafile columnheaders
 
-# Colour-blind-safe colours (Okabe & Ito), one per model.
-colour(m) = m eq "sync"           ? "#E69F00" : \
-            m eq "threads"        ? "#0072B2" : \
-            m eq "eventloop"      ? "#009E73" : \
-            m eq "coroutine"      ? "#CC79A7" : \
-            m eq "python-asyncio" ? "#56B4E9" : \
-            m eq "python-threads" ? "#D55E00" : "#777777"
+# One colour per model, from the driver's registry (harness/cli/models.c),
+# which passes colours='sync #E69F00 threads #0072B2 ...'; grey for others.
+if (!exists("colours")) colours = ""
+colour_at(m, i) = i >= words(colours) ? "#777777" : \
+                  word(colours, i) eq m ? word(colours, i + 1) : colour_at(m, i + 2)
+colour(m) = colour_at(m, 1)
 
 # V on the rows of model M, "no value" (skipped) on the others.
 of(m, v) = strcol("model") eq m ? v : NaN

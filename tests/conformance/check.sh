@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 fail() { echo "FAIL $model n=$n c=$c delay=$delay size=$size: $*" >&2; exit 1; }
 
-"$cli" run "$model" -n "$n" -c "$c" --delay "$delay" --size "$size" \
+"$cli" run "$model" ${FL_RUN_ARGS:-} -n "$n" -c "$c" --delay "$delay" --size "$size" \
 	--seed 7 --json --records "$tmp/records.csv" >"$tmp/out.json" ||
 	fail "exit status $?: $(cat "$tmp/out.json")"
 j=$tmp/out.json

@@ -9,6 +9,9 @@
 #             with ./fetchlab parses: `run MODEL ...` passes the model's
 #             --dry-run; any other subcommand exists (else SKIP, it is not
 #             written yet) and knows every option the line uses (its --help)
+#   models    the README's model table names the C models of the driver's
+#             registry (harness/cli/models.c, as `fetchlab run --help`
+#             lists them), in the same order
 #
 # Commands are split on blanks, so doc commands must not need quotes; the
 # first |, >, ;, && or # ends the part that is checked.
@@ -34,6 +37,7 @@ defined() {
 	case $f in
 	*.c|*.h)
 		grep -Eq "^[A-Za-z_].*[^A-Za-z0-9_]$s[[:space:]]*\(|^$s[[:space:]]*\(" "$f" ||
+		grep -Eq "^[A-Za-z_].*[^A-Za-z0-9_]$s\[[^]]*\][[:space:]]*=" "$f" ||
 		grep -Eq "^(typedef[[:space:]]+)?(struct|union|enum)[[:space:]]+$s[[:space:]]*(\{|$)" "$f" ||
 		grep -Eq "^#[[:space:]]*define[[:space:]]+$s([^A-Za-z0-9_]|$)" "$f" ||
 		grep -Eq "^typedef[[:space:]].*[^A-Za-z0-9_]$s([^A-Za-z0-9_].*)?;" "$f" ||
@@ -172,6 +176,21 @@ while IFS="$(printf '\t')" read -r md cmd; do
 	esac
 done <"$tmp/commands"
 set +f
+
+# ---- 4. the model table ----------------------------------------------------
+# The registry's C models: `run --help` lists "  NAME  SUMMARY", peers
+# marked "(peer)"; the README's table rows start with | `NAME` |.
+"$cli" run --help 2>&1 | sed -n '/^MODEL is one of/,/^[^ ]/p' |
+	awk '/^  [a-z]/ && !/\(peer\)$/ { print $1 }' >"$tmp/registry"
+sed -n '/^| model | file |/,/^$/p' README.md |
+	sed -n 's/^| `\([a-z][a-z0-9-]*\)` |.*/\1/p' >"$tmp/readme"
+if [ ! -s "$tmp/registry" ]; then
+	bad "models: fetchlab run --help lists no model"
+elif cmp -s "$tmp/registry" "$tmp/readme"; then
+	ok
+else
+	bad "models: README's table ($(echo $(cat "$tmp/readme"))) is not the registry's C models ($(echo $(cat "$tmp/registry"))) in order: edit one of README.md, harness/cli/models.c"
+fi
 
 echo "$pass passed, $fail failed ($skip skipped)"
 [ "$fail" -eq 0 ]

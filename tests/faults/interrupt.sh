@@ -9,7 +9,7 @@ trap 'rm -f "$out" "$out.progress"' EXIT
 
 # setsid: a process group of our own, so the signal reaches it the way a
 # terminal's Ctrl-C does (the whole foreground group; the driver waits).
-setsid "$cli" run "$model" -n 100000 -c 20 --delay 400ms --json \
+setsid "$cli" run "$model" ${FL_RUN_ARGS:-} -n 100000 -c 20 --delay 400ms --json \
 	--progress "$out.progress" >"$out" &
 pid=$!
 # Wait until the run has begun (the progress file's magic, "flpr"), so the

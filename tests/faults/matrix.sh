@@ -31,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 for fault in refused reset reset_body stall short trickle http500 http503; do
 	j=$tmp/$fault.json
 	start=$(date +%s)
-	"$cli" run "$model" -n $n -c 8 --delay 1ms --size 1k --timeout 400ms \
+	"$cli" run "$model" ${FL_RUN_ARGS:-} -n $n -c 8 --delay 1ms --size 1k --timeout 400ms \
 		--faults "$fault=0.4" --seed 3 --json >"$j" || true
 	class=$(class_of $fault)
 	check "$fault" "$j" ".requests == $n"
@@ -46,7 +46,7 @@ done
 
 # All kinds at once, 60% of the requests.
 j=$tmp/mixed.json
-"$cli" run "$model" -n 80 -c 16 --delay 1ms --timeout 400ms --faults 0.6 \
+"$cli" run "$model" ${FL_RUN_ARGS:-} -n 80 -c 16 --delay 1ms --timeout 400ms --faults 0.6 \
 	--seed 5 --json >"$j" || true
 check mixed "$j" '.errors.connect == .injected.refused'
 check mixed "$j" '.errors.recv == .injected.reset + .injected.reset_body + .injected.short'

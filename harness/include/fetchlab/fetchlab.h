@@ -12,6 +12,7 @@
 #ifndef FETCHLAB_H
 #define FETCHLAB_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,9 @@ struct fl_request {
 	int64_t end_ns;          /* fl_done */
 	uint64_t bytes;          /* body bytes received */
 	uint64_t body_state;     /* checksum state of the body callback */
+	uint64_t work_out;       /* what fl_work computed from the body */
+	uint32_t work_ns;        /* CPU work asked for (--work), ns */
+	pthread_t thread;        /* the thread that began it (fl_easy_setup) */
 	int32_t status;          /* HTTP status, 0 if none */
 	uint8_t klass;           /* enum fl_class, set by fl_done */
 	uint8_t fault;           /* enum fl_fault injected into it */
@@ -69,6 +73,7 @@ struct fl_model {
 	const char *name;        /* "sync", "threads", ... */
 	const char *summary;     /* one line for --help */
 	int (*run)(struct fl_run *run);   /* 0, or -1 after fl_error() */
+	bool loops;              /* --loops N may run N copies, one per thread */
 };
 
 /* Parse options, build the workload, run the model, report. Returns the
@@ -92,6 +97,16 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
  * Thread-safe; no lock and no allocation on the success path. */
 void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	     CURL *easy);
+
+/* Process REQ's response: the CPU work --work asks for, computed from the
+ * body received. Call it where the model's idiom processes a response,
+ * before fl_done, so the latency includes it; a no-op without --work.
+ * Thread-safe. */
+void fl_work(struct fl_run *run, struct fl_request *req);
+
+/* For loop helpers (impl-eventloop/lanes.c): a periodic timer of the loop
+ * fired LATE_NS after it was due. Thread-safe. */
+void fl_loop_lag(struct fl_run *run, int64_t late_ns);
 
 /* Read-only facts a model needs. */
 unsigned fl_requests(const struct fl_run *run);     /* -n */

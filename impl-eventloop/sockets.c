@@ -1,0 +1,120 @@
+/* sockets.c - curl_uv's poll handles, kept in epoll between requests.
+ *
+ * A poll handle belongs to a socket number, not to one socket. When curl
+ * forgets a socket between two requests of a kept-alive connection, the
+ * handle stays in epoll, so the next request costs no epoll_ctl at all
+ * (stopping and restarting it would cost three per request). It is
+ * stopped when it stirs while curl is not watching (on_stir) and before
+ * curl closes the socket (cu_socket_close), so a socket number curl
+ * reuses starts afresh.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockets.h"
+
+/* libuv: S is ready. Hand it to the glue if curl watches it; an idle
+ * kept-alive socket that stirs (the server closed it, say) is stopped
+ * until curl asks again. */
+static void on_stir(uv_poll_t *poll, int status, int events)
+{
+	struct cu_socket *s = poll->data;
+
+	if (s->wanted) {
+		s->ready(poll, status, events);
+		return;
+	}
+	uv_poll_stop(poll);
+	s->events = 0;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static struct cu_socket *nomem(struct curl_uv *cu)
+{
+	if (cu->error == 0)
+		cu->error = UV_ENOMEM;
+	return NULL;
+}
+
+struct cu_socket *cu_socket_get(struct curl_uv *cu, curl_socket_t fd)
+{
+	struct cu_socket *s, **byfd;
+	unsigned n;
+	int err;
+
+	if ((unsigned)fd >= cu->nfds) {   /* grow the table by doubling */
+		for (n = cu->nfds ? cu->nfds : 256; n <= (unsigned)fd; n *= 2)
+			;
+		if ((byfd = realloc(cu->byfd, n * sizeof *byfd)) == NULL)
+			return nomem(cu);
+		memset(byfd + cu->nfds, 0, (n - cu->nfds) * sizeof *byfd);
+		cu->byfd = byfd;
+		cu->nfds = n;
+	}
+	if ((s = cu->byfd[fd]) != NULL)
+		return s;
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return nomem(cu);
+	if ((err = uv_poll_init_socket(cu->loop, &s->poll, fd)) < 0) {
+		free(s);
+		if (cu->error == 0)
+			cu->error = err;
+		return NULL;
+	}
+	s->poll.data = s;
+	s->cu = cu;
+	s->fd = fd;
+	cu->byfd[fd] = s;
+	return s;
+}
+
+int cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready)
+{
+	int err;
+
+	s->wanted = true;
+	s->ready = ready;
+	if (events == s->events)
+		return 0;   /* already polling for just this: no system call */
+	if ((err = uv_poll_start(&s->poll, events, on_stir)) < 0)
+		return err;
+	s->events = events;
+	return 0;
+}
+
+void cu_socket_unwatch(struct cu_socket *s)
+{
+	s->wanted = false;
+}
+
+/* The kernel drops a closed descriptor from epoll by itself, but libuv
+ * would still believe it polled, and would not add the next socket curl
+ * opens with the same number: stop the handle first. */
+int cu_socket_close(void *arg, curl_socket_t fd)
+{
+	struct curl_uv *cu = arg;
+	struct cu_socket *s = (unsigned)fd < cu->nfds ? cu->byfd[fd] : NULL;
+
+	if (s != NULL && s->events != 0) {
+		uv_poll_stop(&s->poll);
+		s->events = 0;
+	}
+	if (s != NULL)
+		s->wanted = false;
+	return close(fd);
+}
+
+void cu_sockets_close(struct curl_uv *cu)
+{
+	for (unsigned fd = 0; fd < cu->nfds; fd++)
+		if (cu->byfd[fd] != NULL)
+			uv_close((uv_handle_t *)&cu->byfd[fd]->poll, on_closed);
+	free(cu->byfd);
+	cu->byfd = NULL;
+	cu->nfds = 0;
+}
