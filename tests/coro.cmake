@@ -20,16 +20,17 @@ foreach(backend IN LISTS FL_CORO_BACKENDS)
 endforeach()
 
 # Valgrind must see no stack confusion ("client switching stacks?") and no
-# errors. Only without sanitizers: they and Valgrind do not mix.
+# errors, nor a leak on guard_fail's failure paths. Only without
+# sanitizers: they and Valgrind do not mix. Labels sanitize and valgrind.
 find_program(FL_VALGRIND valgrind)
 if(FL_VALGRIND AND NOT FL_SANITIZE)
   foreach(backend IN LISTS FL_CORO_BACKENDS)
-    foreach(test ping_pong nested)
+    foreach(test ping_pong nested guard_fail)
       add_test(NAME coro.valgrind.${test}.${backend}
         COMMAND ${FL_VALGRIND} --error-exitcode=1 --leak-check=full
                 $<TARGET_FILE:coro-${test}-${backend}>)
       set_tests_properties(coro.valgrind.${test}.${backend} PROPERTIES
-        LABELS sanitize FAIL_REGULAR_EXPRESSION "switching stacks")
+        LABELS "sanitize;valgrind" FAIL_REGULAR_EXPRESSION "switching stacks")
     endforeach()
   endforeach()
 endif()
