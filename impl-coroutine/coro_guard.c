@@ -12,14 +12,21 @@
 #include "coro_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define ALTSTACK_SIZE (64 * 1024)       /* room for the handler, even under ASan */
 
-/* The one piece of per-thread state, because a signal handler gets no
- * context argument: the guard of this thread's pool. */
+/* A signal disposition is the process's, but pools are per thread (one per
+ * --loops thread): the first guard installs the handler, the last one
+ * removes it. A handler gets no context argument, so it finds the faulting
+ * thread's guard through a thread-local pointer. */
+static pthread_mutex_t guards_lock = PTHREAD_MUTEX_INITIALIZER;
+static int guards;                      /* installed, over all threads */
+static struct sigaction old_segv;       /* what the first one replaced */
 static _Thread_local struct coro_guard *thread_guard;
 
 /* Append S, or N in decimal, at P; return the new end. Hand-made because
@@ -66,10 +73,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 		(void)n;
 		_exit(CORO_OVERFLOW_EXIT);
 	}
-	if (g)
-		sigaction(sig, &g->old_segv, NULL);
-	else
-		signal(sig, SIG_DFL);
+	sigaction(sig, &old_segv, NULL);
 	if (si->si_code <= 0)           /* sent by kill(), not a fault: resend */
 		raise(sig);
 }
@@ -88,14 +92,41 @@ static void altstack_free(struct coro_guard *g)
 	g->altstack = NULL;
 }
 
-/* Install on_segv for this thread, and an alternate signal stack for it
- * unless the thread has one (ASan sets one up). A fault in the PAGE bytes
- * below the stack of *RUNNING is an overflow. 0 or -errno (-EBUSY: this
- * thread has a guard); on failure nothing is left installed. */
+/* Count one more guard; the first installs on_segv. 0 or -errno. */
+static int handler_hold(void)
+{
+	struct sigaction sa;
+	int rc = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	pthread_mutex_lock(&guards_lock);
+	if (guards == 0 && sigaction(SIGSEGV, &sa, &old_segv) < 0)
+		rc = -errno;
+	else
+		guards++;
+	pthread_mutex_unlock(&guards_lock);
+	return rc;
+}
+
+/* Count one guard less; the last puts the old disposition back. */
+static void handler_release(void)
+{
+	pthread_mutex_lock(&guards_lock);
+	if (--guards == 0)
+		sigaction(SIGSEGV, &old_segv, NULL);
+	pthread_mutex_unlock(&guards_lock);
+}
+
+/* Guard this thread: on_segv installed, and an alternate signal stack for
+ * it unless the thread has one (ASan sets one up). A fault in the PAGE
+ * bytes below the stack of *RUNNING is an overflow. 0 or -errno (-EBUSY:
+ * this thread has a guard); on failure nothing is left installed. */
 int coro_guard_install(struct coro_guard *g, struct coro *const *running,
 		       size_t page)
 {
-	struct sigaction sa;
 	stack_t ss;
 	int rc;
 
@@ -110,32 +141,25 @@ int coro_guard_install(struct coro_guard *g, struct coro *const *running,
 		if ((g->altstack = malloc(ALTSTACK_SIZE)) == NULL)
 			return -ENOMEM;
 		ss = (stack_t){ .ss_sp = g->altstack, .ss_size = ALTSTACK_SIZE };
-		if (sigaltstack(&ss, NULL) < 0)
-			goto fail;
+		if (sigaltstack(&ss, NULL) < 0) {
+			rc = -errno;
+			altstack_free(g);
+			return rc;
+		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_segv;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, &g->old_segv) < 0)
-		goto fail;
-	if (g->old_segv.sa_sigaction == on_segv) {      /* another thread's guard */
-		memset(&g->old_segv, 0, sizeof(g->old_segv));
-		g->old_segv.sa_handler = SIG_DFL;
+	if ((rc = handler_hold()) < 0) {
+		altstack_free(g);
+		return rc;
 	}
 	thread_guard = g;
 	return 0;
-fail:
-	rc = -errno;
-	altstack_free(g);
-	return rc;
 }
 
-/* Undo coro_guard_install: the previous SIGSEGV disposition, and no
- * alternate signal stack of ours. */
+/* Undo coro_guard_install: no alternate signal stack of ours, and the old
+ * SIGSEGV disposition once no thread has a guard. */
 void coro_guard_remove(struct coro_guard *g)
 {
-	sigaction(SIGSEGV, &g->old_segv, NULL);
+	handler_release();
 	altstack_free(g);
 	if (thread_guard == g)
 		thread_guard = NULL;

@@ -10,7 +10,6 @@
 #ifndef FETCHLAB_CORO_INTERNAL_H
 #define FETCHLAB_CORO_INTERNAL_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "coro.h"
@@ -51,16 +50,15 @@ struct coro_guard {
 	struct coro *const *running;    /* the pool's innermost running coroutine */
 	size_t page;                    /* guard page size, below each stack */
 	void *altstack;                 /* ours, if the thread had none */
-	struct sigaction old_segv;      /* the disposition we replaced */
 };
 
-/* Install the calling thread's guard G, reading *RUNNING at a fault.
- * One per thread: -EBUSY if this thread has one. 0 or -errno; after a
- * failure the thread's signal state is as it was. */
+/* Install the calling thread's guard G: a fault in the PAGE bytes below
+ * the stack of *RUNNING is an overflow. One per thread: -EBUSY if this
+ * thread has one. 0 or -errno; a failure leaves the signal state as it was. */
 int coro_guard_install(struct coro_guard *g, struct coro *const *running,
 		       size_t page);
 
-/* Undo coro_guard_install: the old SIGSEGV disposition, no altstack of ours. */
+/* Undo coro_guard_install; the last guard puts the old SIGSEGV disposition back. */
 void coro_guard_remove(struct coro_guard *g);
 
 #endif
