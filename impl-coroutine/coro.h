@@ -57,7 +57,10 @@ typedef void coro_fn(struct coro *self, void *arg);
 int coro_pool_init(struct coro_pool **poolp, size_t stack_size, int max_cached);
 void coro_pool_destroy(struct coro_pool *pool);
 
-/* Coroutines. coro_create and coro_resume return 0 or a negative errno. */
+/* Coroutines. coro_create returns 0 or a negative errno.
+ * coro_resume returns 0 once CO has yielded or returned (coro_status says
+ * which), or, without running it, -EINVAL if CO is dead and -EBUSY if CO
+ * is running: it resumed the caller, directly or through others. */
 int coro_create(struct coro_pool *pool, struct coro **cop, coro_fn *fn,
 		void *arg, size_t stack_size);
 int coro_resume(struct coro *co);

@@ -409,7 +409,7 @@ static int build_model(const struct lab *lab, const struct conf *cf,
 	if (lab->coro) {
 		snprintf(buf[nb], PATH_MAX, "-D%s", conf_get(cf, "coro_define", 0));
 		argv[argc++] = buf[nb++];
-		if ((v = conf_get(cf, "coro_source", 0)) != NULL)
+		for (int i = 0; (v = conf_get(cf, "coro_source", i)) != NULL; i++)
 			argv[argc++] = v;
 	}
 	for (int i = 0; i < 4 && lab->files[i]; i++) {

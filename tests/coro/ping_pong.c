@@ -2,7 +2,9 @@
  *
  * main and a coroutine append to one log; the log must read exactly as the
  * hand-offs say. A second part checks asymmetry: a coroutine that resumes
- * another gets control back when that one yields, not main.
+ * another gets control back when that one yields, not main. A third checks
+ * that a resume that cannot run says why: -EINVAL for a dead coroutine,
+ * -EBUSY for a running one (itself, or the coroutine that resumed it).
  */
 #include "coro.h"
 #include "check.h"
@@ -52,6 +54,26 @@ static void outer(struct coro *self, void *arg)
 	note(p->log, 'D');
 }
 
+/* Resumes itself, and the coroutine that resumed it: both are running. */
+static void cycle(struct coro *self, void *arg)
+{
+	struct coro *outer_co = arg;
+
+	CHECK(coro_resume(self) == -EBUSY);
+	CHECK(coro_resume(outer_co) == -EBUSY);
+	CHECK(coro_status(outer_co) == CORO_RUNNING);
+}
+
+/* Resumes the coroutine in *ARG, which tries to resume us back. */
+static void resumer(struct coro *self, void *arg)
+{
+	struct coro **inner = arg;
+
+	CHECK(coro_resume(self) == -EBUSY);
+	CHECK_OK(coro_resume(*inner));
+	CHECK(coro_status(*inner) == CORO_DEAD);
+}
+
 int main(void)
 {
 	struct coro_pool *pool;
@@ -88,6 +110,14 @@ int main(void)
 	CHECK(coro_status(co) == CORO_DEAD);
 	CHECK(coro_status(in) == CORO_SUSPENDED);
 	CHECK(strcmp(log.text, "A1BxC2Dy") == 0);
+	coro_destroy(co);
+	coro_destroy(in);
+
+	CHECK_OK(coro_create(pool, &co, resumer, &in, 0));
+	CHECK_OK(coro_create(pool, &in, cycle, co, 0));
+	CHECK_OK(coro_resume(co));
+	CHECK(coro_status(co) == CORO_DEAD);
+	CHECK(coro_resume(co) == -EINVAL);
 	coro_destroy(co);
 	coro_destroy(in);
 
