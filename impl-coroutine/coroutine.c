@@ -1,9 +1,8 @@
 /* coroutine.c - the coroutine model: C coroutines on one thread, each
- * running sync.c's loop: claim, wait until due, fetch, record.
- *
- * The difference hides in perform(): instead of blocking in curl_easy_perform
- * it hands the transfer to the loop and yields; on_done resumes it. That is
- * `async def fetch` + `asyncio.gather` in C. Resume only from the loop.
+ * running sync.c's loop: claim, wait until due, fetch, record. The
+ * difference hides in perform(): instead of blocking in curl_easy_perform it
+ * hands the transfer to the loop and yields; on_done resumes it (only ever
+ * from the loop). `async def fetch` + `asyncio.gather`, in C.
  */
 #include <stdlib.h>
 
@@ -159,7 +158,6 @@ static int run(struct fl_run *run)
 {
 	unsigned c = fl_concurrency(run), i;
 	struct model m = { .run = run, .live = c };
-	int err;
 
 	if ((m.error = lanes_init(&m.lanes, run, c, on_done, &m)) < 0 ||
 	    (m.error = coro_pool_init(&m.pool, fl_stack_size(run), CORO_CACHE_DEFAULT)) < 0)
@@ -180,14 +178,13 @@ static int run(struct fl_run *run)
 out:
 	for (i = 0; i < m.nlanes; i++) {
 		curl_easy_cleanup(m.lane[i].easy);   /* NULL is fine */
-		if (m.lane[i].co != NULL)
-			coro_destroy(m.lane[i].co);
+		coro_destroy(m.lane[i].co);   /* NULL is fine */
 		uv_close((uv_handle_t *)&m.lane[i].sleep, NULL);
 	}
-	err = lanes_close(&m.lanes, m.error);   /* and report a failure */
+	m.error = lanes_close(&m.lanes, m.error);   /* and report a failure */
 	coro_pool_destroy(m.pool);   /* NULL is fine */
 	free(m.lane);
-	return err;
+	return m.error;
 }
 
 static const struct fl_model model = {

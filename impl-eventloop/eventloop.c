@@ -151,7 +151,6 @@ static int run(struct fl_run *run)
 {
 	unsigned c = fl_concurrency(run), i;
 	struct model m = { .run = run, .live = c };
-	int err;
 
 	if ((m.error = lanes_init(&m.lanes, run, c, on_done, &m)) < 0)
 		goto out;
@@ -173,9 +172,9 @@ out:
 		curl_easy_cleanup(m.lane[i].easy);   /* NULL is fine */
 		uv_close((uv_handle_t *)&m.lane[i].sleep, NULL);
 	}
-	err = lanes_close(&m.lanes, m.error);   /* and report a failure */
+	m.error = lanes_close(&m.lanes, m.error);   /* and report a failure */
 	free(m.lane);
-	return err;
+	return m.error;
 }
 
 static const struct fl_model model = {

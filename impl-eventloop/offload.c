@@ -184,7 +184,6 @@ static int run(struct fl_run *run)
 	unsigned c = fl_concurrency(run), i;
 	struct model m = { .run = run, .live = c };
 	char cores[16];
-	int err;
 
 	/* The pool: one thread per core, set before libuv first starts it. */
 	snprintf(cores, sizeof cores, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
@@ -211,9 +210,9 @@ out:
 		curl_easy_cleanup(m.lane[i].easy);   /* NULL is fine */
 		uv_close((uv_handle_t *)&m.lane[i].sleep, NULL);
 	}
-	err = lanes_close(&m.lanes, m.error);   /* and report a failure */
+	m.error = lanes_close(&m.lanes, m.error);   /* and report a failure */
 	free(m.lane);
-	return err;
+	return m.error;
 }
 
 static const struct fl_model model = {
