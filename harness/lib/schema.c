@@ -25,7 +25,7 @@ static double bound(const double *run)
 }
 
 #define LAT(id, key, column, place, what) \
-	[id] = {.name = column, .json = key, .csv = column, .col = place, \
+	[id] = {.name = key, .json = key, .csv = column, .col = place, \
 		.unit = "us", .fmt = "%.0f", .reduce = FL_R_MEDIAN, .doc = what}
 
 const struct fl_metric fl_metrics[FL_M_COUNT] = {
@@ -112,10 +112,10 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 	[FL_M_CPU_BASE] = {.name = "cpu_base_s", .csv = "cpu_base_s", .col = 27,
 		.unit = "s", .fmt = "%.3f", .reduce = FL_R_FIRST,
 		.doc = "the model's fixed CPU cost: the least of three one-request runs"},
-	[FL_M_CPU_PER_REQ] = {.name = "cpu_ms_per_req", .unit = "ms",
+	[FL_M_CPU_PER_REQ] = {.name = "cpu_ms_per_req", .unit = "ms", .fmt = "%.4f",
 		.reduce = FL_R_MEDIAN, .derive = cpu_per_req,
 		.doc = "CPU time per request, start-up taken out"},
-	[FL_M_BOUND] = {.name = "bound_rps", .unit = "req/s", .reduce = FL_R_FIRST,
+	[FL_M_BOUND] = {.name = "bound_rps", .unit = "req/s", .fmt = "%.1f", .reduce = FL_R_FIRST,
 		.derive = bound, .doc = "C / mean delay: the Little's-law bound"},
 };
 
