@@ -14,28 +14,11 @@
  *                           not written by a rate sweep
  *   data/points.csv, charts/ written by plot.c from the files above
  *
- * data/summary.csv columns (the header line names them in this order):
- *   model             the model's name (sync, threads, eventloop, ...)
- *   concurrency       -c: at most this many requests in flight
- *   rate              --rate in requests/s: the offered rate; 0 = closed loop
- *   delay, size       the --delay and --size specs as given (e.g. 50ms, 1k)
- *   repeat            1..--repeat
- *   requests          -n: requests in the run
- *   ok, errors        requests that succeeded / failed (ok + errors = requests)
- *   wall_s            the run's wall time, seconds
- *   throughput_rps    ok / wall_s; at a rate point, the achieved rate (its
- *                     wall time includes the last requests' delay)
- *   p50_us .. max_us  latency end - start: p50, p90, p99, p99.9, max (us)
- *   mean_us           its mean (us)
- *   p50_due_us, p99_due_us  latency end - due (us): includes queueing
- *   cpu_user_s, cpu_sys_s   the child's CPU time (wait4 rusage, seconds)
- *   peak_rss_kib      the child's peak resident set (ru_maxrss, KiB)
- *   ctx_voluntary, ctx_involuntary  the child's context switches
- *   threads           threads the model ran (from its summary)
- *   delay_mean_us     the mean of the --delay spec (us): C / this = bound
- *   cpu_base_s        the model's fixed CPU cost: user + sys of a one-request
- *                     run (the least of three), mostly process and libcurl
- *                     start-up; plot.c subtracts it before dividing by requests
+ * data/summary.csv has one column per figure that fl_metrics (harness/lib/
+ * schema.c) gives a summary.csv place, with its meaning: most come from the
+ * model's JSON summary; driver_figures below sets the ones only the driver
+ * knows (the child's rusage from wait4, the repeat, the delay's mean, the
+ * model's start-up CPU cost measured by cpu_baseline).
  */
 #include <errno.h>
 #include <getopt.h>

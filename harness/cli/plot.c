@@ -2,23 +2,9 @@
  * alone, without running anything.
  *
  * DIR/data/summary.csv (one row per run, see compare.c) is reduced to
- * DIR/data/points.csv, one row per model, C and offered rate:
- *   model, concurrency, rate, repeats   rate 0: a closed-loop point
- *   throughput_rps, throughput_min, throughput_max   median and spread (req/s);
- *                         at a rate point, the achieved rate
- *   p50_ms, p99_ms        median latencies, end - start
- *   p50_due_ms, p99_due_ms  median latencies, end - due: with queueing
- *   efficiency            throughput x mean delay / C: the share of the
- *                         Little's-law bound the model reached
- *   cpu_ms_per_req        (user + sys - cpu_base) / (requests - 1): CPU time
- *                         per request, the model's start-up cost taken out
- *                         (empty when not above 0: lost in start-up's noise)
- *   peak_rss_mib          peak resident set
- *   marginal_kib          (RSS at C - RSS at 1) / (C - 1): the memory one more
- *                         request in flight costs (empty at C = 1 and at a
- *                         rate point)
- *   bound_rps             C / mean delay
- *   errors                failed requests, summed over the repeats
+ * DIR/data/points.csv, one row per model, C and offered rate, column by
+ * column as fl_point_cols (harness/lib/schema.c) declares them: which run
+ * figure, reduced how over the repeats, in which unit, and what it means.
  * Then every NAME.gp of the plots directory but common.gp is run twice by
  * gnuplot, writing DIR/charts/NAME.svg and NAME.png: rate.gp when the data
  * has rate points, every other script when it has closed-loop points. A

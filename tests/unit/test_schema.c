@@ -89,7 +89,8 @@ static void test_tables(struct tally *t)
 	for (int c = 0; c < FL_P_COUNT; c++) {
 		const struct fl_point_col *p = &fl_point_cols[c];
 
-		check(t, p->name && p->fmt, "point column %d has no name or format", c);
+		check(t, p->name && p->fmt && p->doc, "point column %d lacks a name, "
+		      "format or doc", c);
 		check(t, (p->metric >= 0 && p->metric < FL_M_COUNT) || p->metric == -1,
 		      "%s: metric %d out of range", p->name, p->metric);
 		check(t, p->metric < 0 || p->reduce != FL_R_NONE ||

@@ -86,6 +86,7 @@ struct fl_point_col {
 	bool positive;         /* a value not above 0 is unknown (NAN), not 0 */
 	double (*derive)(const double *point);   /* from the point's other columns */
 	const char *charts;    /* the harness/plots scripts that draw it */
+	const char *doc;       /* one line: what it shows */
 };
 
 extern const struct fl_point_col fl_point_cols[FL_P_COUNT];
