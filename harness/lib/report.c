@@ -89,7 +89,6 @@ struct figures {
 	struct lat ls, ld;                   /* from start, from due */
 	struct rusage ru;
 	double wall, rps, user, sys;
-	uint64_t first_byte_p50;             /* us, of the requests a byte reached */
 };
 
 _Static_assert(sizeof ((struct fl_run *)0)->samples[0] /
@@ -148,7 +147,6 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_CTX_VOLUNTARY].num = (double)f->ru.ru_nvcsw;
 	v[FL_M_CTX_INVOLUNTARY].num = (double)f->ru.ru_nivcsw;
 	v[FL_M_THREADS].num = run->threads;
-	v[FL_M_FIRST_BYTE_P50].num = (double)f->first_byte_p50;
 	fl_write_json(out, v);
 }
 
@@ -195,12 +193,11 @@ int fl_report(struct fl_run *run, FILE *out)
 {
 	const struct fl_options *o = &run->opt;
 	struct fl_hist *from_start = fl_hist_new(), *from_due = fl_hist_new();
-	struct fl_hist *first_byte = fl_hist_new();
 	struct figures f = {0};
 	int64_t last_end_ns = 0;
 	int rc = 0;
 
-	if (from_start == NULL || from_due == NULL || first_byte == NULL) {
+	if (from_start == NULL || from_due == NULL) {
 		fl_error(run, "no memory for the histograms");
 		rc = 1;
 		goto out;
@@ -225,8 +222,6 @@ int fl_report(struct fl_run *run, FILE *out)
 			f.injected[r->fault]++;
 		if (r->end_ns > last_end_ns)
 			last_end_ns = r->end_ns;
-		if (r->first_byte_ns != 0)
-			fl_hist_record(first_byte, (uint64_t)(r->first_byte_ns - r->start_ns) / 1000);
 		if (r->end_ns == 0 || r->klass != FL_OK)
 			continue;
 		fl_hist_record(from_start, (uint64_t)(r->end_ns - r->start_ns) / 1000);
@@ -238,7 +233,6 @@ int fl_report(struct fl_run *run, FILE *out)
 	f.wall = (double)((last_end_ns ? last_end_ns : run->t1_ns) - run->t0_ns) / 1e9;
 	summarize(from_start, &f.ls);
 	summarize(from_due, &f.ld);
-	f.first_byte_p50 = fl_hist_percentile(first_byte, 50);
 	getrusage(RUSAGE_SELF, &f.ru);
 	f.user = f.ru.ru_utime.tv_sec + f.ru.ru_utime.tv_usec / 1e6;
 	f.sys = f.ru.ru_stime.tv_sec + f.ru.ru_stime.tv_usec / 1e6;
@@ -255,6 +249,5 @@ int fl_report(struct fl_run *run, FILE *out)
 out:
 	fl_hist_free(from_start);
 	fl_hist_free(from_due);
-	fl_hist_free(first_byte);
 	return rc;
 }

@@ -23,8 +23,7 @@ static const char summary_header[] =
 	"model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,"
 	"throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,"
 	"p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,"
-	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s,"
-	"first_byte_p50_us\n";
+	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s\n";
 
 static const char points_header[] =
 	"model,concurrency,rate,repeats,throughput_rps,throughput_min,"
@@ -47,8 +46,7 @@ static const char json_want[] =
 	"\"latency_from_due_us\":{\"min\":1186,\"mean\":2146,\"p50\":1295,"
 	"\"p90\":3965,\"p99\":3965,\"p999\":3965,\"max\":3965},"
 	"\"cpu_user_s\":0.028,\"cpu_sys_s\":0.006,\"peak_rss_kib\":10224,"
-	"\"ctx_voluntary\":6,\"ctx_involuntary\":27,\"threads\":1,"
-	"\"first_byte_p50_us\":900}\n";
+	"\"ctx_voluntary\":6,\"ctx_involuntary\":27,\"threads\":1}\n";
 
 static void test_tables(struct tally *t)
 {
@@ -164,7 +162,6 @@ static void sample_values(union fl_value *v, uint64_t *klass, uint64_t *inj,
 	v[FL_M_CTX_VOLUNTARY].num = 6;
 	v[FL_M_CTX_INVOLUNTARY].num = 27;
 	v[FL_M_THREADS].num = 1;
-	v[FL_M_FIRST_BYTE_P50].num = 900;
 }
 
 static void test_json(struct tally *t)
@@ -242,7 +239,7 @@ static void test_summary_row(struct tally *t)
 	fl_write_summary_row(f, v);
 	fclose(f);
 	check(t, strcmp(text, "sync,1,0,1ms,1k,2,5,3,2,0.012,260.4,1287,3961,3961,"
-			"3961,3961,2142,1295,3965,0.028,0.006,10224,6,27,1,1000,0.010,900\n") == 0,
+			"3961,3961,2142,1295,3965,0.028,0.006,10224,6,27,1,1000,0.010\n") == 0,
 	      "summary row is %s", text);
 	free(text);
 }

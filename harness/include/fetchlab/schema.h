@@ -26,7 +26,7 @@ enum fl_metric_id {
 	FL_M_DUE_MIN, FL_M_DUE_MEAN, FL_M_DUE_P50, FL_M_DUE_P90, FL_M_DUE_P99,
 	FL_M_DUE_P999, FL_M_DUE_MAX,
 	FL_M_CPU_USER, FL_M_CPU_SYS, FL_M_PEAK_RSS, FL_M_CTX_VOLUNTARY,
-	FL_M_CTX_INVOLUNTARY, FL_M_THREADS, FL_M_FIRST_BYTE_P50,
+	FL_M_CTX_INVOLUNTARY, FL_M_THREADS,
 	/* The driver's, not in the JSON: compare measures or knows them. */
 	FL_M_REPEAT, FL_M_ERRORS, FL_M_DELAY_MEAN, FL_M_CPU_BASE,
 	/* Derived from a run's other figures when its row is read back. */
