@@ -1,5 +1,8 @@
 # compare tests: a tiny sweep end to end (tests/compare/tiny.sh): the CSV
-# contract, every chart, reproducible plots, bad options refused.
+# contract, every chart, reproducible plots, bad options refused; and plot's
+# reduction of a large summary (tests/compare/reduce.sh).
 add_test(NAME compare-tiny
          COMMAND ${FL_TESTS}/compare/tiny.sh $<TARGET_FILE:fetchlab-cli>)
-set_tests_properties(compare-tiny PROPERTIES LABELS compare TIMEOUT 120)
+add_test(NAME compare-reduce
+         COMMAND ${FL_TESTS}/compare/reduce.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(compare-tiny compare-reduce PROPERTIES LABELS compare TIMEOUT 120)

@@ -53,3 +53,18 @@ if(FL_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang")
   set_tests_properties(fuzz-options-corpus PROPERTIES LABELS fuzz FIXTURES_SETUP options-corpus)
   set_tests_properties(fuzz-options PROPERTIES LABELS fuzz TIMEOUT 180 FIXTURES_REQUIRED options-corpus)
 endif()
+
+# The JSON reader (harness/lib/json.c), fuzzed the same way (label fuzz).
+if(FL_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang")
+  add_executable(fuzz-json ${FL_TESTS}/fuzz/fuzz_json.c)
+  target_link_libraries(fuzz-json PRIVATE fetchlab)
+  target_compile_options(fuzz-json PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz-json PRIVATE -fsanitize=fuzzer,address,undefined)
+  set(FL_JSON_CORPUS ${CMAKE_CURRENT_BINARY_DIR}/corpus-json)
+  add_test(NAME fuzz-json-corpus
+           COMMAND ${CMAKE_COMMAND} -E copy_directory ${FL_TESTS}/fuzz/corpus-json ${FL_JSON_CORPUS})
+  add_test(NAME fuzz-json
+           COMMAND fuzz-json -max_total_time=60 -timeout=5 ${FL_JSON_CORPUS})
+  set_tests_properties(fuzz-json-corpus PROPERTIES LABELS fuzz FIXTURES_SETUP json-corpus)
+  set_tests_properties(fuzz-json PROPERTIES LABELS fuzz TIMEOUT 180 FIXTURES_REQUIRED json-corpus)
+endif()

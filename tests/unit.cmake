@@ -11,3 +11,13 @@ add_test(NAME unit-options
          COMMAND ${FL_TESTS}/unit/options.sh $<TARGET_FILE:fetchlab-cli> $<TARGET_FILE:fetch-sync>)
 
 set_tests_properties(unit-hist unit-body unit-options PROPERTIES LABELS unit TIMEOUT 120)
+
+# The JSON reader and the schema of per-run figures (label unit).
+add_executable(unit-json ${FL_TESTS}/unit/test_json.c)
+target_link_libraries(unit-json PRIVATE fetchlab)
+add_test(NAME unit-json COMMAND unit-json)
+add_executable(unit-schema ${FL_TESTS}/unit/test_schema.c)
+target_link_libraries(unit-schema PRIVATE fetchlab)
+target_include_directories(unit-schema PRIVATE ${FL_TESTS}/../harness/lib)
+add_test(NAME unit-schema COMMAND unit-schema ${FL_TESTS}/../harness/plots)
+set_tests_properties(unit-json unit-schema PROPERTIES LABELS unit TIMEOUT 60)

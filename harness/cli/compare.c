@@ -14,28 +14,11 @@
  *                           not written by a rate sweep
  *   data/points.csv, charts/ written by plot.c from the files above
  *
- * data/summary.csv columns (the header line names them in this order):
- *   model             the model's name (sync, threads, eventloop, ...)
- *   concurrency       -c: at most this many requests in flight
- *   rate              --rate in requests/s: the offered rate; 0 = closed loop
- *   delay, size       the --delay and --size specs as given (e.g. 50ms, 1k)
- *   repeat            1..--repeat
- *   requests          -n: requests in the run
- *   ok, errors        requests that succeeded / failed (ok + errors = requests)
- *   wall_s            the run's wall time, seconds
- *   throughput_rps    ok / wall_s; at a rate point, the achieved rate (its
- *                     wall time includes the last requests' delay)
- *   p50_us .. max_us  latency end - start: p50, p90, p99, p99.9, max (us)
- *   mean_us           its mean (us)
- *   p50_due_us, p99_due_us  latency end - due (us): includes queueing
- *   cpu_user_s, cpu_sys_s   the child's CPU time (wait4 rusage, seconds)
- *   peak_rss_kib      the child's peak resident set (ru_maxrss, KiB)
- *   ctx_voluntary, ctx_involuntary  the child's context switches
- *   threads           threads the model ran (from its summary)
- *   delay_mean_us     the mean of the --delay spec (us): C / this = bound
- *   cpu_base_s        the model's fixed CPU cost: user + sys of a one-request
- *                     run (the least of three), mostly process and libcurl
- *                     start-up; plot.c subtracts it before dividing by requests
+ * data/summary.csv has one column per figure that fl_metrics (harness/lib/
+ * schema.c) gives a summary.csv place, with its meaning: most come from the
+ * model's JSON summary; driver_figures below sets the ones only the driver
+ * knows (the child's rusage from wait4, the repeat, the delay's mean, the
+ * model's start-up CPU cost measured by cpu_baseline).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -50,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fetchlab/schema.h"
 
 #define MAX_MODELS 16
 #define MAX_CONC   16
@@ -58,12 +42,6 @@
 #define RATE_S     1.0   /* a rate point's schedule: ~1 s of arrivals */
 #define RATE_MAX_S 3.0   /* ...but at most ~3 s of work at the model's bound */
 #define RATE_CMAX  1000u /* a rate point's default cap on requests in flight */
-
-static const char summary_header[] =
-	"model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,"
-	"throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,"
-	"p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,"
-	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s";
 
 /* The sweep, as the options asked for it. */
 struct sweep {
@@ -374,7 +352,7 @@ static int open_out(struct sweep *sw)
 	sw->summary = fopen(path, "w");
 	if (sw->summary == NULL)
 		goto bad;
-	fprintf(sw->summary, "%s\n", summary_header);
+	fl_write_summary_header(sw->summary);
 	return 0;
 bad:
 	fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s); "
@@ -522,12 +500,47 @@ static void progress_line(const struct sweep *sw, const char *what, double rps,
 		sw->done, sw->total, what, rps, p99_us / 1e3, due, eta_s(sw));
 }
 
-/* A JSON number, or NAN when the summary lacks it. */
-static double jnum(const char *json, const char *key)
+/* The figures of a model's JSON summary TEXT into V, its strings in BUF
+ * (N bytes). Returns 0, or -1 after a line saying why it is not one. */
+static int read_figures(const char *model, const char *text, union fl_value *v,
+			char *buf, size_t n)
 {
-	double v;
+	struct fl_json_tok tok[512];
+	struct fl_json j;
+	const char *why;
+	size_t at;
 
-	return cli_json_number(json, key, &v) == 0 ? v : NAN;
+	for (int i = 0; i < FL_M_COUNT; i++)
+		v[i].num = NAN;
+	if (text == NULL)
+		return -1;
+	if (fl_json_parse(&j, text, strlen(text), tok, 512, &why, &at) < 0) {
+		fprintf(stderr, "fetchlab compare: %s --json: %s at byte %zu\n",
+			model, why, at);
+		return -1;
+	}
+	fl_read_json(&j, v, buf, n);
+	return isnan(v[FL_M_OK].num) ? -1 : 0;
+}
+
+/* The figures only the driver knows: the run's place in the sweep, and
+ * the child's own rusage (wait4), which includes its start and exit. */
+static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
+			   int rep, const struct rusage *ru, union fl_value *v)
+{
+	v[FL_M_MODEL].str = model;
+	v[FL_M_CONCURRENCY].num = c;
+	v[FL_M_DELAY].str = sw->delay;
+	v[FL_M_SIZE].str = sw->size;
+	v[FL_M_REPEAT].num = rep;
+	v[FL_M_ERRORS].num = v[FL_M_REQUESTS].num - v[FL_M_OK].num;
+	v[FL_M_CPU_USER].num = ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6;
+	v[FL_M_CPU_SYS].num = ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+	v[FL_M_PEAK_RSS].num = (double)ru->ru_maxrss;
+	v[FL_M_CTX_VOLUNTARY].num = (double)ru->ru_nvcsw;
+	v[FL_M_CTX_INVOLUNTARY].num = (double)ru->ru_nivcsw;
+	v[FL_M_DELAY_MEAN].num = sw->delay_us;
+	v[FL_M_CPU_BASE].num = sw->cpu_base;
 }
 
 /* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
@@ -541,7 +554,8 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 			"--size", (char *)sw->size, "--json", "--hdr", hdr,
 			rate > 0 ? "--rate" : NULL, r_arg, NULL};   /* closed: ends at hdr */
 	unsigned n = point_requests(sw, model, c, rate);
-	char *json = NULL, what[64];
+	char *json = NULL, what[64], strings[1024];
+	union fl_value v[FL_M_COUNT];
 	struct rusage ru;
 	int rc;
 
@@ -562,7 +576,7 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	else
 		snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
 	rc = cli_run_model(model, server, args, &json, &ru);
-	if (rc != 0 || json == NULL || isnan(jnum(json, "ok"))) {
+	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
 		char rate_opt[48] = "";
 
 		if (rate > 0)
@@ -575,32 +589,16 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
-	if (strstr(json, "\"interrupted\":true")) {
-		free(json);
+	free(json);   /* V's strings are in STRINGS, not in it */
+	if (v[FL_M_INTERRUPTED].flag)
 		return 130;
-	}
-	double req = jnum(json, "requests"), ok = jnum(json, "ok");
-
-	fprintf(sw->summary, "%s,%u,%g,%s,%s,%d,%.0f,%.0f,%.0f,%.3f,%.1f,"
-		"%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%ld,%ld,%ld,%.0f,%.0f,%.3f\n",
-		model, c, jnum(json, "rate"), sw->delay, sw->size, rep, req, ok,
-		req - ok, jnum(json, "wall_s"), jnum(json, "throughput_rps"),
-		jnum(json, "latency_us.p50"), jnum(json, "latency_us.p90"),
-		jnum(json, "latency_us.p99"), jnum(json, "latency_us.p999"),
-		jnum(json, "latency_us.max"), jnum(json, "latency_us.mean"),
-		jnum(json, "latency_from_due_us.p50"),
-		jnum(json, "latency_from_due_us.p99"),
-		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
-		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-		ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, jnum(json, "threads"),
-		sw->delay_us, sw->cpu_base);
+	driver_figures(sw, model, c, rep, &ru, v);
+	fl_write_summary_row(sw->summary, v);
 	fflush(sw->summary);
 	sw->done++;
 	sw->planned_done += point_seconds(sw, model, c, rate);
-	progress_line(sw, what, jnum(json, "throughput_rps"),
-		      jnum(json, "latency_us.p99"),
-		      rate > 0 ? jnum(json, "latency_from_due_us.p99") : NAN);
-	free(json);
+	progress_line(sw, what, v[FL_M_THROUGHPUT].num, v[FL_M_LAT_P99].num,
+		      rate > 0 ? v[FL_M_DUE_P99].num : NAN);
 	return 0;
 }
 

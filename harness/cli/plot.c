@@ -2,23 +2,9 @@
  * alone, without running anything.
  *
  * DIR/data/summary.csv (one row per run, see compare.c) is reduced to
- * DIR/data/points.csv, one row per model, C and offered rate:
- *   model, concurrency, rate, repeats   rate 0: a closed-loop point
- *   throughput_rps, throughput_min, throughput_max   median and spread (req/s);
- *                         at a rate point, the achieved rate
- *   p50_ms, p99_ms        median latencies, end - start
- *   p50_due_ms, p99_due_ms  median latencies, end - due: with queueing
- *   efficiency            throughput x mean delay / C: the share of the
- *                         Little's-law bound the model reached
- *   cpu_ms_per_req        (user + sys - cpu_base) / (requests - 1): CPU time
- *                         per request, the model's start-up cost taken out
- *                         (empty when not above 0: lost in start-up's noise)
- *   peak_rss_mib          peak resident set
- *   marginal_kib          (RSS at C - RSS at 1) / (C - 1): the memory one more
- *                         request in flight costs (empty at C = 1 and at a
- *                         rate point)
- *   bound_rps             C / mean delay
- *   errors                failed requests, summed over the repeats
+ * DIR/data/points.csv, one row per model, C and offered rate, column by
+ * column as fl_point_cols (harness/lib/schema.c) declares them: which run
+ * figure, reduced how over the repeats, in which unit, and what it means.
  * Then every NAME.gp of the plots directory but common.gp is run twice by
  * gnuplot, writing DIR/charts/NAME.svg and NAME.png: rate.gp when the data
  * has rate points, every other script when it has closed-loop points. A
@@ -38,39 +24,26 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fetchlab/schema.h"
 
-#define MAX_ROWS 4096
-
-/* The summary columns a point is made of, by name. */
-enum col { C_CONC, C_REQ, C_ERR, C_TPUT, C_P50, C_P99, C_USER, C_SYS,
-	   C_RSS, C_DELAY, C_BASE, C_RATE, C_P50_DUE, C_P99_DUE, NCOLS };
-static const char *const col_names[NCOLS] = {
-	"concurrency", "requests", "errors", "throughput_rps", "p50_us", "p99_us",
-	"cpu_user_s", "cpu_sys_s", "peak_rss_kib", "delay_mean_us", "cpu_base_s",
-	"rate", "p50_due_us", "p99_due_us",
-};
-#define C_OPTIONAL C_BASE   /* this column and the ones after: older files lack them */
-
-/* One row of summary.csv: one run. */
+/* One row of summary.csv: one run, its figures by enum fl_metric_id. */
 struct row {
 	char model[32];
-	double v[NCOLS];
+	double v[FL_M_COUNT];
 };
 
-/* One point: the repeats of one model at one C and rate, reduced. */
+/* One point: the repeats of one model at one C and rate, reduced to the
+ * points.csv columns (enum fl_point_id). */
 struct point {
 	char model[32];
-	unsigned c, repeats;
-	double rate;   /* offered req/s; 0: closed loop */
-	double tput, tput_min, tput_max, p50_ms, p99_ms, p50_due_ms, p99_due_ms;
-	double eff, cpu_ms, rss_mib, marginal_kib, bound, errors;
+	double v[FL_P_COUNT];
 };
 
 /* What the table and the charts need, read from one summary. */
 struct dataset {
-	struct row rows[MAX_ROWS];
-	int nrows;
-	struct point points[MAX_ROWS];
+	struct row *rows;           /* malloc'd, grown as the file is read */
+	int nrows, cap;
+	struct point *points;       /* at most one per row */
 	int npoints;
 	int nclosed, nrate;         /* closed-loop and rate points */
 	/* The workload of the first closed-loop row [0] and rate row [1]. */
@@ -112,33 +85,36 @@ static int cmp_rows(const void *a, const void *b)
 	if (d == 0)
 		d = strcmp(x->model, y->model);
 	if (d == 0)
-		d = (x->v[C_RATE] > y->v[C_RATE]) - (x->v[C_RATE] < y->v[C_RATE]);
+		d = (x->v[FL_M_RATE] > y->v[FL_M_RATE]) - (x->v[FL_M_RATE] < y->v[FL_M_RATE]);
 	if (d == 0)
-		d = (x->v[C_CONC] > y->v[C_CONC]) - (x->v[C_CONC] < y->v[C_CONC]);
+		d = (x->v[FL_M_CONCURRENCY] > y->v[FL_M_CONCURRENCY]) -
+		    (x->v[FL_M_CONCURRENCY] < y->v[FL_M_CONCURRENCY]);
 	return d;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* A new row at the end of D->rows, grown when full. Returns NULL when
+ * out of memory. */
+static struct row *add_row(struct dataset *d)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	if (d->nrows == d->cap) {
+		int cap = d->cap ? d->cap * 2 : 256;
+		struct row *rows = realloc(d->rows, (size_t)cap * sizeof *rows);
 
-	return (x > y) - (x < y);
+		if (rows == NULL)
+			return NULL;
+		d->rows = rows;
+		d->cap = cap;
+	}
+	return &d->rows[d->nrows++];
 }
 
-/* The median of N values (sorted in place): the middle one, or the mean
- * of the middle two. */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof v[0], cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* Read PATH into D->rows, by column name, sorted by model, rate and C
- * (closed-loop rows, rate 0, first). Returns 0,
- * or 2 after a line saying what is wrong with the file. */
+/* Read PATH into D->rows, each figure by its summary.csv column name (one
+ * an older file lacks reads as 0), derived figures computed, sorted by
+ * model, rate and C (closed-loop rows, rate 0, first). Returns 0, or 2
+ * after a line saying what is wrong with the file. */
 static int read_summary(const char *path, struct dataset *d)
 {
-	int idx[NCOLS], i_model = -1, i_delay = -1, i_size = -1, ncol = 0;
+	int idx[FL_M_COUNT], ncol = 0, rc = 0;
 	char *line = NULL, *field[64];
 	size_t cap = 0;
 	FILE *f = fopen(path, "r");
@@ -148,10 +124,11 @@ static int read_summary(const char *path, struct dataset *d)
 			"fetchlab compare --out DIR first\n", path, strerror(errno));
 		return 2;
 	}
-	for (int k = 0; k < NCOLS; k++)
+	for (int k = 0; k < FL_M_COUNT; k++)
 		idx[k] = -1;
-	while (getline(&line, &cap, f) > 0) {
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
 		int nf = 0;
+		struct row *r;
 
 		line[strcspn(line, "\r\n")] = '\0';
 		for (char *p = line, *e; p && nf < 64; p = e ? e + 1 : NULL) {
@@ -160,111 +137,118 @@ static int read_summary(const char *path, struct dataset *d)
 				*e = '\0';
 			field[nf++] = p;
 		}
-		if (ncol == 0) {   /* the header: find our columns by name */
+		if (ncol == 0) {   /* the header: find the columns by name */
 			ncol = nf;
-			for (int j = 0; j < nf; j++) {
-				for (int k = 0; k < NCOLS; k++)
-					if (strcmp(field[j], col_names[k]) == 0)
-						idx[k] = j;
-				i_model = strcmp(field[j], "model") ? i_model : j;
-				i_delay = strcmp(field[j], "delay") ? i_delay : j;
-				i_size = strcmp(field[j], "size") ? i_size : j;
+			for (int j = 0; j < nf; j++)
+				if (fl_metric_by_column(field[j]) >= 0)
+					idx[fl_metric_by_column(field[j])] = j;
+			if (idx[FL_M_MODEL] < 0 || idx[FL_M_CONCURRENCY] < 0 ||
+			    idx[FL_M_DELAY] < 0 || idx[FL_M_SIZE] < 0) {
+				fprintf(stderr, "fetchlab plot: %s: the header lacks a "
+					"column we need (model, concurrency, delay, size); "
+					"rerun fetchlab compare\n", path);
+				rc = 2;
 			}
-			for (int k = 0; k < NCOLS; k++)
-				if (idx[k] < 0 && k < C_OPTIONAL)
-					i_model = -1;
-			if (i_model < 0 || i_delay < 0 || i_size < 0)
-				break;
 			continue;
 		}
-		if (nf != ncol || d->nrows == MAX_ROWS)
+		if (nf != ncol)
 			continue;   /* a torn last line of an interrupted run */
-		struct row *r = &d->rows[d->nrows++];
-
-		snprintf(r->model, sizeof r->model, "%s", field[i_model]);
-		for (int k = 0; k < NCOLS; k++)
+		if ((r = add_row(d)) == NULL) {
+			fprintf(stderr, "fetchlab plot: %s: no memory for row %d\n",
+				path, d->nrows + 1);
+			rc = 2;
+			break;
+		}
+		snprintf(r->model, sizeof r->model, "%s", field[idx[FL_M_MODEL]]);
+		for (int k = 0; k < FL_M_COUNT; k++)
 			r->v[k] = idx[k] < 0 ? 0 : strtod(field[idx[k]], NULL);
-		int open = r->v[C_RATE] > 0;
+		for (int k = 0; k < FL_M_COUNT; k++)
+			if (fl_metrics[k].derive)
+				r->v[k] = fl_metrics[k].derive(r->v);
+		int open = r->v[FL_M_RATE] > 0;
 
 		if (d->delay[open][0] == '\0') {
-			snprintf(d->delay[open], sizeof d->delay[open], "%s", field[i_delay]);
-			snprintf(d->size[open], sizeof d->size[open], "%s", field[i_size]);
+			snprintf(d->delay[open], sizeof d->delay[open], "%s",
+				 field[idx[FL_M_DELAY]]);
+			snprintf(d->size[open], sizeof d->size[open], "%s",
+				 field[idx[FL_M_SIZE]]);
 		}
 	}
 	free(line);
 	fclose(f);
-	if (i_model < 0 || i_delay < 0 || i_size < 0) {
-		fprintf(stderr, "fetchlab plot: %s: the header lacks a column we need "
-			"(model, delay, size, %s, ...); rerun fetchlab compare\n", path,
-			col_names[0]);
-		return 2;
-	}
-	if (d->nrows == 0) {
+	if (rc == 0 && ncol == 0)
+		fprintf(stderr, "fetchlab plot: %s: empty; rerun fetchlab compare\n", path);
+	else if (rc == 0 && d->nrows == 0)
 		fprintf(stderr, "fetchlab plot: %s: no runs in it; rerun fetchlab "
 			"compare\n", path);
+	if (rc != 0 || d->nrows == 0)
 		return 2;
-	}
 	qsort(d->rows, (size_t)d->nrows, sizeof d->rows[0], cmp_rows);
 	return 0;
 }
 
-/* Reduce the runs of each model, rate and C to a point; then the marginal
- * memory of a closed-loop point, against the C = 1 point of its model. */
-static void reduce(struct dataset *d)
+/* Column C of the point reducing the N rows R: the figure its column
+ * declares, scaled, reduced as declared. VALS and SCRATCH hold N doubles. */
+static double reduce_column(int c, const struct row *r, int n, double *vals,
+			    double *scratch)
 {
-	static double tput[MAX_ROWS], p50[MAX_ROWS], p99[MAX_ROWS], cpu[MAX_ROWS],
-		rss[MAX_ROWS], p50d[MAX_ROWS], p99d[MAX_ROWS];   /* scratch: one group's values */
+	const struct fl_point_col *col = &fl_point_cols[c];
+	const struct fl_metric *m = &fl_metrics[col->metric];
+	double x;
 
+	for (int k = 0; k < n; k++)
+		vals[k] = r[k].v[col->metric] * (col->scale ? col->scale : 1);
+	x = fl_reduce(col->reduce ? col->reduce : m->reduce, vals, n, scratch);
+	return col->positive && !(x > 0) ? NAN : x;   /* not above 0: unknown */
+}
+
+/* Reduce the runs of each model, rate and C to a point, column by column
+ * as fl_point_cols declares them; then the marginal memory of a
+ * closed-loop point, against the C = 1 point of its model. Returns 0, or
+ * 2 after a line saying why. */
+static int reduce(struct dataset *d)
+{
+	double *vals = malloc(2 * (size_t)d->nrows * sizeof *vals);
+
+	d->points = malloc((size_t)d->nrows * sizeof *d->points);
+	if (vals == NULL || d->points == NULL) {
+		fprintf(stderr, "fetchlab plot: no memory for %d runs\n", d->nrows);
+		free(vals);
+		return 2;
+	}
 	d->npoints = d->nclosed = d->nrate = 0;
 	for (int i = 0, j; i < d->nrows; i = j) {
 		struct point *p = &d->points[d->npoints++];
-		const struct row *r = &d->rows[i];
-		int n = 0;
 
-		*p = (struct point){.c = (unsigned)r->v[C_CONC], .rate = r->v[C_RATE]};
-		memcpy(p->model, r->model, sizeof p->model);
-		for (j = i; j < d->nrows && cmp_rows(&d->rows[j], r) == 0; j++, n++) {
-			const double *v = d->rows[j].v;
-
-			tput[n] = v[C_TPUT];
-			p50[n] = v[C_P50] / 1e3;
-			p99[n] = v[C_P99] / 1e3;
-			p50d[n] = v[C_P50_DUE] / 1e3;
-			p99d[n] = v[C_P99_DUE] / 1e3;
-			cpu[n] = fmax(0, v[C_USER] + v[C_SYS] - v[C_BASE]) * 1e3 /
-				 fmax(1, v[C_REQ] - 1);
-			rss[n] = v[C_RSS];
-			p->errors += v[C_ERR];
-		}
-		p->repeats = (unsigned)n;
-		p->tput = median(tput, n);
-		p->tput_min = tput[0];
-		p->tput_max = tput[n - 1];
-		p->p50_ms = median(p50, n);
-		p->p99_ms = median(p99, n);
-		p->p50_due_ms = median(p50d, n);
-		p->p99_due_ms = median(p99d, n);
-		p->cpu_ms = median(cpu, n);
-		if (p->cpu_ms <= 0)
-			p->cpu_ms = NAN;   /* below start-up's noise: unknown, not 0 */
-		p->rss_mib = median(rss, n) / 1024;
-		p->bound = p->c * 1e6 / r->v[C_DELAY];
-		p->eff = p->tput / p->bound;
-		p->marginal_kib = NAN;
-		if (p->rate > 0)
+		for (j = i; j < d->nrows && cmp_rows(&d->rows[j], &d->rows[i]) == 0; j++)
+			;
+		memcpy(p->model, d->rows[i].model, sizeof p->model);
+		for (int c = 0; c < FL_P_COUNT; c++)
+			p->v[c] = fl_point_cols[c].metric < 0 ? NAN :
+				  reduce_column(c, &d->rows[i], j - i, vals, vals + d->nrows);
+		for (int c = 0; c < FL_P_COUNT; c++)
+			if (fl_point_cols[c].derive)
+				p->v[c] = fl_point_cols[c].derive(p->v);
+		if (p->v[FL_P_RATE] > 0)
 			d->nrate++;
 		else
 			d->nclosed++;
 	}
+	free(vals);
 	for (int i = 0; i < d->npoints; i++) {
-		struct point *p = &d->points[i];
+		double *p = d->points[i].v;
 
-		for (int k = 0; k < d->npoints && p->c > 1 && p->rate == 0; k++)
-			if (d->points[k].c == 1 && d->points[k].rate == 0 &&
-			    !strcmp(d->points[k].model, p->model))
-				p->marginal_kib = (p->rss_mib - d->points[k].rss_mib) *
-						  1024 / (p->c - 1);
+		for (int k = 0; k < d->npoints && p[FL_P_CONCURRENCY] > 1 &&
+		     p[FL_P_RATE] == 0; k++) {
+			const double *one = d->points[k].v;
+
+			if (one[FL_P_CONCURRENCY] == 1 && one[FL_P_RATE] == 0 &&
+			    !strcmp(d->points[k].model, d->points[i].model))
+				p[FL_P_MARGINAL] = (p[FL_P_PEAK_RSS] - one[FL_P_PEAK_RSS]) *
+						   1024 / (p[FL_P_CONCURRENCY] - 1);
+		}
 	}
+	return 0;
 }
 
 /* Write D's points to PATH. Returns 0, or 1 after a line saying why. */
@@ -277,23 +261,9 @@ static int write_points(const char *path, const struct dataset *d)
 			strerror(errno));
 		return 1;
 	}
-	fprintf(f, "model,concurrency,rate,repeats,throughput_rps,throughput_min,"
-		"throughput_max,p50_ms,p99_ms,p50_due_ms,p99_due_ms,efficiency,"
-		"cpu_ms_per_req,peak_rss_mib,marginal_kib,bound_rps,errors\n");
-	for (int i = 0; i < d->npoints; i++) {
-		const struct point *p = &d->points[i];
-
-		fprintf(f, "%s,%u,%g,%u,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%.4f,",
-			p->model, p->c, p->rate, p->repeats, p->tput, p->tput_min,
-			p->tput_max, p->p50_ms, p->p99_ms, p->p50_due_ms,
-			p->p99_due_ms, p->eff);
-		if (!isnan(p->cpu_ms))
-			fprintf(f, "%.4f", p->cpu_ms);
-		fprintf(f, ",%.2f,", p->rss_mib);
-		if (!isnan(p->marginal_kib))
-			fprintf(f, "%.2f", p->marginal_kib);
-		fprintf(f, ",%.1f,%.0f\n", p->bound, p->errors);
-	}
+	fl_write_points_header(f);
+	for (int i = 0; i < d->npoints; i++)
+		fl_write_points_row(f, d->points[i].model, d->points[i].v);
 	return fclose(f) == 0 ? 0 : 1;
 }
 
@@ -310,21 +280,22 @@ static void print_table(const struct dataset *d)
 	printf("%-10s %6s %9s %-19s %7s %7s %5s %8s %7s %9s\n", "", "", "", "",
 	       "", "", "", "per req", "MiB", "in flight");
 	for (int i = 0; i < d->npoints; i++) {
-		const struct point *p = &d->points[i];
+		const double *v = d->points[i].v;
 		char spread[32], cpu[16] = "-", marginal[16] = "-";
 
-		if (p->rate > 0)
+		if (v[FL_P_RATE] > 0)
 			continue;
-
-		snprintf(spread, sizeof spread, " (%.1f..%.1f)", p->tput_min, p->tput_max);
-		if (!isnan(p->cpu_ms))
-			snprintf(cpu, sizeof cpu, "%.3f", p->cpu_ms);
-		if (!isnan(p->marginal_kib))
-			snprintf(marginal, sizeof marginal, "%.1f", p->marginal_kib);
+		snprintf(spread, sizeof spread, " (%.1f..%.1f)", v[FL_P_THROUGHPUT_MIN],
+			 v[FL_P_THROUGHPUT_MAX]);
+		if (!isnan(v[FL_P_CPU_PER_REQ]))
+			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
+		if (!isnan(v[FL_P_MARGINAL]))
+			snprintf(marginal, sizeof marginal, "%.1f", v[FL_P_MARGINAL]);
 		printf("%-10s %6u %9.1f %-19s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s\n",
-		       p->model, p->c, p->tput, spread, p->p50_ms, p->p99_ms,
-		       p->eff * 100, cpu, p->rss_mib, marginal,
-		       p->errors > 0 ? "  ERRORS" : "");
+		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY],
+		       v[FL_P_THROUGHPUT], spread, v[FL_P_P50], v[FL_P_P99],
+		       v[FL_P_EFFICIENCY] * 100, cpu, v[FL_P_PEAK_RSS], marginal,
+		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
 	}
 }
 
@@ -343,13 +314,14 @@ static void print_rate_table(const struct dataset *d)
 	printf("%-10s %6s %9s %9s %19s %21s\n", "", "", "req/s", "req/s",
 	       "from start", "from due");
 	for (int i = 0; i < d->npoints; i++) {
-		const struct point *p = &d->points[i];
+		const double *v = d->points[i].v;
 
-		if (p->rate <= 0)
+		if (v[FL_P_RATE] <= 0)
 			continue;
-		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s\n", p->model,
-		       p->c, p->rate, p->tput, p->p50_ms, p->p99_ms, p->p50_due_ms,
-		       p->p99_due_ms, p->errors > 0 ? "  ERRORS" : "");
+		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s\n",
+		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY], v[FL_P_RATE],
+		       v[FL_P_THROUGHPUT], v[FL_P_P50], v[FL_P_P99], v[FL_P_P50_DUE],
+		       v[FL_P_P99_DUE], v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
 	}
 }
 
@@ -380,18 +352,18 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 	double delay_ms = 0;
 
 	for (int i = 0; i < d->npoints; i++) {
-		const struct point *p = &d->points[i];
-		unsigned c = p->c;
+		const double *v = d->points[i].v;
+		unsigned c = (unsigned)v[FL_P_CONCURRENCY];
 
-		if (p->rate > 0) {
-			add_word(ratemodels, sizeof ratemodels, p->model);
+		if (v[FL_P_RATE] > 0) {
+			add_word(ratemodels, sizeof ratemodels, d->points[i].model);
 			if (ratec == 0) {   /* a rate sweep runs every point at one C */
 				ratec = c;
-				delay_ms = c * 1e3 / p->bound;
+				delay_ms = c * 1e3 / v[FL_P_BOUND];
 			}
 			continue;
 		}
-		nmarginal += p->marginal_kib > 0;
+		nmarginal += v[FL_P_MARGINAL] > 0;
 
 		if (c <= 100 && c > specc)
 			specc = c;
@@ -403,7 +375,7 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 	for (int i = 0; i < d->npoints; i++) {
 		const char *m = d->points[i].model;
 
-		if (d->points[i].rate > 0 ||
+		if (d->points[i].v[FL_P_RATE] > 0 ||
 		    (i > 0 && strcmp(m, d->points[i - 1].model) == 0))
 			continue;   /* points are sorted by model: one visit each */
 		add_word(models, sizeof models, m);
@@ -522,23 +494,24 @@ static int draw(const char *dir, const struct dataset *d)
 	return failed;
 }
 
-int cli_plot(const char *dir, bool table)
+/* The table and charts of DIR from D, read from DIR/data/summary.csv. */
+static int plot(const char *dir, bool table, struct dataset *d)
 {
-	static struct dataset d;   /* large; the driver is one thread */
 	char path[PATH_MAX];
 	int rc;
 
 	snprintf(path, sizeof path, "%s/data/summary.csv", dir);
-	rc = read_summary(path, &d);
+	rc = read_summary(path, d);
+	if (rc == 0)
+		rc = reduce(d);
 	if (rc != 0)
 		return rc;
-	reduce(&d);
 	snprintf(path, sizeof path, "%s/data/points.csv", dir);
-	if (write_points(path, &d) != 0)
+	if (write_points(path, d) != 0)
 		return 1;
 	if (table) {
-		print_table(&d);
-		print_rate_table(&d);
+		print_table(d);
+		print_rate_table(d);
 	}
 	fflush(stdout);
 	snprintf(path, sizeof path, "%s/charts", dir);
@@ -547,7 +520,17 @@ int cli_plot(const char *dir, bool table)
 			strerror(errno));
 		return 2;
 	}
-	return draw(dir, &d);
+	return draw(dir, d);
+}
+
+int cli_plot(const char *dir, bool table)
+{
+	struct dataset d = {0};
+	int rc = plot(dir, table, &d);
+
+	free(d.rows);
+	free(d.points);
+	return rc;
 }
 
 int cmd_plot(int argc, char **argv)

@@ -2,12 +2,14 @@
  * CSV, and the percentile distribution. Histograms are built here, after the
  * run, from the request records, so the hot path never touches them. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "fetchlab/hist.h"
+#include "fetchlab/schema.h"
 #include "internal.h"
 
 struct lat {
@@ -24,27 +26,6 @@ static void summarize(const struct fl_hist *h, struct lat *l)
 	l->p99 = fl_hist_percentile(h, 99);
 	l->p999 = fl_hist_percentile(h, 99.9);
 	l->max = fl_hist_max(h);
-}
-
-static void json_lat(FILE *out, const char *name, const struct lat *l)
-{
-	fprintf(out, "\"%s\":{\"min\":%" PRIu64 ",\"mean\":%.0f,\"p50\":%" PRIu64
-		",\"p90\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64
-		",\"max\":%" PRIu64 "}", name, l->min, l->mean, l->p50, l->p90,
-		l->p99, l->p999, l->max);
-}
-
-/* Print S as a JSON string body (the samples hold curl's plain text). */
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, out);
-	}
-	fputc('"', out);
 }
 
 static void table_lat(FILE *out, const char *name, const struct lat *l)
@@ -101,16 +82,136 @@ static int write_hdr(const struct fl_run *run, const struct fl_hist *h,
 	return 0;
 }
 
+/* What the summary reports, computed once from the records. */
+struct figures {
+	uint64_t done, errors, bytes;
+	uint64_t injected[FL_FAULT_COUNT];   /* faults, of requests run */
+	struct lat ls, ld;                   /* from start, from due */
+	struct rusage ru;
+	double wall, rps, user, sys;
+	double work_us;                      /* the mean work asked, per request */
+	double lag[3];                       /* loop lag p50, p99, max, us; NAN: none */
+};
+
+_Static_assert(sizeof ((struct fl_run *)0)->samples[0] /
+	       sizeof ((struct fl_run *)0)->samples[0][0] == FL_SAMPLES_MAX,
+	       "the run keeps FL_SAMPLES_MAX messages per class");
+
+/* Set the seven latency figures from MIN on (min, mean, p50 ... max). */
+static void lat_values(union fl_value *v, int min, const struct lat *l)
+{
+	v[min + FL_M_LAT_MIN - FL_M_LAT_MIN].num = (double)l->min;
+	v[min + FL_M_LAT_MEAN - FL_M_LAT_MIN].num = l->mean;
+	v[min + FL_M_LAT_P50 - FL_M_LAT_MIN].num = (double)l->p50;
+	v[min + FL_M_LAT_P90 - FL_M_LAT_MIN].num = (double)l->p90;
+	v[min + FL_M_LAT_P99 - FL_M_LAT_MIN].num = (double)l->p99;
+	v[min + FL_M_LAT_P999 - FL_M_LAT_MIN].num = (double)l->p999;
+	v[min + FL_M_LAT_MAX - FL_M_LAT_MIN].num = (double)l->max;
+}
+
+/* The JSON summary: F and RUN's counters, as the figures of schema.c. */
+static void write_json(FILE *out, const struct fl_run *run, const struct figures *f)
+{
+	const struct fl_options *o = &run->opt;
+	const char *samples[FL_CLASS_COUNT][FL_SAMPLES_MAX + 1] = {{NULL}};
+	uint64_t klass[FL_CLASS_COUNT];
+	union fl_value v[FL_M_COUNT];
+
+	for (int k = 0; k < FL_CLASS_COUNT; k++) {
+		klass[k] = atomic_load(&run->klass[k]);
+		for (unsigned s = 0; s < run->nsamples[k]; s++)
+			samples[k][s] = run->samples[k][s];
+	}
+	for (int i = 0; i < FL_M_COUNT; i++)
+		v[i].num = NAN;   /* the driver's figures are not written */
+	v[FL_M_MODEL].str = run->model->name;
+	v[FL_M_REQUESTS].num = (double)f->done;
+	v[FL_M_CONCURRENCY].num = o->concurrency;
+	v[FL_M_RATE].num = o->rate;
+	v[FL_M_DELAY].str = o->url ? "" : o->delay_spec;
+	v[FL_M_SIZE].str = o->url ? "" : o->size_spec;
+	v[FL_M_SEED].u64 = o->seed;
+	v[FL_M_FAULTS].str = o->faults_spec ? o->faults_spec : "";
+	v[FL_M_OK].num = (double)klass[FL_OK];
+	v[FL_M_ERRORS_BY_CLASS].counts = klass;
+	v[FL_M_ERROR_SAMPLES].samples = (const char *const (*)[FL_SAMPLES_MAX + 1])samples;
+	v[FL_M_INJECTED].counts = f->injected;
+	v[FL_M_INTERRUPTED].flag = atomic_load(&run->interrupted);
+	v[FL_M_WALL].num = f->wall;
+	v[FL_M_THROUGHPUT].num = f->rps;
+	v[FL_M_BYTES].num = (double)f->bytes;
+	v[FL_M_CONNECTIONS].num = (double)atomic_load(&run->connects);
+	lat_values(v, FL_M_LAT_MIN, &f->ls);
+	lat_values(v, FL_M_DUE_MIN, &f->ld);
+	v[FL_M_CPU_USER].num = f->user;
+	v[FL_M_CPU_SYS].num = f->sys;
+	v[FL_M_PEAK_RSS].num = (double)f->ru.ru_maxrss;
+	v[FL_M_CTX_VOLUNTARY].num = (double)f->ru.ru_nvcsw;
+	v[FL_M_CTX_INVOLUNTARY].num = (double)f->ru.ru_nivcsw;
+	v[FL_M_THREADS].num = run->threads;
+	v[FL_M_WORK_SPEC].str = o->work_spec;
+	v[FL_M_WORK_MEAN].num = f->work_us;
+	v[FL_M_WORK_NS_PER_STEP].num = run->work_ns_per_step;
+	v[FL_M_WORK_OFF_THREAD].num = (double)atomic_load(&run->work_off_thread);
+	v[FL_M_LAG_P50].num = f->lag[0];
+	v[FL_M_LAG_P99].num = f->lag[1];
+	v[FL_M_LAG_MAX].num = f->lag[2];
+	fl_write_json(out, v);
+}
+
+/* The summary as a table, for a person. */
+static void write_table(FILE *out, const struct fl_run *run, const struct figures *f)
+{
+	const struct fl_options *o = &run->opt;
+
+	fprintf(out, "%s: %" PRIu64 " requests, C=%u, ", run->prog, f->done,
+		o->concurrency);
+	if (o->url)
+		fprintf(out, "--url %s", o->url);
+	else
+		fprintf(out, "delay %s, size %s", o->delay_spec, o->size_spec);
+	if (o->rate > 0)
+		fprintf(out, ", open loop at %g req/s%s\n", o->rate,
+			o->poisson ? " (poisson)" : "");
+	else
+		fprintf(out, ", closed loop\n");
+	fprintf(out, "  ok %" PRIu64 "   errors %" PRIu64,
+		(uint64_t)atomic_load(&run->klass[FL_OK]), f->errors);
+	for (int k = 1; k < FL_CLASS_COUNT; k++)
+		fprintf(out, "%s%s %" PRIu64, k == 1 ? " (" : ", ",
+			fl_class_names[k], (uint64_t)atomic_load(&run->klass[k]));
+	fprintf(out, ")%s\n", atomic_load(&run->interrupted) ?
+		"   INTERRUPTED" : "");
+	for (int k = 1; k < FL_CLASS_COUNT; k++)
+		for (unsigned s = 0; s < run->nsamples[k]; s++)
+			fprintf(out, "    %s: %s\n", fl_class_names[k],
+				run->samples[k][s]);
+	fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64
+		"   connections opened %" PRIu64 "\n", f->wall, f->rps, f->bytes,
+		(uint64_t)atomic_load(&run->connects));
+	fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
+	table_lat(out, "from start", &f->ls);
+	table_lat(out, "from due", &f->ld);
+	if (!isnan(f->lag[1]))
+		fprintf(out, "  loop lag (ms)    p50 %.2f   p99 %.2f   max %.2f\n",
+			f->lag[0] / 1e3, f->lag[1] / 1e3, f->lag[2] / 1e3);
+	if (f->work_us > 0)
+		fprintf(out, "  work %s per response (mean %.0f us; a step takes %.3f ns "
+			"here)   done off the request's thread: %" PRIu64 "\n",
+			o->work_spec, f->work_us, run->work_ns_per_step,
+			(uint64_t)atomic_load(&run->work_off_thread));
+	fprintf(out, "  cpu user %.2f s, sys %.2f s   peak RSS %.1f MiB   "
+		"context switches %ld voluntary, %ld involuntary   threads %u\n",
+		f->user, f->sys, f->ru.ru_maxrss / 1024.0, f->ru.ru_nvcsw,
+		f->ru.ru_nivcsw, run->threads);
+}
+
 int fl_report(struct fl_run *run, FILE *out)
 {
 	const struct fl_options *o = &run->opt;
 	struct fl_hist *from_start = fl_hist_new(), *from_due = fl_hist_new();
-	uint64_t done = 0, errors = 0, bytes = 0;
-	unsigned injected[FL_FAULT_COUNT] = {0};   /* faults, of requests run */
-	struct lat ls, ld;
-	struct rusage ru;
+	struct figures f = {0};
 	int64_t last_end_ns = 0;
-	double wall;
 	int rc = 0;
 
 	if (from_start == NULL || from_due == NULL) {
@@ -119,23 +220,24 @@ int fl_report(struct fl_run *run, FILE *out)
 		goto out;
 	}
 	for (int k = 0; k < FL_CLASS_COUNT; k++) {
-		done += atomic_load(&run->klass[k]);
+		f.done += atomic_load(&run->klass[k]);
 		if (k != FL_OK)
-			errors += atomic_load(&run->klass[k]);
+			f.errors += atomic_load(&run->klass[k]);
 	}
 	/* The accounting invariant: every claimed request was reported once. */
-	if (!atomic_load(&run->interrupted) && done != o->requests) {
+	if (!atomic_load(&run->interrupted) && f.done != o->requests) {
 		fl_error(run, "model bug: %" PRIu64 " of %u requests were reported "
 			 "with fl_done; every request must end in exactly one class",
-			 done, o->requests);
+			 f.done, o->requests);
 		rc = 1;
 	}
 	for (unsigned i = 0; i < o->requests; i++) {
 		const struct fl_request *r = &run->reqs[i];
 
-		bytes += r->bytes;
+		f.bytes += r->bytes;
+		f.work_us += r->work_ns / 1e3 / o->requests;
 		if (r->end_ns != 0)
-			injected[r->fault]++;
+			f.injected[r->fault]++;
 		if (r->end_ns > last_end_ns)
 			last_end_ns = r->end_ns;
 		if (r->end_ns == 0 || r->klass != FL_OK)
@@ -146,109 +248,23 @@ int fl_report(struct fl_run *run, FILE *out)
 	/* The run lasts from its start, the model's set-up included, to the
 	 * end of its last request; the model's clean-up after that is not the
 	 * workload's (wrk does not count its own either). */
-	wall = (double)((last_end_ns ? last_end_ns : run->t1_ns) - run->t0_ns) / 1e9;
-	summarize(from_start, &ls);
-	summarize(from_due, &ld);
-	getrusage(RUSAGE_SELF, &ru);
-	double user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-	double sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-	double rps = wall > 0 ? atomic_load(&run->klass[FL_OK]) / wall : 0;
-	double work_us = 0;   /* the mean work asked per request */
-	for (unsigned i = 0; i < o->requests; i++)
-		work_us += run->reqs[i].work_ns / 1e3 / o->requests;
-
-	if (o->json) {
-		fprintf(out, "{\"model\":\"%s\",\"requests\":%" PRIu64
-			",\"concurrency\":%u,\"rate\":%g,", run->model->name,
-			done, o->concurrency, o->rate);
-		fprintf(out, "\"delay\":\"%s\",\"size\":\"%s\",\"seed\":%" PRIu64
-			",\"faults\":\"%s\",", o->url ? "" : o->delay_spec,
-			o->url ? "" : o->size_spec, o->seed,
-			o->faults_spec ? o->faults_spec : "");
-		fprintf(out, "\"ok\":%" PRIu64 ",\"errors\":{",
-			(uint64_t)atomic_load(&run->klass[FL_OK]));
-		for (int k = 1; k < FL_CLASS_COUNT; k++)
-			fprintf(out, "%s\"%s\":%" PRIu64, k > 1 ? "," : "",
-				fl_class_names[k], (uint64_t)atomic_load(&run->klass[k]));
-		fprintf(out, "},\"error_samples\":{");
-		for (int k = 1, first = 1; k < FL_CLASS_COUNT; k++) {
-			if (run->nsamples[k] == 0)
-				continue;
-			fprintf(out, "%s\"%s\":[", first ? "" : ",", fl_class_names[k]);
-			for (unsigned s = 0; s < run->nsamples[k]; s++) {
-				fputs(s ? "," : "", out);
-				json_str(out, run->samples[k][s]);
-			}
-			fputc(']', out);
-			first = 0;
-		}
-		fprintf(out, "},\"injected\":{");
-		for (int f = 1; f < FL_FAULT_COUNT; f++)
-			fprintf(out, "%s\"%s\":%u", f > 1 ? "," : "",
-				fl_fault_names[f], injected[f]);
-		fprintf(out, "},\"interrupted\":%s,\"wall_s\":%.3f,\"throughput_rps\":%.1f,"
-			"\"bytes\":%" PRIu64 ",\"connections\":%" PRIu64 ",",
-			atomic_load(&run->interrupted) ? "true" : "false", wall, rps,
-			bytes, (uint64_t)atomic_load(&run->connects));
-		json_lat(out, "latency_us", &ls);
-		fputc(',', out);
-		json_lat(out, "latency_from_due_us", &ld);
-		fprintf(out, ",\"work_spec\":");
-		json_str(out, o->work_spec);
-		fprintf(out, ",\"work_mean_us\":%.1f,\"work_ns_per_iter\":%.4f,"
-			"\"work_off_thread\":%" PRIu64, work_us, run->work_ns_per_step,
-			(uint64_t)atomic_load(&run->work_off_thread));
-		if (run->lag != NULL)
-			fprintf(out, ",\"loop_lag_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
-				",\"max\":%" PRIu64 "}", fl_hist_percentile(run->lag, 50),
-				fl_hist_percentile(run->lag, 99), fl_hist_max(run->lag));
-		fprintf(out, ",\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"peak_rss_kib\":%ld,"
-			"\"ctx_voluntary\":%ld,\"ctx_involuntary\":%ld,\"threads\":%u}\n",
-			user, sys, ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw, run->threads);
-	} else {
-		fprintf(out, "%s: %" PRIu64 " requests, C=%u, ", run->prog, done,
-			o->concurrency);
-		if (o->url)
-			fprintf(out, "--url %s", o->url);
-		else
-			fprintf(out, "delay %s, size %s", o->delay_spec, o->size_spec);
-		if (o->rate > 0)
-			fprintf(out, ", open loop at %g req/s%s\n", o->rate,
-				o->poisson ? " (poisson)" : "");
-		else
-			fprintf(out, ", closed loop\n");
-		fprintf(out, "  ok %" PRIu64 "   errors %" PRIu64, 
-			(uint64_t)atomic_load(&run->klass[FL_OK]), errors);
-		for (int k = 1; k < FL_CLASS_COUNT; k++)
-			fprintf(out, "%s%s %" PRIu64, k == 1 ? " (" : ", ",
-				fl_class_names[k], (uint64_t)atomic_load(&run->klass[k]));
-		fprintf(out, ")%s\n", atomic_load(&run->interrupted) ?
-			"   INTERRUPTED" : "");
-		for (int k = 1; k < FL_CLASS_COUNT; k++)
-			for (unsigned s = 0; s < run->nsamples[k]; s++)
-				fprintf(out, "    %s: %s\n", fl_class_names[k],
-					run->samples[k][s]);
-		fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64
-			"   connections opened %" PRIu64 "\n", wall, rps, bytes,
-			(uint64_t)atomic_load(&run->connects));
-		fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
-		table_lat(out, "from start", &ls);
-		table_lat(out, "from due", &ld);
-		if (run->lag != NULL)
-			fprintf(out, "  loop lag (ms)    p50 %.2f   p99 %.2f   max %.2f\n",
-				fl_hist_percentile(run->lag, 50) / 1e3,
-				fl_hist_percentile(run->lag, 99) / 1e3,
-				fl_hist_max(run->lag) / 1e3);
-		if (work_us > 0)
-			fprintf(out, "  work %s per response (mean %.0f us; %.3f ns a step here)"
-				"   done off the request's thread: %" PRIu64 "\n",
-				o->work_spec, work_us, run->work_ns_per_step,
-				(uint64_t)atomic_load(&run->work_off_thread));
-		fprintf(out, "  cpu user %.2f s, sys %.2f s   peak RSS %.1f MiB   "
-			"context switches %ld voluntary, %ld involuntary   threads %u\n",
-			user, sys, ru.ru_maxrss / 1024.0, ru.ru_nvcsw, ru.ru_nivcsw,
-			run->threads);
+	f.wall = (double)((last_end_ns ? last_end_ns : run->t1_ns) - run->t0_ns) / 1e9;
+	summarize(from_start, &f.ls);
+	summarize(from_due, &f.ld);
+	getrusage(RUSAGE_SELF, &f.ru);
+	f.user = f.ru.ru_utime.tv_sec + f.ru.ru_utime.tv_usec / 1e6;
+	f.sys = f.ru.ru_stime.tv_sec + f.ru.ru_stime.tv_usec / 1e6;
+	f.rps = f.wall > 0 ? atomic_load(&run->klass[FL_OK]) / f.wall : 0;
+	f.lag[0] = f.lag[1] = f.lag[2] = NAN;
+	if (run->lag != NULL) {
+		f.lag[0] = (double)fl_hist_percentile(run->lag, 50);
+		f.lag[1] = (double)fl_hist_percentile(run->lag, 99);
+		f.lag[2] = (double)fl_hist_max(run->lag);
 	}
+	if (o->json)
+		write_json(out, run, &f);
+	else
+		write_table(out, run, &f);
 	fflush(out);
 	if (o->records && write_records(run, o->records) < 0)
 		rc = 2;
