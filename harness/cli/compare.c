@@ -12,7 +12,10 @@
  *   data/timeline-MODEL.csv the per-request records of a 40-request run at
  *                           C = 8 with varied delays (the model's --records);
  *                           not written by a rate sweep
- *   data/points.csv, charts/ written by plot.c from the files above
+ *   data/work-summary.csv   the work axis: every model at C = 100, delay
+ *                           10 ms, for each --work value (same columns)
+ *   data/points.csv, work-points.csv, charts/  written by plot.c from the
+ *                           files above
  *
  * data/summary.csv has one column per figure that fl_metrics (harness/lib/
  * schema.c) gives a summary.csv place, with its meaning: most come from the
@@ -42,6 +45,13 @@
 #define RATE_S     1.0   /* a rate point's schedule: ~1 s of arrivals */
 #define RATE_MAX_S 3.0   /* ...but at most ~3 s of work at the model's bound */
 #define RATE_CMAX  1000u /* a rate point's default cap on requests in flight */
+#define MAX_WORK   8
+/* The work axis: C and delay put Little's bound at 10,000 req/s, so the
+ * CPU work per response is what binds; each point ~0.4 s at one core. */
+#define WORK_C     100u
+#define WORK_DELAY "10ms"
+#define WORK_DELAY_US 10000.0
+#define WORK_S     0.4
 
 /* The sweep, as the options asked for it. */
 struct sweep {
@@ -52,6 +62,10 @@ struct sweep {
 	const char *conc_opt;       /* the option that set conc: --concurrency, --full */
 	double rates[MAX_RATES];    /* --rate: offered rates, req/s; none = closed loop */
 	int nrates;
+	double work[MAX_WORK];      /* --work: the work axis, us per response */
+	const char *work_spec[MAX_WORK];
+	int nwork;
+	char work_list[256];
 	const char *delay, *size;   /* specs, passed to every model */
 	double delay_us;            /* the mean of the delay spec */
 	double cpu_base;            /* the current model's start-up CPU, s */
@@ -60,7 +74,9 @@ struct sweep {
 	const char *out;
 	char model_list[256], conc_list[256], rate_list[256];   /* copies the lists point into */
 	bool out_given;             /* --out was given */
+	bool work_given;            /* --work was given */
 	FILE *summary;              /* DIR/data/summary.csv, open for append */
+	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -80,6 +96,8 @@ static void compare_usage(FILE *out)
 		"                      e.g. 20,40,80,160; each point ~1 s of arrivals at\n"
 		"                      most C in flight (--concurrency C, default 1000);\n"
 		"                      default --out is results/open-loop\n"
+		"  --work LIST         the work axis: CPU per response, every model at C = 100\n"
+		"                      and delay 10ms (default 0,500us,1ms,2ms; none: skip it)\n"
 		"  --delay SPEC        server delay per request (default 50ms)\n"
 		"  --size SPEC         body size per request (default 1k)\n"
 		"  --repeat N          runs per point; the table shows the median (default 3)\n"
@@ -185,17 +203,37 @@ static int parse_rates(const char *list, struct sweep *sw)
 	return sw->nrates > 0 ? 0 : -1;
 }
 
+/* Split a comma list LIST into --work values (durations), or none. */
+static int parse_work(const char *list, struct sweep *sw)
+{
+	snprintf(sw->work_list, sizeof sw->work_list, "%s", list);
+	sw->nwork = 0;
+	if (strcmp(list, "none") == 0)
+		return 0;
+	for (char *tok = strtok(sw->work_list, ","); tok; tok = strtok(NULL, ",")) {
+		double us;
+
+		if (sw->nwork == MAX_WORK || spec_mean(tok, time_units, &us) < 0 ||
+		    us > 1e6 || strchr(tok, '.') || strchr(tok, ':'))
+			return -1;
+		sw->work_spec[sw->nwork] = tok;
+		sw->work[sw->nwork++] = us;
+	}
+	return sw->nwork > 0 ? 0 : -1;
+}
+
 /* Parse the options into SW. Returns 0, or 2 after one line naming the bad
  * option (or 1 after --help was printed: exit 0). */
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT };
+	       O_SCALE, O_QUICK, O_OUT, O_WORK };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
 		{"full", no_argument, NULL, O_FULL},
 		{"rate", required_argument, NULL, O_RATE},
+		{"work", required_argument, NULL, O_WORK},
 		{"delay", required_argument, NULL, O_DELAY},
 		{"size", required_argument, NULL, O_SIZE},
 		{"repeat", required_argument, NULL, O_REPEAT},
@@ -232,6 +270,11 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		case O_RATE:
 			if (parse_rates(optarg, sw) < 0)
 				goto bad;
+			break;
+		case O_WORK:
+			if (parse_work(optarg, sw) < 0)
+				goto bad;
+			sw->work_given = true;
 			break;
 		case O_DELAY:
 			sw->delay = optarg;
@@ -279,6 +322,13 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			sw->conc_opt, RATE_CMAX);
 		return 2;
 	}
+	if (sw->nrates > 0 && sw->nwork > 0) {
+		fprintf(stderr, "fetchlab compare: --work with --rate: the work axis "
+			"is a closed-loop sweep; run it without --rate\n");
+		return 2;
+	}
+	if (!sw->work_given && sw->nrates == 0)
+		parse_work("0,500us,1ms,2ms", sw);
 	if (sw->nconc == 0 && sw->nrates > 0) {
 		sw->conc[0] = RATE_CMAX;
 		sw->nconc = 1;
@@ -312,6 +362,9 @@ bad:
 			"e.g. 20,40,80,160 (each above 0, at most 1000000)\n", MAX_RATES);
 	else if (ch == O_REPEAT)
 		fprintf(stderr, "give a count from 1 to 100\n");
+	else if (ch == O_WORK)
+		fprintf(stderr, "give up to %d durations, comma-separated, e.g. "
+			"0,500us,1ms,2ms (each at most 1s), or none\n", MAX_WORK);
 	else
 		fprintf(stderr, "give a factor above 0 and at most 100, e.g. 0.1\n");
 	return 2;
@@ -353,6 +406,14 @@ static int open_out(struct sweep *sw)
 	if (sw->summary == NULL)
 		goto bad;
 	fl_write_summary_header(sw->summary);
+	snprintf(path, sizeof path, "%s/data/work-summary.csv", sw->out);
+	if (sw->nwork == 0) {
+		unlink(path);   /* an earlier sweep's: no work axis this time */
+		return 0;
+	}
+	if ((sw->work_summary = fopen(path, "w")) == NULL)
+		goto bad;
+	fl_write_summary_header(sw->work_summary);
 	return 0;
 bad:
 	fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s); "
@@ -393,6 +454,13 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 		fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
 			"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
 			sw->repeat, sw->delay, sw->size, sw->scale);
+	if (sw->nwork > 0) {
+		fprintf(f, "work axis:  %d models x works", sw->nmodels);
+		for (int i = 0; i < sw->nwork; i++)
+			fprintf(f, "%s%s", i ? "," : " ", sw->work_spec[i]);
+		fprintf(f, " x %d repeats, C = %u, delay %s\n", sw->repeat, WORK_C,
+			WORK_DELAY);
+	}
 	return fclose(f) == 0 ? 0 : 2;
 }
 
@@ -435,6 +503,21 @@ static unsigned point_requests(const struct sweep *sw, const char *model,
 	return n > 10000000 ? 10000000 : (unsigned)lround(n);
 }
 
+/* Requests for one point of the work axis: about WORK_S seconds at the
+ * lower of Little's bound and one core's (1 / work), at least C. */
+static unsigned work_requests(const struct sweep *sw, const char *model,
+			      double work_us)
+{
+	double rps = is_sequential(model) ? 1e6 / (WORK_DELAY_US + work_us)
+					  : WORK_C * 1e6 / WORK_DELAY_US;
+	double n;
+
+	if (work_us > 0)
+		rps = fmin(rps, 1e6 / work_us);
+	n = fmax(sw->scale * WORK_S * rps, is_sequential(model) ? 20 : WORK_C);
+	return (unsigned)lround(n);
+}
+
 /* The seconds a point should take: its requests at the bound, or for a
  * rate point its schedule, whichever is longer. */
 static double point_seconds(const struct sweep *sw, const char *model,
@@ -459,6 +542,8 @@ static double model_seconds(const struct sweep *sw, const char *model)
 		s += sw->repeat * (sw->nrates > 0
 			? point_seconds(sw, model, sw->conc[0], sw->rates[i])
 			: point_seconds(sw, model, sw->conc[i], 0));
+	for (int i = 0; i < sw->nwork; i++)
+		s += sw->repeat * (WORK_S * sw->scale + 0.05);
 	return s;
 }
 
@@ -526,11 +611,12 @@ static int read_figures(const char *model, const char *text, union fl_value *v,
 /* The figures only the driver knows: the run's place in the sweep, and
  * the child's own rusage (wait4), which includes its start and exit. */
 static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
-			   int rep, const struct rusage *ru, union fl_value *v)
+			   bool work, int rep, const struct rusage *ru,
+			   union fl_value *v)
 {
 	v[FL_M_MODEL].str = model;
 	v[FL_M_CONCURRENCY].num = c;
-	v[FL_M_DELAY].str = sw->delay;
+	v[FL_M_DELAY].str = work ? WORK_DELAY : sw->delay;
 	v[FL_M_SIZE].str = sw->size;
 	v[FL_M_REPEAT].num = rep;
 	v[FL_M_ERRORS].num = v[FL_M_REQUESTS].num - v[FL_M_OK].num;
@@ -539,64 +625,79 @@ static void driver_figures(const struct sweep *sw, const char *model, unsigned c
 	v[FL_M_PEAK_RSS].num = (double)ru->ru_maxrss;
 	v[FL_M_CTX_VOLUNTARY].num = (double)ru->ru_nvcsw;
 	v[FL_M_CTX_INVOLUNTARY].num = (double)ru->ru_nivcsw;
-	v[FL_M_DELAY_MEAN].num = sw->delay_us;
+	v[FL_M_DELAY_MEAN].num = work ? WORK_DELAY_US : sw->delay_us;
 	v[FL_M_CPU_BASE].num = sw->cpu_base;
 }
 
 /* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
- * 0, and append its row to the summary. Returns 0, 1 if the point failed
- * (a line says why), 130 if interrupted. */
+ * 0, and append its row to the summary; or with WORK (a --work spec) one
+ * point of the work axis, to the work summary. Returns 0, 1 if the point
+ * failed (a line says why), 130 if interrupted. */
 static int run_point(struct sweep *sw, const char *server, const char *model,
-		     unsigned c, double rate, int rep)
+		     unsigned c, double rate, int work, int rep)
 {
-	char n_arg[16], c_arg[16], r_arg[32] = "", hdr[PATH_MAX];
-	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)sw->delay,
-			"--size", (char *)sw->size, "--json", "--hdr", hdr,
-			rate > 0 ? "--rate" : NULL, r_arg, NULL};   /* closed: ends at hdr */
-	unsigned n = point_requests(sw, model, c, rate);
-	char *json = NULL, what[64], strings[1024];
+	char n_arg[16], c_arg[16], r_arg[32] = "", hdr[PATH_MAX], what[64];
+	char *args[16] = {"-n", n_arg, "-c", c_arg, "--size", (char *)sw->size,
+			  "--json", "--delay"};
+	int argc = 8;
+	unsigned n = work >= 0 ? work_requests(sw, model, sw->work[work])
+			       : point_requests(sw, model, c, rate);
+	char *json = NULL, strings[1024], opts[96];
 	union fl_value v[FL_M_COUNT];
 	struct rusage ru;
 	int rc;
 
-	snprintf(r_arg, sizeof r_arg, "%g", rate);
-	if (rate > 0)
-		snprintf(what, sizeof what, "%s R=%g repeat %d/%d", model, rate, rep,
-			 sw->repeat);
-	else
-		snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c, rep,
-			 sw->repeat);
+	if (work >= 0) {
+		args[argc++] = WORK_DELAY;
+		args[argc++] = "--work";
+		args[argc++] = (char *)sw->work_spec[work];
+		snprintf(opts, sizeof opts, " --delay %s --work %s", WORK_DELAY,
+			 sw->work_spec[work]);
+		snprintf(what, sizeof what, "%s work %s repeat %d/%d", model,
+			 sw->work_spec[work], rep, sw->repeat);
+	} else {
+		/* Every repeat writes the same file: the last repeat's is kept. */
+		args[argc++] = (char *)sw->delay;
+		args[argc++] = "--hdr";
+		args[argc++] = hdr;
+		snprintf(r_arg, sizeof r_arg, "%g", rate);
+		if (rate > 0) {
+			args[argc++] = "--rate";
+			args[argc++] = r_arg;
+			snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-r%g.csv", sw->out, model, rate);
+			snprintf(what, sizeof what, "%s R=%g repeat %d/%d", model, rate,
+				 rep, sw->repeat);
+		} else {
+			snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
+			snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c,
+				 rep, sw->repeat);
+		}
+		snprintf(opts, sizeof opts, "%s%s --delay %s", rate > 0 ? " --rate " : "",
+			 rate > 0 ? r_arg : "", sw->delay);
+	}
+	args[argc] = NULL;
 	progress_bar(sw, what);
-
 	snprintf(n_arg, sizeof n_arg, "%u", n);
 	snprintf(c_arg, sizeof c_arg, "%u", c);
-	/* Every repeat writes the same file: the last repeat's is kept. */
-	if (rate > 0)
-		snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-r%g.csv", sw->out, model, rate);
-	else
-		snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
 	rc = cli_run_model(model, server, args, &json, &ru);
 	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
-		char rate_opt[48] = "";
-
-		if (rate > 0)
-			snprintf(rate_opt, sizeof rate_opt, " --rate %g", rate);
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
-		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status %d); "
-			"try: fetchlab run %s -n %u -c %u%s --delay %s\n", model, n, c,
-			rate_opt, rc, model, n, c, rate_opt, sw->delay);
+		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status "
+			"%d); try: fetchlab run %s -n %u -c %u%s\n", model, n, c, opts,
+			rc, model, n, c, opts);
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
 	free(json);   /* V's strings are in STRINGS, not in it */
 	if (v[FL_M_INTERRUPTED].flag)
 		return 130;
-	driver_figures(sw, model, c, rep, &ru, v);
-	fl_write_summary_row(sw->summary, v);
-	fflush(sw->summary);
+	driver_figures(sw, model, c, work >= 0, rep, &ru, v);
+	fl_write_summary_row(work >= 0 ? sw->work_summary : sw->summary, v);
+	fflush(work >= 0 ? sw->work_summary : sw->summary);
 	sw->done++;
-	sw->planned_done += point_seconds(sw, model, c, rate);
+	sw->planned_done += work >= 0 ? WORK_S * sw->scale + 0.05
+				      : point_seconds(sw, model, c, rate);
 	progress_line(sw, what, v[FL_M_THROUGHPUT].num, v[FL_M_LAT_P99].num,
 		      rate > 0 ? v[FL_M_DUE_P99].num : NAN);
 	return 0;
@@ -678,19 +779,21 @@ int cmd_compare(int argc, char **argv)
 		return 2;
 	for (int m = 0; m < sw.nmodels; m++)
 		sw.planned_total += model_seconds(&sw, sw.models[m]);
-	sw.total = sw.nmodels * sweep_points(&sw) * sw.repeat;
+	sw.total = sw.nmodels * (sweep_points(&sw) + sw.nwork) * sw.repeat;
 	if (sw.nrates > 0)
 		fprintf(stderr, "fetchlab compare: %d models x %d rates (open loop, "
 			"C = %u) x %d repeats, delay %s, size %s: about %.0f s, then "
 			"the charts in %s/charts\n", sw.nmodels, sw.nrates, sw.conc[0],
 			sw.repeat, sw.delay, sw.size, sw.planned_total, sw.out);
 	else
-		fprintf(stderr, "fetchlab compare: %d models x %d concurrencies x %d repeats, "
-			"delay %s, size %s: about %.0f s, then the charts in %s/charts\n",
-			sw.nmodels, sw.nconc, sw.repeat, sw.delay, sw.size,
-			sw.planned_total, sw.out);
+		fprintf(stderr, "fetchlab compare: %d models x (%d concurrencies + %d works) "
+			"x %d repeats, delay %s, size %s: about %.0f s, then the charts in "
+			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
+			sw.size, sw.planned_total, sw.out);
 	if (cli_server_start(&server) < 0) {
 		fclose(sw.summary);
+		if (sw.work_summary)
+			fclose(sw.work_summary);
 		return 1;
 	}
 	/* Ctrl-C reaches the models through the terminal; each writes what it
@@ -700,7 +803,7 @@ int cmd_compare(int argc, char **argv)
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
 			fprintf(stderr, "fetchlab compare: skipping %s\n", sw.models[m]);
-			sw.total -= sweep_points(&sw) * sw.repeat;
+			sw.total -= (sweep_points(&sw) + sw.nwork) * sw.repeat;
 			sw.planned_total -= model_seconds(&sw, sw.models[m]);
 			sw.nmodels--;   /* drop it from the list: no timeline either */
 			for (int k = m--; k < sw.nmodels; k++)
@@ -711,10 +814,15 @@ int cmd_compare(int argc, char **argv)
 			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
 				if (sw.nrates > 0)
 					rc = run_point(&sw, server.url, sw.models[m],
-						       sw.conc[0], sw.rates[i], r);
+						       sw.conc[0], sw.rates[i], -1, r);
 				else
 					rc = run_point(&sw, server.url, sw.models[m],
-						       sw.conc[i], 0, r);
+						       sw.conc[i], 0, -1, r);
+				failed += rc != 0;
+			}
+		for (int w = 0; w < sw.nwork && rc != 130; w++)
+			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
+				rc = run_point(&sw, server.url, sw.models[m], WORK_C, 0, w, r);
 				failed += rc != 0;
 			}
 	}
@@ -727,6 +835,8 @@ int cmd_compare(int argc, char **argv)
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	fclose(sw.summary);
+	if (sw.work_summary)
+		fclose(sw.work_summary);
 	if (rc == 130)
 		fprintf(stderr, "fetchlab compare: interrupted; charting the %d "
 			"points measured\n", sw.done);

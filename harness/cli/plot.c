@@ -89,6 +89,9 @@ static int cmp_rows(const void *a, const void *b)
 	if (d == 0)
 		d = (x->v[FL_M_CONCURRENCY] > y->v[FL_M_CONCURRENCY]) -
 		    (x->v[FL_M_CONCURRENCY] < y->v[FL_M_CONCURRENCY]);
+	if (d == 0)   /* the work axis (work-summary.csv): one point per work */
+		d = (x->v[FL_M_WORK_MEAN] > y->v[FL_M_WORK_MEAN]) -
+		    (x->v[FL_M_WORK_MEAN] < y->v[FL_M_WORK_MEAN]);
 	return d;
 }
 
@@ -325,6 +328,53 @@ static void print_rate_table(const struct dataset *d)
 	}
 }
 
+/* The work axis: one line per model and CPU work per response. */
+static void print_work_table(const struct dataset *w)
+{
+	if (w->npoints == 0)
+		return;
+	printf("\nwork axis: C = %.0f, delay %s, size %s; the client's CPU work per "
+	       "response (--work)\n", w->points[0].v[FL_P_CONCURRENCY], w->delay[0],
+	       w->size[0]);
+	printf("%-10s %8s %9s %-19s %7s %7s %8s %9s\n", "model", "work ms", "req/s",
+	       " (spread)", "p50 ms", "p99 ms", "CPU ms", "loop lag");
+	printf("%-10s %8s %9s %-19s %7s %7s %8s %9s\n", "", "", "", "", "", "",
+	       "per req", "p99 ms");
+	for (int i = 0; i < w->npoints; i++) {
+		const double *v = w->points[i].v;
+		char spread[32], cpu[16] = "-", lag[16] = "-";
+
+		snprintf(spread, sizeof spread, " (%.1f..%.1f)", v[FL_P_THROUGHPUT_MIN],
+			 v[FL_P_THROUGHPUT_MAX]);
+		if (!isnan(v[FL_P_CPU_PER_REQ]))
+			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
+		if (v[FL_P_LAG_P99] > 0)
+			snprintf(lag, sizeof lag, "%.1f", v[FL_P_LAG_P99]);
+		printf("%-10s %8.2f %9.1f %-19s %7.1f %7.1f %8s %9s%s\n",
+		       w->points[i].model, v[FL_P_WORK], v[FL_P_THROUGHPUT], spread,
+		       v[FL_P_P50], v[FL_P_P99], cpu, lag,
+		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
+	}
+}
+
+/* The cores of the machine that measured DIR (its machine.txt), else of
+ * this one: the cores / work bound of the work charts. */
+static long machine_cores(const char *dir)
+{
+	char path[PATH_MAX], line[256];
+	long cores = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/machine.txt", dir);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (cores == 0 && fgets(line, sizeof line, f))
+			if (sscanf(line, "cores: %ld", &cores) != 1)
+				cores = 0;
+		fclose(f);
+	}
+	return cores > 0 ? cores : sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* Append word W to the space-separated list LIST of size N, once: points
  * are sorted by model, so a repeat is always the last word. */
 static void add_word(char *list, size_t n, const char *w)
@@ -343,9 +393,10 @@ static void add_word(char *list, size_t n, const char *w)
  * that have its percentile file, the models that have a timeline, and how
  * many points have a marginal memory cost to draw; for rate.gp, the models
  * with rate points, their workload, C and mean delay. */
-static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
-		    char *buf, size_t n)
+static void gp_vars(const char *dir, const struct dataset *d,
+		    const struct dataset *w, const char *plots, char *buf, size_t n)
 {
+	char workmodels[512] = "", worknum[160];
 	char models[512] = "", spec[512] = "", timeline[512] = "", path[PATH_MAX];
 	char ratemodels[512] = "", workload[160], rateworkload[160], num[128];
 	unsigned specc = 0, minc = UINT_MAX, nmarginal = 0, ratec = 0;
@@ -407,6 +458,17 @@ static void gp_vars(const char *dir, const struct dataset *d, const char *plots,
 	snprintf(num, sizeof num, "specc=%u; nmarginal=%u; ratec=%u; delayms=%g; ",
 		 specc, nmarginal, ratec, delay_ms);
 	snprintf(buf + strlen(buf), n - strlen(buf), "%s", num);
+	if (w->npoints == 0)
+		return;
+	for (int i = 0; i < w->npoints; i++)
+		add_word(workmodels, sizeof workmodels, w->points[i].model);
+	cli_gp_var(buf, n, "workmodels", workmodels);
+	cli_gp_var(buf, n, "workdelay", w->delay[0]);
+	snprintf(worknum, sizeof worknum, "workc=%.0f; workdelay_s=%g; cores=%ld; ",
+		 w->points[0].v[FL_P_CONCURRENCY],
+		 w->points[0].v[FL_P_CONCURRENCY] / w->points[0].v[FL_P_BOUND],
+		 machine_cores(dir));
+	snprintf(buf + strlen(buf), n - strlen(buf), "%s", worknum);
 }
 
 int cli_gnuplot(const char *vars, const char *name, const char *fmt,
@@ -433,16 +495,20 @@ static int is_chart_script(const struct dirent *e)
 	       strcmp(e->d_name, "common.gp") != 0;
 }
 
-/* Whether D has the points the chart NAME draws: rate.gp the rate points,
- * every other script the closed-loop points. */
-static bool has_points(const struct dataset *d, const char *name)
+/* Whether the data has the points the chart NAME draws: rate.gp the rate
+ * points, work*.gp the work axis (W), every other script the closed-loop
+ * points. */
+static bool has_points(const struct dataset *d, const struct dataset *w,
+		       const char *name)
 {
+	if (strncmp(name, "work", 4) == 0)
+		return w->npoints > 0;
 	return strcmp(name, "rate") == 0 ? d->nrate > 0 : d->nclosed > 0;
 }
 
 /* Draw every chart of the plots directory that D has points for into
  * DIR/charts, and remove the others' files, left by an earlier sweep. */
-static int draw(const char *dir, const struct dataset *d)
+static int draw(const char *dir, const struct dataset *d, const struct dataset *w)
 {
 	static char vars[8192];   /* one driver thread */
 	char plots[PATH_MAX], script[PATH_MAX * 2], name[256], old[PATH_MAX * 2];
@@ -456,12 +522,12 @@ static int draw(const char *dir, const struct dataset *d)
 		fprintf(stderr, "fetchlab plot: no NAME.gp chart scripts in %s\n", plots);
 		return 1;
 	}
-	gp_vars(dir, d, plots, vars, sizeof vars);
+	gp_vars(dir, d, w, plots, vars, sizeof vars);
 	for (int i = 0; i < n; i++) {
 		snprintf(script, sizeof script, "%s/%s", plots, list[i]->d_name);
 		snprintf(name, sizeof name, "%.*s", (int)strlen(list[i]->d_name) - 3,
 			 list[i]->d_name);
-		if (!has_points(d, name)) {
+		if (!has_points(d, w, name)) {
 			for (int f = 0; f < 2; f++) {
 				snprintf(old, sizeof old, "%s/charts/%s.%s", dir, name,
 					 f ? "png" : "svg");
@@ -494,8 +560,9 @@ static int draw(const char *dir, const struct dataset *d)
 	return failed;
 }
 
-/* The table and charts of DIR from D, read from DIR/data/summary.csv. */
-static int plot(const char *dir, bool table, struct dataset *d)
+/* The table and charts of DIR from D, read from DIR/data/summary.csv, and
+ * W, the work axis, from DIR/data/work-summary.csv when there is one. */
+static int plot(const char *dir, bool table, struct dataset *d, struct dataset *w)
 {
 	char path[PATH_MAX];
 	int rc;
@@ -509,9 +576,23 @@ static int plot(const char *dir, bool table, struct dataset *d)
 	snprintf(path, sizeof path, "%s/data/points.csv", dir);
 	if (write_points(path, d) != 0)
 		return 1;
+	snprintf(path, sizeof path, "%s/data/work-summary.csv", dir);
+	if (access(path, R_OK) == 0) {
+		if ((rc = read_summary(path, w)) == 0)
+			rc = reduce(w);
+		if (rc != 0)
+			return rc;
+		snprintf(path, sizeof path, "%s/data/work-points.csv", dir);
+		if (write_points(path, w) != 0)
+			return 1;
+	} else {
+		snprintf(path, sizeof path, "%s/data/work-points.csv", dir);
+		unlink(path);   /* an earlier sweep's: no work axis now */
+	}
 	if (table) {
 		print_table(d);
 		print_rate_table(d);
+		print_work_table(w);
 	}
 	fflush(stdout);
 	snprintf(path, sizeof path, "%s/charts", dir);
@@ -520,16 +601,18 @@ static int plot(const char *dir, bool table, struct dataset *d)
 			strerror(errno));
 		return 2;
 	}
-	return draw(dir, d);
+	return draw(dir, d, w);
 }
 
 int cli_plot(const char *dir, bool table)
 {
-	struct dataset d = {0};
-	int rc = plot(dir, table, &d);
+	struct dataset d = {0}, w = {0};
+	int rc = plot(dir, table, &d, &w);
 
 	free(d.rows);
 	free(d.points);
+	free(w.rows);
+	free(w.points);
 	return rc;
 }
 

@@ -29,11 +29,11 @@ static int64_t thread_cpu_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Seven trials of 2^20 steps (about a millisecond each), the median: the
+/* Seven trials of 2^18 steps (half a millisecond each), the median: the
  * CPU time, not the wall clock, so a preempted trial does not count. */
 double fl_work_calibrate(void)
 {
-	enum { TRIALS = 7, STEPS = 1 << 20 };
+	enum { TRIALS = 7, STEPS = 1 << 18 };
 	double ns[TRIALS], t;
 	volatile uint64_t sink = 0;
 
