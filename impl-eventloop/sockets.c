@@ -4,9 +4,9 @@
  * forgets a socket between two requests of a kept-alive connection, the
  * handle stays in epoll, so the next request costs no epoll_ctl at all
  * (stopping and restarting it would cost three per request). It is
- * stopped when it stirs while curl is not watching (on_stir) and before
- * curl closes the socket (cu_socket_close), so a socket number curl
- * reuses starts afresh.
+ * stopped when it stirs while curl is not watching (on_stir), and closed
+ * before curl closes the socket (cu_socket_close): a socket number curl
+ * reuses gets a handle of its own, and no handle outlives its socket.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,20 +92,19 @@ void cu_socket_unwatch(struct cu_socket *s)
 	s->wanted = false;
 }
 
-/* The kernel drops a closed descriptor from epoll by itself, but libuv
- * would still believe it polled, and would not add the next socket curl
- * opens with the same number: stop the handle first. */
+/* Close the poll handle while its socket is still open, then the socket.
+ * (libuv takes a handle's descriptor out of epoll when the handle closes:
+ * done later, that would touch whatever socket has the number by then,
+ * perhaps another loop's.) */
 int cu_socket_close(void *arg, curl_socket_t fd)
 {
 	struct curl_uv *cu = arg;
 	struct cu_socket *s = (unsigned)fd < cu->nfds ? cu->byfd[fd] : NULL;
 
-	if (s != NULL && s->events != 0) {
-		uv_poll_stop(&s->poll);
-		s->events = 0;
+	if (s != NULL) {
+		cu->byfd[fd] = NULL;
+		uv_close((uv_handle_t *)&s->poll, on_closed);
 	}
-	if (s != NULL)
-		s->wanted = false;
 	return close(fd);
 }
 

@@ -34,7 +34,7 @@ int cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready);
  * be called until cu_socket_watch again. */
 void cu_socket_unwatch(struct cu_socket *s);
 
-/* CURLOPT_CLOSESOCKETFUNCTION: take FD out of epoll, then close it. */
+/* CURLOPT_CLOSESOCKETFUNCTION: close FD's poll handle, then FD. */
 int cu_socket_close(void *cu, curl_socket_t fd);
 
 /* Close every poll handle of CU (freed in their close callbacks). */
