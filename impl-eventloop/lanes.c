@@ -96,6 +96,10 @@ void lanes_run(struct lanes *l, lanes_open_fn *open, lanes_cancel_fn *cancel)
 
 void lanes_stop(struct lanes *l)
 {
+	int64_t late = fl_now_ns() - l->lag_due_ns;
+
+	if (late > 0)   /* the loop was held past the timer's last due time */
+		fl_loop_lag(l->run, late);
 	uv_stop(&l->loop);   /* idle connections would keep it running */
 }
 
