@@ -14,6 +14,8 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "fetchlab/json.h"
+
 #include "cli.h"
 #include "spawn.h"
 
@@ -94,24 +96,19 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 
 int cli_json_number(const char *json, const char *key, double *v)
 {
-	const char *p = json, *dot = strchr(key, '.');
-	char name[64];
+	struct fl_json j;
+	struct fl_json_tok *tok;
+	const char *why;
+	size_t at, len = json ? strlen(json) : 0;
+	unsigned cap = len / 2 + 2;   /* a token takes two bytes at the least */
+	int rc = -1;
 
-	if (json == NULL)
+	if (json == NULL || (tok = malloc(cap * sizeof *tok)) == NULL)
 		return -1;
-	if (dot) {   /* "a.b": find "a":{ first, then b inside it */
-		snprintf(name, sizeof name, "\"%.*s\":{", (int)(dot - key), key);
-		p = strstr(json, name);
-		if (p == NULL)
-			return -1;
-		key = dot + 1;
-	}
-	snprintf(name, sizeof name, "\"%s\":", key);
-	p = strstr(p, name);
-	if (p == NULL)
-		return -1;
-	*v = strtod(p + strlen(name), NULL);
-	return 0;
+	if (fl_json_parse(&j, json, len, tok, cap, &why, &at) == 0)
+		rc = fl_json_number(&j, key, v);
+	free(tok);
+	return rc;
 }
 
 void cli_command_line(const char *command, char *buf, size_t n)

@@ -95,8 +95,9 @@ void cli_server_stop(struct cli_server *s);
 int cli_run_model(const char *model, const char *server, char *const args[],
 		  char **out, struct rusage *ru);
 
-/* Find "KEY": in a flat or nested JSON text (KEY may be "a.b" for a nested
- * object) and parse its number. Returns 0 or -1 when absent. */
+/* The number at KEY ("a.b": member b of the top object's member a) of the
+ * JSON text, read with libfetchlab's parser (json.h). Returns 0, or -1 when
+ * the text is not JSON or KEY is absent or not a number. */
 int cli_json_number(const char *json, const char *key, double *v);
 
 /* The first line of COMMAND's output, or "unknown", in BUF. */
