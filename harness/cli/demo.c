@@ -622,13 +622,16 @@ static void print_order(struct demo *d)
 /* The final table, from the summaries (JSON) and wait4's rusage. */
 static void print_table(const struct demo *d)
 {
-	printf("%-10s %-16s %7s %8s %7s %7s %6s %8s %7s\n", "model", "result",
-	       "wall s", "req/s", "p50 ms", "p99 ms", "CPU s", "RSS MiB", "threads");
+	printf("%-10s %-16s %7s %8s %7s %7s %6s %8s %7s %8s\n", "model", "result",
+	       "wall s", "req/s", "p50 ms", "p99 ms", "CPU s", "RSS MiB", "threads",
+	       "lag p99");
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
-		char where[48];
+		char where[48], lag[16] = "-";   /* loop lag: the loop models only */
 
 		standing(d, r, where, sizeof where);
+		if (!isnan(jnum(r, "loop_lag_us.p99")))
+			snprintf(lag, sizeof lag, "%.1f ms", jnum(r, "loop_lag_us.p99") / 1e3);
 		if (r->place)
 			snprintf(where, sizeof where, "%s", ordinal(r->place));
 		if (r->json == NULL || isnan(jnum(r, "ok"))) {
@@ -637,13 +640,13 @@ static void print_table(const struct demo *d)
 			continue;
 		}
 		/* end - due, as the live p99: equal to end - start in a closed loop */
-		printf("%-10s %-16s %7.2f %8.1f %7.1f %7.1f %6.2f %8.1f %7.0f\n",
+		printf("%-10s %-16s %7.2f %8.1f %7.1f %7.1f %6.2f %8.1f %7.0f %8s\n",
 		       r->model, where, jnum(r, "wall_s"), jnum(r, "throughput_rps"),
 		       jnum(r, "latency_from_due_us.p50") / 1e3,
 		       jnum(r, "latency_from_due_us.p99") / 1e3,
 		       r->proc.ru.ru_utime.tv_sec + r->proc.ru.ru_utime.tv_usec / 1e6 +
 		       r->proc.ru.ru_stime.tv_sec + r->proc.ru.ru_stime.tv_usec / 1e6,
-		       r->proc.ru.ru_maxrss / 1024.0, jnum(r, "threads"));
+		       r->proc.ru.ru_maxrss / 1024.0, jnum(r, "threads"), lag);
 	}
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # race.sh CLI - `fetchlab demo` piped, as CI sees it: a short race ends with
 # exit status 0, plain progress lines and no ANSI escapes, every built model
-# in the final table, sync last in the finishing order; bad options are
+# in the final table with its loop lag (the loop models), sync last in the
+# finishing order; bad options are
 # refused with exit status 2 and one line naming the option.
 set -eu
 cli=$1
@@ -18,11 +19,19 @@ grep -q '^t=[0-9.]*s ' "$tmp/out.txt" || fail "no plain progress line (t=...)"
 
 # Every model built beside the driver has a row in the table.
 bin=$(dirname "$cli")
-for m in sync threads eventloop coroutine; do
+for m in sync threads eventloop coroutine offload; do
 	[ -x "$bin/fetch-$m" ] || continue
 	sed -n '/^model /,$p' "$tmp/out.txt" | grep -q "^$m " ||
 		fail "$m is built but not in the final table"
 done
+
+# The loop models report their loop lag in the last column; the others a dash.
+table=$(sed -n '/^model /,/^$/p' "$tmp/out.txt")
+for m in eventloop coroutine offload; do
+	[ -x "$bin/fetch-$m" ] || continue
+	echo "$table" | grep -Eq "^$m .* [0-9.]+ ms\$" || fail "$m has no loop lag in the table"
+done
+echo "$table" | grep -Eq '^threads .* -$' || fail "threads shows a loop lag"
 
 # sync runs one request at a time: it is last, finished or stopped.
 order=$(grep '^finishing order:' "$tmp/out.txt") || fail "no finishing order"
