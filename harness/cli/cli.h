@@ -68,6 +68,9 @@ int cli_parse_models(const char *who, const char *list, bool peers,
 /* The built C models of the table, at most MAX, with a line for WHO for
  * each that is not built. Returns how many (0 after a line saying so). */
 int cli_default_models(const char *who, const char **names, int max);
+/* Write the C models' names to OUT, comma-separated: the default list the
+ * usages of compare and demo quote. */
+void cli_print_c_models(FILE *out);
 /* "sync #E69F00 threads #0072B2 ...": every model and its colour, for the
  * gnuplot variable `colours` that harness/plots/common.gp reads. */
 void cli_model_colours(char *buf, size_t n);

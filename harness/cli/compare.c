@@ -88,8 +88,10 @@ static void compare_usage(FILE *out)
 		"usage: fetchlab compare [options]\n"
 		"Run every model at every concurrency against the embedded server,\n"
 		"print the table, write DIR/data/*.csv and draw DIR/charts/*.svg,png.\n"
-		"  --models a,b        models to compare (default: every one built of\n"
-		"                      sync,threads,eventloop,coroutine)\n"
+		"  --models a,b        models to compare (default: every C model built of\n"
+		"                      ");
+	cli_print_c_models(out);
+	fprintf(out, ")\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
 		"  --full              C = 1,10,100,1000,3000,10000\n"
 		"  --rate LIST         open loop: sweep offered rates (req/s) instead of C,\n"

@@ -108,10 +108,8 @@ static void demo_usage(FILE *out)
 		"  --work SPEC      client CPU per response, e.g. 2ms: the loop falls behind (default 0)\n"
 		"  --seed N         the workload's seed (default 1)\n"
 		"  --models a,b     the racers (default: every C model built of\n"
-		"                  ");
-	for (const struct cli_model *m = cli_models; m->name; m++)
-		if (!m->peer)
-			fprintf(out, "%s%s", m == cli_models ? " " : ",", m->name);
+		"                   ");
+	cli_print_c_models(out);
 	fprintf(out, ")\n"
 		"  --deadline S     stop the models still running after S seconds (default 20)\n"
 		"  --timeline       then a run of 30 requests per model, drawn lane by lane\n"

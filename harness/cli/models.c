@@ -134,6 +134,17 @@ int cli_default_models(const char *who, const char **names, int max)
 	return count;
 }
 
+void cli_print_c_models(FILE *out)
+{
+	const char *sep = "";
+
+	for (const struct cli_model *m = cli_models; m->name; m++)
+		if (!m->peer) {
+			fprintf(out, "%s%s", sep, m->name);
+			sep = ",";
+		}
+}
+
 void cli_model_colours(char *buf, size_t n)
 {
 	size_t len = 0;
