@@ -47,7 +47,7 @@ static const char json_want[] =
 	"\"p50\":1287,\"p90\":3961,\"p99\":3961,\"p999\":3961,\"max\":3961},"
 	"\"latency_from_due_us\":{\"min\":1186,\"mean\":2146,\"p50\":1295,"
 	"\"p90\":3965,\"p99\":3965,\"p999\":3965,\"max\":3965},"
-	"\"cpu_user_s\":0.028,\"cpu_sys_s\":0.006,\"peak_rss_kib\":10224,"
+	"\"cpu_user_s\":0.028000,\"cpu_sys_s\":0.006000,\"peak_rss_kib\":10224,"
 	"\"ctx_voluntary\":6,\"ctx_involuntary\":27,\"threads\":1,"
 	"\"work_spec\":\"500us\",\"work_mean_us\":500.0,\"work_ns_per_iter\":1.5000,"
 	"\"work_off_thread\":5,\"loop_lag_us\":{\"p50\":812,\"p99\":41000,"
@@ -251,7 +251,7 @@ static void test_summary_row(struct tally *t)
 	fl_write_summary_row(f, v);
 	fclose(f);
 	check(t, strcmp(text, "sync,1,0,1ms,1k,2,5,3,2,0.012,260.4,1287,3961,3961,"
-			"3961,3961,2142,1295,3965,0.028,0.006,10224,6,27,1,1000,0.010,500us,500.0,41000\n") == 0,
+			"3961,3961,2142,1295,3965,0.028000,0.006000,10224,6,27,1,1000,0.010400,500us,500.0,41000\n") == 0,
 	      "summary row is %s", text);
 	free(text);
 }
