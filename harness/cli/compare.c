@@ -301,6 +301,11 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			sw->scale = 0.1;
 			break;
 		case O_OUT:
+			if (optarg[0] == '\0') {   /* "" + "/data" would be the root's */
+				fprintf(stderr, "fetchlab compare: --out '': give a "
+					"directory, e.g. --out /tmp/mine\n");
+				return 2;
+			}
 			sw->out = optarg;
 			sw->out_given = true;
 			break;

@@ -49,6 +49,7 @@ done
 . "$(dirname "$0")/../expect2.sh"
 expect2 --concurrency compare --concurrency abc --out "$tmp/x"
 expect2 --out compare --models sync --out /proc/nope
+expect2 --out compare --models sync --out ''   # not /data, /charts at the root
 expect2 --delay compare --delay fast --out "$tmp/x"
 expect2 --repeat compare --repeat 0 --out "$tmp/x"
 expect2 --models compare --models nosuch --out "$tmp/x"
