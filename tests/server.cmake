@@ -16,7 +16,11 @@ target_include_directories(test-deadline PRIVATE ${FL_SERVER_DIR})
 target_link_libraries(test-deadline PRIVATE PkgConfig::LIBUV)
 add_test(NAME server-deadline COMMAND test-deadline)
 
-set_tests_properties(server-http server-e2e server-deadline PROPERTIES LABELS server TIMEOUT 120)
+# One greedy reader must not starve the others (fair writes).
+add_test(NAME server-fair
+         COMMAND ${FL_TESTS}/server/fair.sh $<TARGET_FILE:fetchlab-server> $<TARGET_FILE:fetch-eventloop>)
+
+set_tests_properties(server-http server-e2e server-deadline server-fair PROPERTIES LABELS server TIMEOUT 120)
 
 if(FL_FUZZ)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")

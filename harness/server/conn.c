@@ -16,6 +16,7 @@
 #define TRICKLE_BYTES  16            /* fault=trickle sends this much ... */
 #define TRICKLE_MS     100           /* ... this often */
 #define LINGER_MS      1000          /* how long a closing connection drains */
+#define QUANTUM        (16 * OUT_CAP) /* bytes a connection writes in one turn */
 
 enum state {
 	IDLE,     /* waiting for (the rest of) a request */
@@ -314,20 +315,29 @@ static size_t fill(struct conn *c)
 }
 
 /* Hand the kernel the rest of the answer until it is all sent (finish), the
- * socket is full (on_write goes on), or trickle must wait (on_timer goes on).
- * uv_try_write first: a small answer then costs one write(2) and no callback. */
+ * socket is full (on_write goes on), trickle must wait (on_timer goes on),
+ * or this turn's QUANTUM is used up. uv_try_write first: a small answer then
+ * costs one write(2) and no callback. Past the quantum, uv_write: its
+ * callback, and so the rest of the answer, comes on the loop's next turn,
+ * after every other connection's events. Without it one client reading a
+ * 1 TiB body as fast as it can kept the loop to itself (47,487 writes in a
+ * row) and the other clients' p99 went from under a millisecond to 960 ms. */
 static void send_more(struct conn *c)
 {
+	size_t turn = 0;   /* bytes handed over in this turn of the loop */
+
 	for (;;) {
 		size_t n = fill(c);
 		uv_buf_t buf = uv_buf_init(c->out, (unsigned)n);
-		int r;
+		int r = 0;
 
 		if (n == 0) {
 			finish(c);
 			return;
 		}
-		r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+		if (turn < QUANTUM)
+			r = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+		turn += n;
 		if (r == UV_EAGAIN)
 			r = 0;
 		if (r < 0) {
