@@ -20,7 +20,14 @@ add_test(NAME server-deadline COMMAND test-deadline)
 add_test(NAME server-fair
          COMMAND ${FL_TESTS}/server/fair.sh $<TARGET_FILE:fetchlab-server> $<TARGET_FILE:fetch-eventloop>)
 
-set_tests_properties(server-http server-e2e server-deadline server-fair PROPERTIES LABELS server TIMEOUT 120)
+# A slowloris flood past the descriptor limit must not shut honest clients
+# out (the connection cap), and the header and idle timeouts close.
+add_test(NAME server-flood
+         COMMAND ${FL_TESTS}/server/flood.sh $<TARGET_FILE:fetchlab-server> $<TARGET_FILE:fetch-eventloop>)
+set_tests_properties(server-flood PROPERTIES RUN_SERIAL TRUE)
+
+set_tests_properties(server-http server-e2e server-deadline server-fair server-flood
+                     PROPERTIES LABELS server TIMEOUT 120)
 
 if(FL_FUZZ)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")

@@ -3,6 +3,7 @@
  * exact deadline of an asked delay (deadline.c). All of a connection's
  * memory is one allocation made at accept: a request allocates nothing.
  */
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #define QUANTUM        (16 * OUT_CAP) /* bytes a connection writes in one turn */
 
 enum state {
-	IDLE,     /* waiting for (the rest of) a request */
+	IDLE,     /* waiting for (the rest of) a request: the idle or header timer */
 	DELAY,    /* the timer runs down the asked delay */
 	SEND,     /* answering: a write in flight, or the trickle timer */
 	STALL,    /* fault=stall: never answer, wait for the client to leave */
@@ -29,7 +30,7 @@ enum state {
 
 struct conn {
 	uv_tcp_t tcp;
-	uv_timer_t timer;          /* the trickle pace, the linger limit */
+	uv_timer_t timer;          /* IDLE's timeouts, the trickle pace, the linger limit */
 	struct deadline delay;     /* the asked delay (deadline.c: not ms-rounded) */
 	uv_write_t write;          /* the one write in flight */
 	uv_shutdown_t shutdown;
@@ -39,6 +40,7 @@ struct conn {
 	int handles;               /* open handles; free at 0 */
 	bool reading;              /* uv_read_start in effect */
 	bool eof;                  /* the client has sent all it will */
+	bool in_head;              /* IDLE with part of a request: the header timer runs */
 	struct http_plan plan;     /* the answer under way */
 	bool head_sent;
 	uint64_t sent;             /* body bytes handed to the kernel */
@@ -55,16 +57,53 @@ static void on_timer(uv_timer_t *t);
 static void on_shutdown(uv_shutdown_t *req, int status);
 static void on_close(uv_handle_t *h);
 static void serve(struct conn *c);
+static void wait_for_request(struct conn *c);
 static void reset(struct conn *c);
 static void send_more(struct conn *c);
 static void conn_close(struct conn *c);
 
-int conn_accept(struct conn_set *set, uv_stream_t *listener)
+/* At the cap: close the oldest connection that waits for a request, so a
+ * new client gets its place. Those that are answering are left alone. */
+static bool evict_one(struct conn_set *set)
 {
-	struct conn *c = malloc(sizeof *c);
+	for (struct conn *c = set->last; c != NULL; c = c->prev)
+		if (c->state == IDLE) {
+			set->evicted++;
+			conn_close(c);
+			return true;
+		}
+	return false;
+}
+
+static void on_refused_close(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* No place, and every connection is answering: accept the new one and
+ * close it at once (libuv stops listening until a pending connection is
+ * accepted). UV_EBUSY, or a negative libuv error. */
+static int refuse(uv_stream_t *listener)
+{
+	uv_tcp_t *t = malloc(sizeof *t);
 	int r;
 
-	if (c == NULL)
+	if (t == NULL)
+		return UV_ENOMEM;
+	uv_tcp_init(listener->loop, t);
+	r = uv_accept(listener, (uv_stream_t *)t);
+	uv_close((uv_handle_t *)t, on_refused_close);
+	return r < 0 ? r : UV_EBUSY;
+}
+
+int conn_accept(struct conn_set *set, uv_stream_t *listener)
+{
+	struct conn *c;
+	int r;
+
+	if (set->count >= set->cap && !evict_one(set))
+		return refuse(listener);
+	if ((c = malloc(sizeof *c)) == NULL)
 		return UV_ENOMEM;
 	/* Zero the fields but not the buffers: an idle connection's buffers
 	 * then stay untouched pages, which is what lets 10,000 of them fit. */
@@ -81,6 +120,8 @@ int conn_accept(struct conn_set *set, uv_stream_t *listener)
 	c->next = set->first;
 	if (set->first)
 		set->first->prev = c;
+	else
+		set->last = c;
 	set->first = c;
 	set->count++;
 
@@ -94,6 +135,7 @@ int conn_accept(struct conn_set *set, uv_stream_t *listener)
 		return r;
 	}
 	c->reading = true;
+	wait_for_request(c);
 	return 0;
 }
 
@@ -101,10 +143,15 @@ static void on_delay_over(struct deadlines *d, struct deadline *e);
 
 int conn_set_init(struct conn_set *set, uv_loop_t *loop)
 {
-	set->first = NULL;
+	set->first = set->last = NULL;
 	set->count = 0;
+	set->header_ms = CONN_HEADER_MS;
+	set->idle_ms = CONN_IDLE_MS;
+	set->cap = UINT_MAX;
+	set->timed_out = set->evicted = 0;
 	return deadlines_init(&set->deadlines, loop, on_delay_over);
 }
+
 
 void conn_close_all(struct conn_set *set)
 {
@@ -220,6 +267,21 @@ static void start(struct conn *c, const struct http_plan *plan)
 	}
 }
 
+/* IDLE until a whole request is in: arm the idle timeout while nothing is
+ * asked, the header timeout from a request's first byte (once: a client
+ * that sends a byte at a time does not push it back). */
+static void wait_for_request(struct conn *c)
+{
+	if (c->in_len > c->in_off) {
+		if (!c->in_head)
+			uv_timer_start(&c->timer, on_timer, c->set->header_ms, 0);
+		c->in_head = true;
+	} else {
+		uv_timer_start(&c->timer, on_timer, c->set->idle_ms, 0);
+		c->in_head = false;
+	}
+}
+
 /* Answer the complete requests in in[], in order, while the connection is
  * IDLE: an answer that finishes at once leaves it IDLE and the loop goes on
  * (pipelining); one that must wait returns here from its callback. */
@@ -232,12 +294,16 @@ static void serve(struct conn *c)
 		int n = http_parse(c->in + c->in_off, c->in_len - c->in_off, &req, &why);
 
 		if (n == HTTP_NEED_MORE) {
-			if (c->eof)
+			if (c->eof) {
 				conn_close(c);   /* all read, all answered */
-			else
-				start_reading(c);
+				return;
+			}
+			wait_for_request(c);
+			start_reading(c);
 			return;
 		}
+		uv_timer_stop(&c->timer);   /* a whole request: no timeout now */
+		c->in_head = false;
 		if (n == HTTP_BAD) {
 			http_plan_bad(&plan, why);
 			c->in_off = c->in_len;   /* nothing after it can be trusted */
@@ -389,6 +455,11 @@ static void on_timer(uv_timer_t *t)
 {
 	struct conn *c = t->data;
 
+	if (c->state == IDLE) {   /* the idle or the header timeout */
+		c->set->timed_out++;
+		conn_close(c);
+		return;
+	}
 	if (c->state == SEND)   /* the trickle pace */
 		send_more(c);
 	else if (c->state == LINGER)
@@ -426,6 +497,8 @@ static void on_close(uv_handle_t *h)
 		c->set->first = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	else
+		c->set->last = c->prev;
 	c->set->count--;
 	free(c);
 }

@@ -10,16 +10,28 @@ struct conn;
 
 /* The open connections of one server; the loop's thread owns it. */
 struct conn_set {
-	struct conn *first;
+	struct conn *first, *last;    /* newest first: last is the oldest */
 	unsigned count;
 	struct deadlines deadlines;   /* the asked delays, to the microsecond */
+	/* The protections an honest client relies on when others misbehave;
+	 * conn_set_init sets the defaults below, the caller may change them. */
+	uint64_t header_ms;   /* from a request's first byte to its blank line */
+	uint64_t idle_ms;     /* a kept-alive connection with nothing asked */
+	unsigned cap;         /* at most this many open; the oldest idle goes */
+	unsigned long timed_out, evicted;   /* how often each acted */
 };
+
+#define CONN_HEADER_MS  10000   /* nginx's client_header_timeout is 60 s */
+#define CONN_IDLE_MS    60000   /* nginx's keepalive_timeout is 75 s */
 
 /* Set up SET on LOOP. Returns 0 or a negative libuv error. */
 int conn_set_init(struct conn_set *set, uv_loop_t *loop);
 
 /* Accept the pending connection on LISTENER into SET and start serving it.
- * Returns 0, or a negative libuv error (UV_ENOMEM: nothing was accepted). */
+ * At SET's cap, the oldest connection that waits for a request (idle, or
+ * part of a request sent) is closed to make room; with none, the new one is
+ * accepted and closed at once. Returns 0, or a negative libuv error
+ * (UV_ENOMEM: nothing was accepted). */
 int conn_accept(struct conn_set *set, uv_stream_t *listener);
 
 /* Close every connection in SET, and SET's own handle; each is freed once

@@ -3,6 +3,7 @@
  * connection and http.c decides what to answer.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,15 @@
 #include "conn.h"
 
 #define BACKLOG 4096   /* the kernel caps it at net.core.somaxconn */
+#define FD_RESERVE 32  /* descriptors kept from the cap: listener, loop, stdio */
+
+/* What the command line sets. */
+struct options {
+	const char *host;
+	int port;
+	double header_s, idle_s;   /* conn_set's timeouts, in seconds */
+	long cap;                  /* --max-connections; 0: from the fd limit */
+};
 
 struct server {
 	uv_loop_t loop;
@@ -26,24 +36,50 @@ struct server {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fetchlab-server [--host ADDR] [--port N]\n"
+		"usage: fetchlab-server [--host ADDR] [--port N] [limits]\n"
 		"Serve fetchlab's test workload over HTTP/1.1 until SIGTERM or SIGINT.\n"
 		"  --host ADDR  numeric IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
 		"  --port N     TCP port, 0 picks a free one (default 0)\n"
+		"Limits that keep honest clients served when others misbehave:\n"
+		"  --header-timeout S   close a connection whose request is not whole S seconds\n"
+		"                       after its first byte (default %d)\n"
+		"  --idle-timeout S     close a kept-alive connection idle for S seconds (default %d)\n"
+		"  --max-connections N  at most N open; at N the oldest one waiting for a request\n"
+		"                       is closed for the newcomer (default: the descriptor limit - %d)\n"
 		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready.\n"
 		"  GET /fetch?id=ID&delay_ms=D&bytes=B[&fault=KIND]   body of request ID after D ms\n"
 		"      (delay_us=N also works; KIND: reset reset_body stall short trickle)\n"
-		"  GET /status/N                                      status N, 100 < N < 600\n");
+		"  GET /status/N                                      status N, 100 < N < 600\n",
+		CONN_HEADER_MS / 1000, CONN_IDLE_MS / 1000, FD_RESERVE);
 }
 
-/* Fill *HOST and *PORT from ARGV. Returns -1 to go on, or the exit status
- * (0 after --help, 2 after a one-line error naming the bad option). */
-static int parse_args(int argc, char **argv, const char **host, int *port)
+/* A number of seconds for OPT: 0 < value <= one day. 0, or -1 after a
+ * one-line error. */
+static int parse_seconds(const char *opt, const char *arg, double *out)
 {
-	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP };
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (*arg == '\0' || *end != '\0' || !(v > 0 && v <= 86400)) {
+		fprintf(stderr, "fetchlab-server: bad %s '%s': want seconds, more than 0 "
+			"and at most 86400\n", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Fill O from ARGV. Returns -1 to go on, or the exit status (0 after
+ * --help, 2 after a one-line error naming the bad option). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP, OPT_HEADER, OPT_IDLE, OPT_CAP };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "port", required_argument, NULL, OPT_PORT },
+		{ "header-timeout", required_argument, NULL, OPT_HEADER },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "max-connections", required_argument, NULL, OPT_CAP },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -55,7 +91,24 @@ static int parse_args(int argc, char **argv, const char **host, int *port)
 	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HOST:
-			*host = optarg;
+			o->host = optarg;
+			break;
+		case OPT_HEADER:
+			if (parse_seconds("--header-timeout", optarg, &o->header_s) < 0)
+				return 2;
+			break;
+		case OPT_IDLE:
+			if (parse_seconds("--idle-timeout", optarg, &o->idle_s) < 0)
+				return 2;
+			break;
+		case OPT_CAP:
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 10000000) {
+				fprintf(stderr, "fetchlab-server: bad --max-connections '%s': "
+					"want 1..10000000\n", optarg);
+				return 2;
+			}
+			o->cap = v;
 			break;
 		case OPT_PORT:
 			v = strtol(optarg, &end, 10);
@@ -63,7 +116,7 @@ static int parse_args(int argc, char **argv, const char **host, int *port)
 				fprintf(stderr, "fetchlab-server: bad --port '%s': want 0..65535\n", optarg);
 				return 2;
 			}
-			*port = (int)v;
+			o->port = (int)v;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -87,15 +140,22 @@ static int parse_args(int argc, char **argv, const char **host, int *port)
 }
 
 /* 10,000 clients need 10,000 descriptors, and the soft limit is often 1024:
- * raise it to the hard limit, which needs no privilege. */
-static void raise_fd_limit(void)
+ * raise it to the hard limit, which needs no privilege. Returns the limit
+ * now in force (0 if unknown). */
+static rlim_t raise_fd_limit(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
 		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = was;
 	}
+	return rl.rlim_cur;
 }
 
 /* Close everything; uv_run then returns. */
@@ -112,7 +172,10 @@ static void on_connection(uv_stream_t *listener, int status)
 	struct server *s = listener->data;
 	int r = status < 0 ? status : conn_accept(&s->conns, listener);
 
-	if (r == UV_ENOMEM) {
+	if (r == UV_EBUSY) {
+		/* At the cap with every connection answering: conn.c closed
+		 * the newcomer, and counts on the client to come back. */
+	} else if (r == UV_ENOMEM) {
 		/* libuv stops listening until this connection is accepted,
 		 * which we cannot do: stop serving, and say why. */
 		fprintf(stderr, "fetchlab-server: out of memory at %u connections; stopping\n",
@@ -172,14 +235,17 @@ static int start_listening(struct server *s, const char *host, int port)
 int main(int argc, char **argv)
 {
 	struct server s;
-	const char *host = "127.0.0.1";
-	int port = 0, r;
+	struct options o = { .host = "127.0.0.1",
+			     .header_s = CONN_HEADER_MS / 1000.0,
+			     .idle_s = CONN_IDLE_MS / 1000.0 };
+	rlim_t fds;
+	int r;
 
-	r = parse_args(argc, argv, &host, &port);
+	r = parse_args(argc, argv, &o);
 	if (r >= 0)
 		return r;
 	memset(&s, 0, sizeof s);
-	raise_fd_limit();
+	fds = raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);   /* a write to a closed socket is an error value, not a death */
 
 	r = uv_loop_init(&s.loop);
@@ -192,6 +258,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fetchlab-server: timerfd: %s\n", uv_strerror(r));
 		return 1;
 	}
+	s.conns.header_ms = (uint64_t)(o.header_s * 1000 + 0.5);
+	s.conns.idle_ms = (uint64_t)(o.idle_s * 1000 + 0.5);
+	if (o.cap > 0)
+		s.conns.cap = (unsigned)o.cap;
+	else if (fds > FD_RESERVE && fds - FD_RESERVE < UINT_MAX)
+		s.conns.cap = (unsigned)(fds - FD_RESERVE);
 	uv_tcp_init(&s.loop, &s.listener);
 	uv_signal_init(&s.loop, &s.sigterm);
 	uv_signal_init(&s.loop, &s.sigint);
@@ -199,7 +271,7 @@ int main(int argc, char **argv)
 	uv_signal_start(&s.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&s.sigint, on_signal, SIGINT);
 
-	r = start_listening(&s, host, port);
+	r = start_listening(&s, o.host, o.port);
 	if (r != 0) {
 		s.status = r;
 		stop(&s);
