@@ -29,3 +29,11 @@ if(TARGET fetch-sync)
            COMMAND ${FL_TESTS}/faults/server.sh $<TARGET_FILE:fetchlab-cli>)
   set_tests_properties(interrupt-server PROPERTIES LABELS faults TIMEOUT 60)
 endif()
+
+# SIGTERM and SIGHUP to run, compare and demo act as Ctrl-C; SIGKILL to the
+# driver takes its children along: no orphans, no temporary directory left.
+if(TARGET fetch-eventloop AND TARGET fetch-threads AND TARGET fetch-sync)
+  add_test(NAME interrupt-orphans
+           COMMAND ${FL_TESTS}/faults/orphans.sh $<TARGET_FILE:fetchlab-cli>)
+  set_tests_properties(interrupt-orphans PROPERTIES LABELS faults TIMEOUT 180)
+endif()

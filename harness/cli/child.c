@@ -29,7 +29,7 @@ int cli_server_start(struct cli_server *s)
 	 * writes its partial results, not the server it is still talking to
 	 * (the server's SIGINT handler would replace an inherited ignore). */
 	s->proc = (struct spawn){.argv = argv, .capture = true, .own_group = true,
-				 .die_with_driver = true, .on_int = SPAWN_INT_IGNORED};
+				 .on_int = SPAWN_INT_IGNORED};
 	snprintf(path, sizeof path, "%s/fetchlab-server", cli_bindir());
 	rc = spawn_start(&s->proc);
 	if (rc < 0) {

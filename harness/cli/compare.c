@@ -697,8 +697,8 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 		return rc == 130 ? 130 : 1;
 	}
 	free(json);   /* V's strings are in STRINGS, not in it */
-	if (v[FL_M_INTERRUPTED].flag)
-		return 130;
+	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
+		return 130;   /* SIGTERM between two points: stop all the same */
 	driver_figures(sw, model, c, work >= 0, rep, &ru, v);
 	fl_write_summary_row(work >= 0 ? sw->work_summary : sw->summary, v);
 	fflush(work >= 0 ? sw->work_summary : sw->summary);
@@ -768,7 +768,7 @@ int cmd_compare(int argc, char **argv)
 	};
 	struct cli_server server = {0};
 	char out[PATH_MAX];
-	int rc, failed = 0;
+	int rc, failed = 0, plotted;
 
 	if (getenv("FETCHLAB_ROOT"))
 		snprintf(out, sizeof out, "%s/results", getenv("FETCHLAB_ROOT"));
@@ -806,6 +806,7 @@ int cmd_compare(int argc, char **argv)
 	/* Ctrl-C reaches the models through the terminal; each writes what it
 	 * measured, and we stop the sweep and chart the points so far. */
 	signal(SIGINT, SIG_IGN);
+	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
@@ -851,7 +852,9 @@ int cmd_compare(int argc, char **argv)
 		sw.nrates > 0 ? "" : " and the timelines",
 		cli_now_ns() / 1e9 - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
 	if (sw.done == 0)
-		return 1;
-	rc = cli_plot(sw.out, true);
-	return rc != 0 ? rc : failed ? 1 : 0;
+		return rc == 130 ? 130 : 1;
+	plotted = cli_plot(sw.out, true);
+	if (rc == 130)
+		return 130;   /* interrupted: that first, whatever the charts did */
+	return plotted != 0 ? plotted : failed ? 1 : 0;
 }

@@ -834,6 +834,7 @@ int cmd_demo(int argc, char **argv)
 	};
 	struct cli_server server = {0};
 	struct winsize ws;
+	const char *tmp;
 	int rc, failed = 0;
 	bool interrupted = false;
 
@@ -846,10 +847,13 @@ int cmd_demo(int argc, char **argv)
 	d.colour = d.tty && getenv("NO_COLOR") == NULL;
 	d.cols = d.tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ?
 		 ws.ws_col : 120;
-	snprintf(d.tmpdir, sizeof d.tmpdir, "/tmp/fetchlab-demo-XXXXXX");
+	tmp = getenv("TMPDIR");   /* a long one would not fit tmpdir[] */
+	if (tmp == NULL || tmp[0] == '\0' || strlen(tmp) > 40)
+		tmp = "/tmp";
+	snprintf(d.tmpdir, sizeof d.tmpdir, "%s/fetchlab-demo-XXXXXX", tmp);
 	if (mkdtemp(d.tmpdir) == NULL) {
-		fprintf(stderr, "fetchlab demo: cannot make a temp dir in /tmp: %s\n",
-			strerror(errno));
+		fprintf(stderr, "fetchlab demo: cannot make a temp dir in %s: %s\n",
+			tmp, strerror(errno));
 		return 1;
 	}
 	for (int i = 0; i < d.nracers; i++)
@@ -878,6 +882,7 @@ int cmd_demo(int argc, char **argv)
 	/* Ctrl-C reaches the models through the terminal: each stops and
 	 * writes what it measured, and we show the race so far. */
 	signal(SIGINT, SIG_IGN);
+	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
 	if (d.tty)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* a frame at a time */
 	rc = race(&d, server.url);

@@ -560,8 +560,27 @@ static int draw(const char *dir, const struct dataset *d, const struct dataset *
 	return failed;
 }
 
+/* True if the CSV at PATH has a row below its header. */
+static bool has_rows(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int c, lines = 0;
+	bool text = false;
+
+	if (f == NULL)
+		return false;
+	while (lines < 1 + text && (c = getc(f)) != EOF)
+		if (c == '\n')
+			lines++;
+		else if (lines == 1)
+			text = true;
+	fclose(f);
+	return text;
+}
+
 /* The table and charts of DIR from D, read from DIR/data/summary.csv, and
- * W, the work axis, from DIR/data/work-summary.csv when there is one. */
+ * W, the work axis, from DIR/data/work-summary.csv when it has runs (a
+ * compare stopped before its work axis leaves only the header). */
 static int plot(const char *dir, bool table, struct dataset *d, struct dataset *w)
 {
 	char path[PATH_MAX];
@@ -577,7 +596,7 @@ static int plot(const char *dir, bool table, struct dataset *d, struct dataset *
 	if (write_points(path, d) != 0)
 		return 1;
 	snprintf(path, sizeof path, "%s/data/work-summary.csv", dir);
-	if (access(path, R_OK) == 0) {
+	if (has_rows(path)) {
 		if ((rc = read_summary(path, w)) == 0)
 			rc = reduce(w);
 		if (rc != 0)

@@ -54,6 +54,7 @@ int cmd_run(int argc, char **argv)
 	/* Ctrl-C reaches the model through the terminal; we wait for it to
 	 * write its partial results, then stop the server. */
 	signal(SIGINT, SIG_IGN);
+	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
 	rc = cli_run_model(argv[1], own_server ? server.url : NULL, argv + 2,
 			   NULL, &ru);
 	cli_server_stop(&server);

@@ -19,6 +19,13 @@
 #include "spawn.h"
 
 #define WATCH_MS 2   /* how late a watchdog's signal may come */
+#define MAX_LIVE 64  /* children at once the terminal's Ctrl-C reaches */
+
+/* The running children a terminal's Ctrl-C would reach, for on_term: a
+ * slot is a pid or 0. Written outside the handler only with the signals
+ * that run it blocked. */
+static volatile pid_t live[MAX_LIVE];
+static volatile sig_atomic_t stopping;
 
 /* Open PATH with FLAGS as descriptor TO. Returns 0 or -1 with errno. */
 static int redirect(const char *path, int flags, int to)
@@ -30,14 +37,15 @@ static int redirect(const char *path, int flags, int to)
 
 /* In the child, between fork and exec. Returns only when something
  * failed, with errno set. */
-static void child(const struct spawn *s, int pipe_w)
+static void child(const struct spawn *s, int pipe_w, pid_t driver)
 {
 	const int w = O_WRONLY | O_CREAT | O_TRUNC;
 
 	if (s->own_group)
 		setpgid(0, 0);
-	if (s->die_with_driver)
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != driver)   /* it died before prctl: its signal is lost */
+		_exit(128 + SIGTERM);
 	if (s->on_int != SPAWN_INT_INHERIT)
 		signal(SIGINT, s->on_int == SPAWN_INT_STOPS ? SIG_DFL : SIG_IGN);
 	if (s->null_stdin && redirect("/dev/null", O_RDONLY, STDIN_FILENO) < 0)
@@ -64,9 +72,59 @@ static int start_failed(struct spawn *s, const int out[2], int e)
 	return -e;
 }
 
+/* Block SIGTERM and SIGHUP, the signals on_term handles; *OLD gets the
+ * mask to put back. */
+static void block_term(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Put PID in the slot holding WAS (0: a free one). Call with SIGTERM and
+ * SIGHUP blocked. */
+static void track(pid_t pid, pid_t was)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == was) {
+			live[i] = pid;
+			return;
+		}
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] > 0)
+			kill(live[i], SIGINT);
+}
+
+void spawn_term_as_interrupt(void)
+{
+	static const int sigs[] = {SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = on_term}, was;
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);   /* nohup's ignore stays */
+}
+
+bool spawn_stopping(void)
+{
+	return stopping;
+}
+
 int spawn_start(struct spawn *s)
 {
 	int out[2] = {-1, -1}, ep[2], e = 0;
+	pid_t driver = getpid();
+	sigset_t old;
 
 	s->pid = 0;
 	s->status = -1;
@@ -82,15 +140,20 @@ int spawn_start(struct spawn *s)
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return start_failed(s, out, errno);
 	s->t0_ns = cli_now_ns();
+	block_term(&old);
 	s->pid = fork();
 	if (s->pid == 0) {   /* the child: exec, or tell the parent why not */
-		child(s, out[1]);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		child(s, out[1], driver);
 		e = errno;
 		while (write(ep[1], &e, sizeof e) < 0 && errno == EINTR)
 			;
 		_exit(127);
 	}
 	e = s->pid < 0 ? errno : 0;
+	if (s->pid > 0 && !s->own_group)
+		track(s->pid, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (s->pid > 0 && s->own_group)
 		setpgid(s->pid, s->pid);   /* also here: no race with a signal */
 	close(ep[1]);
@@ -158,6 +221,13 @@ static bool reap(struct spawn *s, int flags)
 		;
 	if (r == 0)
 		return false;
+	if (r > 0) {
+		sigset_t old;
+
+		block_term(&old);
+		track(0, r);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	while (spawn_read(s, -1) != 0)
 		;
 	s->status = r < 0 ? -1 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);

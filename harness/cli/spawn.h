@@ -31,7 +31,6 @@ struct spawn {
 	bool own_group;         /* a process group of its own: the terminal's
 				 * Ctrl-C does not reach it, spawn_signal
 				 * reaches everything it started */
-	bool die_with_driver;   /* SIGTERM when the driver dies, however */
 	enum spawn_int on_int;
 	/* The watchdog, in seconds since the start; 0: never. The caller may
 	 * change them while the child runs (spawn_poll reads them). */
@@ -79,5 +78,15 @@ int spawn_read(struct spawn *s, int ms);
 
 /* Send SIG to S (to its whole group with own_group) if it still runs. */
 void spawn_signal(struct spawn *s, int sig);
+
+/* Every child gets SIGTERM when the driver dies, however it dies (the
+ * parent-death signal), so nothing is orphaned. For a driver that waits
+ * out Ctrl-C (run, compare, demo: they ignore SIGINT and let the terminal
+ * stop their children), make SIGTERM and SIGHUP act as Ctrl-C: SIGINT to
+ * every running child the terminal's would reach (not own_group), and
+ * spawn_stopping() true from then on, so the driver reports, cleans up and
+ * exits as after Ctrl-C. */
+void spawn_term_as_interrupt(void);
+bool spawn_stopping(void);
 
 #endif
