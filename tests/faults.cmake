@@ -37,3 +37,8 @@ if(TARGET fetch-eventloop AND TARGET fetch-threads AND TARGET fetch-sync)
            COMMAND ${FL_TESTS}/faults/orphans.sh $<TARGET_FILE:fetchlab-cli>)
   set_tests_properties(interrupt-orphans PROPERTIES LABELS faults TIMEOUT 180)
 endif()
+
+# Started with stdin or stderr closed, nothing aborts.
+add_test(NAME faults-stdio
+         COMMAND ${FL_TESTS}/faults/stdio.sh $<TARGET_FILE:fetchlab-server>)
+set_tests_properties(faults-stdio PROPERTIES LABELS faults TIMEOUT 60)

@@ -2,6 +2,8 @@
  * listening socket, signals. One thread, one libuv loop; conn.c serves each
  * connection and http.c decides what to answer.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -232,6 +235,17 @@ static int start_listening(struct server *s, const char *host, int port)
 	return 0;
 }
 
+/* libuv asserts that a descriptor it closes is above 2: with stdin, stdout
+ * or stderr closed at start, the first socket would take its number. Give
+ * each closed one /dev/null. */
+static void fill_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+			_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	struct server s;
@@ -241,6 +255,7 @@ int main(int argc, char **argv)
 	rlim_t fds;
 	int r;
 
+	fill_std_fds();
 	r = parse_args(argc, argv, &o);
 	if (r >= 0)
 		return r;
