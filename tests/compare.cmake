@@ -5,4 +5,8 @@ add_test(NAME compare-tiny
          COMMAND ${FL_TESTS}/compare/tiny.sh $<TARGET_FILE:fetchlab-cli>)
 add_test(NAME compare-reduce
          COMMAND ${FL_TESTS}/compare/reduce.sh $<TARGET_FILE:fetchlab-cli>)
-set_tests_properties(compare-tiny compare-reduce PROPERTIES LABELS compare TIMEOUT 120)
+# Interrupted, killed or concurrent compares leave --out as it was.
+add_test(NAME compare-atomic
+         COMMAND ${FL_TESTS}/compare/atomic.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(compare-tiny compare-reduce compare-atomic PROPERTIES
+                     LABELS compare TIMEOUT 120)

@@ -22,6 +22,8 @@ const char *cli_source_dir(void);
 int64_t cli_now_ns(void);
 /* The whole of file PATH as a malloc'd string, or NULL with errno. */
 char *cli_slurp(const char *path);
+/* rm -r PATH (it does not follow symbolic links). Returns 0 or -1. */
+int cli_remove_tree(const char *path);
 /* The median of V[0..N): the middle value, or the mean of the middle two;
  * NAN when N is 0. Sorts V in place. */
 double cli_median(double *v, int n);
@@ -128,9 +130,10 @@ int cmd_bench(int argc, char **argv);  /* bench.c: ratios against peers, curl, n
 
 /* Reduce DIR/data/summary.csv to DIR/data/points.csv (the median of the
  * repeats per model and C), print the table when TABLE, and draw every
- * chart of the plots directory into DIR/charts. Returns 0, or 1 or 2
- * after a line saying why. */
-int cli_plot(const char *dir, bool table);
+ * chart of the plots directory into DIR/charts. Messages name SHOWN
+ * instead of DIR when it is not NULL (compare draws in a staging
+ * directory). Returns 0, or 1 or 2 after a line saying why. */
+int cli_plot(const char *dir, bool table, const char *shown);
 
 /* Run gnuplot on SCRIPT with the variables VARS ("a='x'; b=2; ") and
  * colours (the registry's), name and fmt; stdin /dev/null, stderr to LOG

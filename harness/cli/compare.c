@@ -23,7 +23,9 @@
  * knows (the child's rusage from wait4, the repeat, the delay's mean, the
  * model's start-up CPU cost measured by cpu_baseline).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,7 +74,9 @@ struct sweep {
 	double cpu_base;            /* the current model's start-up CPU, s */
 	int repeat;
 	double scale;               /* --requests-scale */
-	const char *out;
+	const char *out;            /* where this run writes: a staging directory */
+	const char *final;          /* --out: where it lands when all is written */
+	int lock;                   /* --out, open and flock'ed while we run */
 	char model_list[256], conc_list[256], rate_list[256];   /* copies the lists point into */
 	bool out_given;             /* --out was given */
 	bool work_given;            /* --work was given */
@@ -306,7 +311,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 					"directory, e.g. --out /tmp/mine\n");
 				return 2;
 			}
-			sw->out = optarg;
+			sw->out = sw->final = optarg;
 			sw->out_given = true;
 			break;
 		case 'h':
@@ -396,6 +401,111 @@ static int make_dirs(char *path)
 	}
 }
 
+/* The files a run puts in --out; everything else there is left alone
+ * (results/ also holds the README, bench.md and open-loop/). */
+static const char *const placed[] = {"data", "charts", "machine.txt"};
+
+/* Remove the staging directories in DIR that a compare killed outright
+ * (SIGKILL, a power cut) left behind: we hold the lock, so none is live. */
+static void remove_stale(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".compare-", 9) == 0) {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			cli_remove_tree(path);
+		}
+	if (d != NULL)
+		closedir(d);
+}
+
+/* A run is written into a staging directory inside --out (STAGE, of size
+ * N, becomes SW->out) and swapped into place only once every file is
+ * written and every chart drawn: a compare that is interrupted, fails or
+ * dies leaves --out as it was. A lock on --out keeps a second compare out.
+ * Returns 0, or 2 after a line naming --out. */
+static int stage_out(struct sweep *sw, char *stage, size_t n)
+{
+	snprintf(stage, n, "%s", sw->final);
+	if (make_dirs(stage) < 0 ||
+	    (sw->lock = open(sw->final, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "fetchlab compare: --out %s: cannot create it (%s); "
+			"give a writable directory\n", sw->final, strerror(errno));
+		return 2;
+	}
+	if (flock(sw->lock, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "fetchlab compare: --out %s: another compare is "
+			"writing there; wait for it, or give another --out\n", sw->final);
+		return 2;
+	}
+	remove_stale(sw->final);
+	snprintf(stage, n, "%s/.compare-XXXXXX", sw->final);
+	if (mkdtemp(stage) == NULL) {
+		fprintf(stderr, "fetchlab compare: --out %s: cannot write in it (%s); "
+			"give a writable directory\n", sw->final, strerror(errno));
+		return 2;
+	}
+	sw->out = stage;
+	return 0;
+}
+
+/* Every chart in DIR/charts has bytes (gnuplot exits 0 on a full disk).
+ * Returns 0, or 1 after a line naming the first empty one. */
+static int check_charts(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/charts", dir);
+	if ((d = opendir(path)) == NULL)
+		return 1;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/charts/%s", dir, e->d_name);
+		if (stat(path, &st) < 0 || st.st_size == 0) {
+			fprintf(stderr, "fetchlab compare: chart %s is empty (a full "
+				"disk?)\n", e->d_name);
+			rc = 1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Swap the staged run into --out: each of placed[] trades places with the
+ * old one (renameat2 RENAME_EXCHANGE: never a moment without it), then the
+ * staging directory, now holding the old run, goes. KEEP: the run is not
+ * to be placed (interrupted, or a file is missing); the staging directory
+ * goes all the same and --out is as it was. Returns 0, or 1 after a line. */
+static int place_out(struct sweep *sw, bool keep)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	int rc = 0;
+
+	for (size_t i = 0; !keep && i < sizeof placed / sizeof placed[0]; i++) {
+		snprintf(from, sizeof from, "%s/%s", sw->out, placed[i]);
+		snprintf(to, sizeof to, "%s/%s", sw->final, placed[i]);
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
+			continue;
+		if (errno == ENOENT && rename(from, to) == 0)
+			continue;   /* the first run into --out */
+		fprintf(stderr, "fetchlab compare: cannot move %s to %s (%s)\n",
+			from, to, strerror(errno));
+		rc = 1;
+		break;
+	}
+	cli_remove_tree(sw->out);
+	close(sw->lock);
+	return rc;
+}
+
 /* Create DIR/data/hdr and DIR/charts, and DIR/data/summary.csv with its
  * header. Returns 0, or 2 after a line naming --out. */
 static int open_out(struct sweep *sw)
@@ -414,17 +524,15 @@ static int open_out(struct sweep *sw)
 		goto bad;
 	fl_write_summary_header(sw->summary);
 	snprintf(path, sizeof path, "%s/data/work-summary.csv", sw->out);
-	if (sw->nwork == 0) {
-		unlink(path);   /* an earlier sweep's: no work axis this time */
-		return 0;
-	}
+	if (sw->nwork == 0)
+		return 0;   /* no work axis this time: none in the new data/ */
 	if ((sw->work_summary = fopen(path, "w")) == NULL)
 		goto bad;
 	fl_write_summary_header(sw->work_summary);
 	return 0;
 bad:
 	fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s); "
-		"give a writable directory\n", sw->out, path, strerror(errno));
+		"give a writable directory\n", sw->final, path, strerror(errno));
 	return 2;
 }
 
@@ -439,7 +547,7 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	f = fopen(path, "w");
 	if (f == NULL) {
 		fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s)\n",
-			sw->out, path, strerror(errno));
+			sw->final, path, strerror(errno));
 		return 2;
 	}
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %z", localtime(&t));
@@ -767,14 +875,14 @@ int cmd_compare(int argc, char **argv)
 		.delay = "50ms", .size = "1k", .repeat = 3, .scale = 1.0,
 	};
 	struct cli_server server = {0};
-	char out[PATH_MAX];
+	char out[PATH_MAX], stage[PATH_MAX - 64];   /* room for the names below it */
 	int rc, failed = 0, plotted;
 
 	if (getenv("FETCHLAB_ROOT"))
 		snprintf(out, sizeof out, "%s/results", getenv("FETCHLAB_ROOT"));
 	else
 		snprintf(out, sizeof out, "results");
-	sw.out = out;
+	sw.out = sw.final = out;
 	rc = parse_options(argc, argv, &sw);
 	if (rc != 0)
 		return rc == 1 ? 0 : rc;
@@ -782,8 +890,12 @@ int cmd_compare(int argc, char **argv)
 	 * concurrency sweep's data (plot.c draws what the data holds). */
 	if (sw.nrates > 0 && !sw.out_given)
 		snprintf(out + strlen(out), sizeof out - strlen(out), "/open-loop");
-	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0)
+	if (stage_out(&sw, stage, sizeof stage) != 0)
 		return 2;
+	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0) {
+		place_out(&sw, true);
+		return 2;
+	}
 	for (int m = 0; m < sw.nmodels; m++)
 		sw.planned_total += model_seconds(&sw, sw.models[m]);
 	sw.total = sw.nmodels * (sweep_points(&sw) + sw.nwork) * sw.repeat;
@@ -791,20 +903,22 @@ int cmd_compare(int argc, char **argv)
 		fprintf(stderr, "fetchlab compare: %d models x %d rates (open loop, "
 			"C = %u) x %d repeats, delay %s, size %s: about %.0f s, then "
 			"the charts in %s/charts\n", sw.nmodels, sw.nrates, sw.conc[0],
-			sw.repeat, sw.delay, sw.size, sw.planned_total, sw.out);
+			sw.repeat, sw.delay, sw.size, sw.planned_total, sw.final);
 	else
 		fprintf(stderr, "fetchlab compare: %d models x (%d concurrencies + %d works) "
 			"x %d repeats, delay %s, size %s: about %.0f s, then the charts in "
 			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
-			sw.size, sw.planned_total, sw.out);
+			sw.size, sw.planned_total, sw.final);
 	if (cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		if (sw.work_summary)
 			fclose(sw.work_summary);
+		place_out(&sw, true);
 		return 1;
 	}
 	/* Ctrl-C reaches the models through the terminal; each writes what it
-	 * measured, and we stop the sweep and chart the points so far. */
+	 * measured, and we stop the sweep, show the points so far and leave
+	 * --out as it was. */
 	signal(SIGINT, SIG_IGN);
 	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
@@ -846,14 +960,22 @@ int cmd_compare(int argc, char **argv)
 	if (sw.work_summary)
 		fclose(sw.work_summary);
 	if (rc == 130)
-		fprintf(stderr, "fetchlab compare: interrupted; charting the %d "
-			"points measured\n", sw.done);
+		fprintf(stderr, "fetchlab compare: interrupted: the %d points "
+			"measured are below; %s is left as it was\n", sw.done, sw.final);
 	fprintf(stderr, "fetchlab compare: %d points%s in %.1f s\n", sw.done,
 		sw.nrates > 0 ? "" : " and the timelines",
 		cli_now_ns() / 1e9 - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
-	if (sw.done == 0)
+	if (sw.done == 0) {
+		place_out(&sw, true);
 		return rc == 130 ? 130 : 1;
-	plotted = cli_plot(sw.out, true);
+	}
+	plotted = cli_plot(sw.out, true, sw.final);
+	if (plotted == 0)
+		plotted = check_charts(sw.out);
+	if (plotted != 0 && rc != 130)
+		fprintf(stderr, "fetchlab compare: %s is left as it was\n", sw.final);
+	if (place_out(&sw, rc == 130 || plotted != 0) != 0)
+		plotted = 1;
 	if (rc == 130)
 		return 130;   /* interrupted: that first, whatever the charts did */
 	return plotted != 0 ? plotted : failed ? 1 : 0;

@@ -508,7 +508,8 @@ static bool has_points(const struct dataset *d, const struct dataset *w,
 
 /* Draw every chart of the plots directory that D has points for into
  * DIR/charts, and remove the others' files, left by an earlier sweep. */
-static int draw(const char *dir, const struct dataset *d, const struct dataset *w)
+static int draw(const char *dir, const char *shown, const struct dataset *d,
+		const struct dataset *w)
 {
 	static char vars[8192];   /* one driver thread */
 	char plots[PATH_MAX], script[PATH_MAX * 2], name[256], old[PATH_MAX * 2];
@@ -547,7 +548,7 @@ static int draw(const char *dir, const struct dataset *d, const struct dataset *
 			} else if (rc != 0) {
 				fprintf(stderr, "fetchlab plot: gnuplot failed on %s "
 					"(exit status %d); the data is in %s/data\n",
-					script, rc, dir);
+					script, rc, shown);
 				failed = 1;
 			}
 		}
@@ -556,7 +557,7 @@ static int draw(const char *dir, const struct dataset *d, const struct dataset *
 	free(list);
 	if (!failed)
 		fprintf(stderr, "fetchlab plot: %d charts in %s/charts (svg, png)\n",
-			drawn, dir);
+			drawn, shown);
 	return failed;
 }
 
@@ -581,7 +582,8 @@ static bool has_rows(const char *path)
 /* The table and charts of DIR from D, read from DIR/data/summary.csv, and
  * W, the work axis, from DIR/data/work-summary.csv when it has runs (a
  * compare stopped before its work axis leaves only the header). */
-static int plot(const char *dir, bool table, struct dataset *d, struct dataset *w)
+static int plot(const char *dir, const char *shown, bool table, struct dataset *d,
+		struct dataset *w)
 {
 	char path[PATH_MAX];
 	int rc;
@@ -620,13 +622,13 @@ static int plot(const char *dir, bool table, struct dataset *d, struct dataset *
 			strerror(errno));
 		return 2;
 	}
-	return draw(dir, d, w);
+	return draw(dir, shown, d, w);
 }
 
-int cli_plot(const char *dir, bool table)
+int cli_plot(const char *dir, bool table, const char *shown)
 {
 	struct dataset d = {0}, w = {0};
-	int rc = plot(dir, table, &d, &w);
+	int rc = plot(dir, shown ? shown : dir, table, &d, &w);
 
 	free(d.rows);
 	free(d.points);
@@ -648,5 +650,5 @@ int cmd_plot(int argc, char **argv)
 			"fetchlab plot results\n");
 		return 2;
 	}
-	return cli_plot(argv[1], true);
+	return cli_plot(argv[1], true, NULL);
 }
