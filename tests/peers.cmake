@@ -11,6 +11,9 @@ foreach(peer python-asyncio python-threads)
     # The command line: fetch-sync's messages and exit statuses.
     add_test(NAME peers-${peer}-options
              COMMAND ${FL_TESTS}/peers/options.sh $<TARGET_FILE:fetch-sync> ${script})
+    # --work: pure-Python CPU per response; asyncio's --offload.
+    add_test(NAME peers-${peer}-work
+             COMMAND ${FL_TESTS}/peers/work.sh $<TARGET_FILE:fetchlab-cli> ${peer})
   endif()
   # What every model promises (tests/conformance/check.sh).
   add_test(NAME peers-${peer}-conformance
@@ -21,7 +24,7 @@ foreach(peer python-asyncio python-threads)
            COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
                    ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
                    ${peer} 240 100 20ms 1k)
-  foreach(t run options conformance conformance-c100)
+  foreach(t run options work conformance conformance-c100)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
                            LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)

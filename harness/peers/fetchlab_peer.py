@@ -5,7 +5,8 @@ the C models it must ask for the same requests, check the same bodies and
 print the same summary, so this module ports, piece by piece:
 
     options      harness/lib/options.c   the command line and its messages
-    workload     harness/lib/workload.c  each request's delay and size
+    workload     harness/lib/workload.c  each request's delay, size and work
+    work         harness/lib/work.c      --work, the CPU a response costs
     body         harness/lib/body.c      the bytes the server owes us
     recording    harness/lib/run.c       fl_done's classes and samples
     reporting    harness/lib/report.c    JSON, table, --records, --hdr
@@ -36,7 +37,8 @@ HIST_MAX_US = 100000000          # fl_hist_record clamps here (100 s)
 CLASSES = ("ok", "connect", "timeout", "http", "recv", "checksum", "other")
 FAULTS = ("none", "refused", "reset", "reset_body", "stall", "short",
           "trickle", "http500", "http503")
-STREAM_DELAY, STREAM_SIZE, STREAM_ARRIVAL, STREAM_FAULT = 1, 2, 3, 4
+STREAM_DELAY, STREAM_SIZE, STREAM_ARRIVAL, STREAM_FAULT, STREAM_WORK = 1, 2, 3, 4, 5
+MAX_WORK_NS = 4 * 10**9          # workload.c caps a response's work here
 SKIP = 77                        # "cannot run here": the driver's CLI_SKIP
 
 
@@ -195,7 +197,10 @@ workload:
   --faults SPEC       inject faults: 0.3 (30% over every kind) or reset=0.1,stall=0.05
   --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)
   --stack-size SIZE   accepted for the C models' sake; Python keeps its own stacks
-target (one of):
+CPU work:
+  --work SPEC         the client's CPU time per response, pure Python that holds
+                      the GIL as parsing code does: 500us, 100us..1ms, exp:300us (default 0)
+{extra}target (one of):
   --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)
   --url URL           any HTTP server: fetch URL N times, no checksum
 output:
@@ -209,7 +214,8 @@ not supported by this peer (closed loop only): --rate, --arrivals, --progress
 
 LONGOPTS = ["delay=", "size=", "rate=", "arrivals=", "timeout=", "seed=",
             "stack-size=", "server=", "url=", "json", "records=", "hdr=",
-            "faults=", "progress=", "dry-run", "server-pause=", "help"]
+            "faults=", "progress=", "dry-run", "server-pause=", "help", "work=",
+            "offload="]
 
 
 class Options:
@@ -224,6 +230,8 @@ class Options:
         self.server = self.url = self.records = self.hdr = None
         self.json = self.dry_run = False
         self.pause_id, self.pause_ns = -1, 0   # --server-pause ID:DUR
+        self.work, self.work_spec = Dist("fixed", 0.0, 0.0), "0"
+        self.offload = None                     # --offload: python-asyncio's
 
 
 def parse_count(s, lo, hi):
@@ -260,9 +268,10 @@ def parse_stack_size(s):
     return n
 
 
-def parse_options(argv, prog, summary):
+def parse_options(argv, prog, summary, offload=False):
     """fl_parse_options: an Options, or None after --help. Raises UsageError
-    with the line options.c would print for the same mistake."""
+    with the line options.c would print for the same mistake. OFFLOAD: the
+    peer takes --offload thread|process."""
     o = Options()
     see = "see %s --help" % prog
     try:
@@ -282,6 +291,16 @@ def parse_options(argv, prog, summary):
                 o.delay, o.delay_spec = parse_dist(value, True), value
             elif name == "--size":
                 o.size, o.size_spec = parse_dist(value, False), value
+            elif name == "--work":
+                o.work, o.work_spec = parse_dist(value, True), value
+            elif name == "--offload":
+                if not offload:
+                    raise UsageError("--offload is python-asyncio's (run_in_executor); "
+                                     "%s does the work where it fetches" % prog)
+                if value not in ("thread", "process"):
+                    raise ValueError("is not thread or process: run_in_executor "
+                                     "on a thread pool (GIL-bound) or a process pool")
+                o.offload = value
             elif name in ("--rate", "--arrivals", "--progress"):
                 raise UsageError("%s is not supported by this peer (closed loop "
                                  "only); drop it or run a C model" % name)
@@ -310,7 +329,11 @@ def parse_options(argv, prog, summary):
             elif name == "--faults":
                 o.faults, o.faults_spec = parse_faults(value), value
             elif name in ("-h", "--help"):
-                print(USAGE.format(prog=prog, summary=summary), end="")
+                extra = ("  --offload KIND      do the work off the loop, with run_in_executor on a\n"
+                         "                      thread pool (thread: still under the GIL) or a\n"
+                         "                      process pool (process: in parallel), a worker a core\n"
+                         if offload else "")
+                print(USAGE.format(prog=prog, summary=summary, extra=extra), end="")
                 return None
         except ValueError as e:
             if name in ("-n", "-c"):
@@ -363,10 +386,12 @@ class Request:
     """fl_request: one request of the workload. Times are monotonic ns."""
     __slots__ = ("id", "lane", "delay_us", "size", "fault", "due_ns",
                  "start_ns", "headers_ns", "first_byte_ns", "end_ns", "bytes",
-                 "status", "klass", "body_bad", "expected")
+                 "status", "klass", "body_bad", "expected", "work_ns", "tail",
+                 "work_out")
 
-    def __init__(self, i, delay_us, size, fault):
+    def __init__(self, i, delay_us, size, fault, work_ns):
         self.id, self.delay_us, self.size, self.fault = i, delay_us, size, fault
+        self.work_ns, self.tail, self.work_out = work_ns, b"", 0
         self.lane = self.due_ns = self.start_ns = self.headers_ns = 0
         self.first_byte_ns = self.end_ns = self.bytes = self.status = 0
         self.klass, self.body_bad, self.expected = "", False, None
@@ -386,9 +411,36 @@ def build_workload(o):
                 if u < edge:
                     fault = k
                     break
+        work = 0
+        if o.work.a > 0:   # microseconds, at most 4 s
+            work = int(min(llround(1e3 * o.work.draw(o.seed, i, STREAM_WORK)),
+                           MAX_WORK_NS))
         reqs.append(Request(i, int(min(llround(delay), 100e6)),
-                            int(min(llround(size), float(MAX_SIZE))), fault))
+                            int(min(llround(size), float(MAX_SIZE))), fault, work))
     return reqs
+
+
+# --- work (work.c) ------------------------------------------------------------
+
+def work_steps(h, steps):
+    """STEPS dependent multiply-xorshift steps from H, as work.c's, in pure
+    Python: every step holds the GIL. A module-level function, so a process
+    pool can run it (it is pickled by name)."""
+    for i in range(steps):
+        h ^= h >> 29
+        h = (h * 0xbf58476d1ce4e5b9 + i) & MASK64
+    return h
+
+
+def work_calibrate():
+    """fl_work_calibrate: the median of seven trials of 2^12 steps, in this
+    thread's CPU time: the ns one step takes here."""
+    ns = []
+    for i in range(7):
+        t0 = time.thread_time_ns()
+        work_steps(i, 1 << 12)
+        ns.append((time.thread_time_ns() - t0) / (1 << 12))
+    return max(sorted(ns)[3], 1.0)
 
 
 class Target:
@@ -423,6 +475,8 @@ class Run:
         self.t0_ns = self.t1_ns = 0
         self.base = (opt.server or "").rstrip("/")
         self.refused = None       # the socket that holds fault=refused's port
+        self.work_ns_per_step = work_calibrate() if opt.work.a > 0 else 0.0
+        self.work_off_thread = 0  # responses whose work ran elsewhere
 
     def target(self, req):
         """format_url: the URL that asks the server for REQ."""
@@ -454,10 +508,29 @@ class Run:
         req.status = status
         req.headers_ns = now_ns()
 
+    def work_args(self, req):
+        """What the work of REQ needs: its seed, from the last bytes of the
+        body received (so it depends on the response), and its steps."""
+        h = int.from_bytes(req.tail, "little") ^ req.id
+        return h, int(req.work_ns / self.work_ns_per_step) if req.work_ns else 0
+
+    def work(self, req):
+        """fl_work, here: process REQ's response on this thread, holding
+        the GIL for its --work."""
+        if req.work_ns:
+            req.work_out = work_steps(*self.work_args(req))
+
+    def worked_elsewhere(self, req, out):
+        """REQ's work ran on another thread or process and gave OUT."""
+        req.work_out = out
+        with self.lock:
+            self.work_off_thread += 1
+
     def got_body(self, req, chunk):
         """on_body_checked: count CHUNK and compare it with the body the
         server owes us (a --url run only counts)."""
         n = len(chunk)
+        req.tail = (req.tail + chunk)[-8:] if n < 8 else chunk[-8:]
         if req.first_byte_ns == 0:
             req.first_byte_ns = now_ns()
         if self.opt.url is None and not req.body_bad:
@@ -551,6 +624,11 @@ def report(run, out):
         injected[r.fault] += 1
     nbytes = sum(r.bytes for r in run.reqs)
     ru = resource.getrusage(resource.RUSAGE_SELF)
+    # A process pool's workers, joined by now, count as the peer's CPU, as
+    # wait4 counts them for the driver.
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user, sys_ = ru.ru_utime + kids.ru_utime, ru.ru_stime + kids.ru_stime
+    work_us = sum(r.work_ns for r in run.reqs) / 1e3 / max(o.requests, 1)
     # From the start, set-up included, to the end of the last request; the
     # clean-up after it is not counted (as in harness/lib/report.c).
     last_end_ns = max((r.end_ns for r in ran), default=run.t1_ns)
@@ -577,10 +655,15 @@ def report(run, out):
             '"wall_s":%.3f' % wall, '"throughput_rps":%.1f' % rps,
             '"bytes":%d' % nbytes,
             '"latency_us":' + ls.json(), '"latency_from_due_us":' + ld.json(),
-            '"cpu_user_s":%.3f' % ru.ru_utime, '"cpu_sys_s":%.3f' % ru.ru_stime,
+            '"cpu_user_s":%.6f' % user, '"cpu_sys_s":%.6f' % sys_,
             '"peak_rss_kib":%d' % ru.ru_maxrss,
             '"ctx_voluntary":%d' % ru.ru_nvcsw,
             '"ctx_involuntary":%d' % ru.ru_nivcsw, '"threads":%d' % run.threads,
+            '"work_spec":%s' % json.dumps(o.work_spec),
+            '"work_mean_us":%.1f' % work_us,
+            '"work_ns_per_iter":%.4f' % run.work_ns_per_step,
+            '"work_off_thread":%d' % run.work_off_thread,
+            '"loop_lag_us":{"p50":null,"p99":null,"max":null}',
         ]
         print("{" + ",".join(fields) + "}", file=out)
     else:
@@ -601,9 +684,14 @@ def report(run, out):
               "    p99.9      max", file=out)
         print(ls.row("from start"), file=out)
         print(ld.row("from due"), file=out)
+        if work_us > 0:
+            print("  work %s per response (mean %.0f us; a step takes %.3f ns "
+                  "here)   done off the request's thread: %d" %
+                  (o.work_spec, work_us, run.work_ns_per_step,
+                   run.work_off_thread), file=out)
         print("  cpu user %.2f s, sys %.2f s   peak RSS %.1f MiB   context "
               "switches %d voluntary, %d involuntary   threads %d" %
-              (ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024.0, ru.ru_nvcsw,
+              (user, sys_, ru.ru_maxrss / 1024.0, ru.ru_nvcsw,
                ru.ru_nivcsw, run.threads), file=out)
     out.flush()
     try:
@@ -668,12 +756,12 @@ def raise_fd_limit(fds):
                              % (fds - 64, fds, hard, fds))
 
 
-def main(name, summary, perform):
+def main(name, summary, perform, offload=False):
     """fl_main for a peer: parse, build the workload, call PERFORM(run), which
     performs every request, report. Returns the exit status: 0 ok, 1 run
-    failed, 2 bad usage, 130 interrupted."""
+    failed, 2 bad usage, 130 interrupted. OFFLOAD: the peer takes --offload."""
     try:
-        opt = parse_options(sys.argv[1:], name, summary)
+        opt = parse_options(sys.argv[1:], name, summary, offload)
         if opt is None:
             return 0
         if opt.dry_run:

@@ -4,8 +4,16 @@ asyncio: one coroutine per request, all handed to asyncio.gather, at most C
 of them past an asyncio.Semaphore(C), all sharing one aiohttp.ClientSession
 whose connector keeps up to C keep-alive connections. The twin of
 fetch-eventloop: one thread, one event loop, C requests in flight.
+
+With --work each response costs pure-Python CPU time. Done in the coroutine,
+on the loop, it stalls every other request; --offload hands it to
+loop.run_in_executor: a thread pool (the GIL still lets one run at a time)
+or a process pool (in parallel, for the price of sending it over), a worker
+a core: fetch-offload's uv_queue_work, in Python.
 """
 import asyncio
+import concurrent.futures
+import os
 import signal
 import sys
 import threading
@@ -24,30 +32,43 @@ except ImportError:
     sys.exit(peer.SKIP)
 
 
-async def fetch(run, session, sem, lanes, req):
-    """Perform REQ once a slot of the semaphore is free, and record it."""
+async def fetch(run, session, sem, lanes, pool, req):
+    """Perform REQ once a slot of the semaphore is free, process its
+    response (--work: here on the loop, or in POOL), and record it."""
     async with sem:
         if run.interrupted:
             return                       # never claimed: not in the report
         lane = lanes.pop()               # which of the C slots runs it
         run.begin(req, lane)
+        error = text = None
         try:
             async with session.get(run.target(req).url) as resp:
                 run.got_headers(req, resp.status)
                 async for chunk in resp.content.iter_any():
                     run.got_body(req, chunk)
-            run.done(req)
         except asyncio.TimeoutError:     # before ClientError: aiohttp's timeouts are both
-            run.done(req, "timeout", "timed out after --timeout")
+            error, text = "timeout", "timed out after --timeout"
         except aiohttp.ClientConnectorError as e:
-            run.done(req, "connect", str(e))
+            error, text = "connect", str(e)
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError,
                 aiohttp.ClientOSError) as e:
-            run.done(req, "recv", str(e) or type(e).__name__)
+            error, text = "recv", str(e) or type(e).__name__
         except asyncio.CancelledError:
             run.done(req, "other", "cancelled: the run was interrupted")
+            lanes.append(lane)
+            return
         except Exception as e:           # anything else still ends in a class
-            run.done(req, "other", "%s: %s" % (type(e).__name__, e))
+            error, text = "other", "%s: %s" % (type(e).__name__, e)
+        try:
+            if pool is None or not req.work_ns:
+                run.work(req)            # on the loop: every other coroutine waits
+            else:
+                out = await asyncio.get_running_loop().run_in_executor(
+                    pool, peer.work_steps, *run.work_args(req))
+                run.worked_elsewhere(req, out)
+            run.done(req, error, text)
+        except asyncio.CancelledError:
+            run.done(req, "other", "cancelled: the run was interrupted")
         finally:
             lanes.append(lane)
 
@@ -59,8 +80,13 @@ async def perform_all(run):
     lanes = list(range(c - 1, -1, -1))
     connector = aiohttp.TCPConnector(limit=c)
     timeout = aiohttp.ClientTimeout(total=run.opt.timeout_ns / 1e9)
+    pool = None
+    if run.opt.offload == "thread":
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count())
+    elif run.opt.offload == "process":
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count())
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        work = asyncio.gather(*(fetch(run, session, sem, lanes, req)
+        work = asyncio.gather(*(fetch(run, session, sem, lanes, pool, req)
                                 for req in run.reqs))
 
         def on_sigint():
@@ -75,8 +101,10 @@ async def perform_all(run):
         except asyncio.CancelledError:
             if not run.interrupted:
                 raise
-        # Executor threads (name resolution) would count here too.
+        # Executor threads (name resolution, --offload thread) count too.
         run.threads = threading.active_count()
+    if pool is not None:
+        pool.shutdown(wait=True)   # joined: their CPU counts as ours
 
 
 def perform(run):
@@ -84,4 +112,4 @@ def perform(run):
 
 
 if __name__ == "__main__":
-    sys.exit(peer.main(NAME, SUMMARY, perform))
+    sys.exit(peer.main(NAME, SUMMARY, perform, offload=True))

@@ -55,6 +55,7 @@ def fetch(run, worker, req):
         conn = http.client.HTTPConnection(target.host, target.port)
         worker.conns[target.host, target.port] = conn
     connected = False
+    error = text = None
     try:
         if conn.sock is None:               # first use, or the server closed it
             conn.timeout = left(deadline)
@@ -73,17 +74,18 @@ def fetch(run, worker, req):
                 run.got_body(req, chunk)
             if resp.length:                 # EOF before Content-Length bytes
                 raise http.client.IncompleteRead(b"", resp.length)
-        run.done(req)
-        return
     except socket.timeout as e:             # TimeoutError: connect or read
-        run.done(req, "timeout", str(e))
+        error, text = "timeout", str(e)
     except OSError as e:                    # refused, reset, closed early
-        run.done(req, "recv" if connected else "connect", str(e) or type(e).__name__)
+        error, text = "recv" if connected else "connect", str(e) or type(e).__name__
     except http.client.IncompleteRead as e:
-        run.done(req, "recv", "short body: %d bytes missing" % e.expected)
+        error, text = "recv", "short body: %d bytes missing" % e.expected
     except Exception as e:                  # anything else still ends in a class
-        run.done(req, "other", "%s: %s" % (type(e).__name__, e))
-    conn.close()                            # after an error, start afresh
+        error, text = "other", "%s: %s" % (type(e).__name__, e)
+    run.work(req)                           # process the response: --work, under the GIL
+    run.done(req, error, text)
+    if error is not None:
+        conn.close()                        # after an error, start afresh
 
 
 def perform(run):
