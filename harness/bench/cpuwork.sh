@@ -42,10 +42,12 @@ declare -A cmd=(
 	[coroutine]="$bindir/fetch-coroutine"
 )
 models=(eventloop offload threads loops2 coroutine)
-if python3 -c 'import aiohttp' 2>/dev/null; then
-	cmd[pyasyncio]="python3 $src/harness/peers/python-asyncio.py"
-	cmd[pythreads]="python3 $src/harness/peers/python-threads.py"
-	cmd[pyprocess]="python3 $src/harness/peers/python-asyncio.py --offload process"
+# The peers run under the interpreter of their #! line, Debian's, which has
+# aiohttp (a python3 earlier on PATH, pyenv's say, may not).
+if /usr/bin/python3 -c 'import aiohttp' 2>/dev/null; then
+	cmd[pyasyncio]="$src/harness/peers/python-asyncio.py"
+	cmd[pythreads]="$src/harness/peers/python-threads.py"
+	cmd[pyprocess]="$src/harness/peers/python-asyncio.py --offload process"
 	models+=(pyasyncio pythreads pyprocess)
 else
 	echo "python3-aiohttp is not installed: the Python rows are skipped"
