@@ -31,6 +31,14 @@ add_test(NAME conformance-sync-baseline
          COMMAND ${FL_TESTS}/conformance/sync_baseline.sh $<TARGET_FILE:fetchlab-cli>)
 set_tests_properties(conformance-sync-baseline PROPERTIES LABELS conformance TIMEOUT 60)
 
+# The saturation guard: client_bound where the client is the limit, not
+# where it is not (pinned, alone: it reads CPU time).
+add_test(NAME conformance-eventloop-bound
+         COMMAND ${FL_TESTS}/conformance/bound.sh $<TARGET_FILE:fetchlab-server>
+                 $<TARGET_FILE:fetch-eventloop>)
+set_tests_properties(conformance-eventloop-bound PROPERTIES
+                     LABELS conformance TIMEOUT 120 RUN_SERIAL TRUE)
+
 # The event-driven models open their lanes a batch per loop turn.
 foreach(model eventloop coroutine offload)
   if(TARGET fetch-${model})

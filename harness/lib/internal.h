@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "fetchlab/fetchlab.h"
 #include "fetchlab/progress.h"
@@ -83,6 +84,8 @@ struct fl_run {
 	struct fl_request *reqs;      /* opt.requests slots */
 	int64_t t0_ns;                /* run start */
 	int64_t t1_ns;                /* run end */
+	double cpu0_s, cpu1_s;        /* the process's CPU time at t0, at t1 */
+	double wait0_s, wait1_s;      /* the main thread's runnable-but-waiting time */
 	atomic_uint_fast64_t next;    /* next request index to claim */
 	atomic_uint_fast64_t klass[FL_CLASS_COUNT];
 	atomic_uint_fast64_t connects;  /* new connections the transfers made */
@@ -103,6 +106,20 @@ struct fl_run {
 };
 
 extern const char *const fl_class_names[FL_CLASS_COUNT];
+
+/* The process's CPU time so far, every thread's, in seconds: the kernel's
+ * own clock, to the nanosecond, not rusage's tick-sampled split. */
+static inline double fl_process_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* How long the calling thread has waited, runnable, for a CPU (the
+ * kernel's schedstat), in seconds; 0 where the kernel does not say. */
+double fl_thread_wait_s(void);
 
 /* Measure the nanoseconds one step of fl_work's loop takes on this
  * machine (thread CPU time, the median of a few trials). */

@@ -3,6 +3,7 @@
  * run, from the request records, so the hot path never touches them. */
 #include <inttypes.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,8 @@ struct figures {
 	double wall, rps, user, sys;
 	double work_us;                      /* the mean work asked, per request */
 	double lag[3];                       /* loop lag p50, p99, max, us; NAN: none */
+	double busy;                         /* client_busy; NAN: unknown */
+	unsigned cores;                      /* the cores it can use */
 };
 
 _Static_assert(sizeof ((struct fl_run *)0)->samples[0] /
@@ -156,6 +159,8 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_LAG_P50].num = f->lag[0];
 	v[FL_M_LAG_P99].num = f->lag[1];
 	v[FL_M_LAG_MAX].num = f->lag[2];
+	v[FL_M_CLIENT_BUSY].num = f->busy;
+	v[FL_M_CLIENT_BOUND].flag = f->busy >= FL_CLIENT_BOUND;
 	fl_write_json(out, v);
 }
 
@@ -204,6 +209,40 @@ static void write_table(FILE *out, const struct fl_run *run, const struct figure
 		"context switches %ld voluntary, %ld involuntary   threads %u\n",
 		f->user, f->sys, f->ru.ru_maxrss / 1024.0, f->ru.ru_nvcsw,
 		f->ru.ru_nivcsw, run->threads);
+	if (f->busy >= FL_CLIENT_BOUND)
+		fprintf(out, "  CLIENT-BOUND: the client kept %.0f%% of the %u core%s it "
+			"can use busy; these figures are its limit, not the model's\n",
+			100 * f->busy, f->cores, f->cores == 1 ? "" : "s");
+}
+
+double fl_thread_wait_s(void)
+{
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+	unsigned long long run_ns, wait_ns;
+	int n = f ? fscanf(f, "%llu %llu", &run_ns, &wait_ns) : 0;
+
+	if (f)
+		fclose(f);
+	return n == 2 ? wait_ns / 1e9 : 0;
+}
+
+/* How busy the client was: the time it ran or wanted to, from the run's
+ * start to the model's return (the process's CPU time, plus the main
+ * thread's wait for a CPU: a loop starved by another process is as bound
+ * as one that computes), over that wall time times the cores it can use,
+ * the fewer of its threads and the CPUs it may run on. Sets F's busy and
+ * cores. */
+static void client_busy(const struct fl_run *run, struct figures *f)
+{
+	double wall = (double)(run->t1_ns - run->t0_ns) / 1e9;
+	double used = run->cpu1_s - run->cpu0_s + run->wait1_s - run->wait0_s;
+	cpu_set_t set;
+	int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+
+	f->cores = run->threads < (unsigned)cpus ? run->threads : (unsigned)cpus;
+	if (f->cores == 0)
+		f->cores = 1;
+	f->busy = wall > 0 ? used / (wall * f->cores) : NAN;
 }
 
 int fl_report(struct fl_run *run, FILE *out)
@@ -255,6 +294,7 @@ int fl_report(struct fl_run *run, FILE *out)
 	f.user = f.ru.ru_utime.tv_sec + f.ru.ru_utime.tv_usec / 1e6;
 	f.sys = f.ru.ru_stime.tv_sec + f.ru.ru_stime.tv_usec / 1e6;
 	f.rps = f.wall > 0 ? atomic_load(&run->klass[FL_OK]) / f.wall : 0;
+	client_busy(run, &f);
 	f.lag[0] = f.lag[1] = f.lag[2] = NAN;
 	if (run->lag != NULL) {
 		f.lag[0] = (double)fl_hist_percentile(run->lag, 50);

@@ -495,6 +495,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	signal(SIGINT, on_sigint);
 
 	run.t0_ns = fl_now_ns();
+	run.cpu0_s = fl_process_cpu_s();
+	run.wait0_s = fl_thread_wait_s();
 	if (run.progress) {
 		atomic_store(&run.progress->t0_ns, run.t0_ns);
 		atomic_store_explicit(&run.progress->magic, FL_PROGRESS_MAGIC,
@@ -502,6 +504,8 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 	}
 	rc = fl_run_loops(&run);
 	run.t1_ns = fl_now_ns();
+	run.cpu1_s = fl_process_cpu_s();
+	run.wait1_s = fl_thread_wait_s();
 	if (run.progress)
 		atomic_store(&run.progress->t1_ns, run.t1_ns);
 	signal(SIGINT, SIG_DFL);

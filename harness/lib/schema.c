@@ -123,6 +123,14 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 	[FL_M_LAG_MAX] = {.name = "loop_lag_max_us", .json = "loop_lag_us.max",
 		.unit = "us", .fmt = "%.0f", .reduce = FL_R_MEDIAN,
 		.doc = "how late the loop's timer fired: the most"},
+	[FL_M_CLIENT_BUSY] = {.name = "client_busy", .json = "client_busy",
+		.csv = "client_busy", .col = 31, .fmt = "%.3f", .reduce = FL_R_MEDIAN,
+		.doc = "the client's CPU time, plus its main thread's wait for a CPU, "
+		       "over the run's wall time times the cores it can use (the fewer "
+		       "of its threads and the CPUs it may run on)"},
+	[FL_M_CLIENT_BOUND] = {.name = "client_bound", .json = "client_bound",
+		.type = FL_BOOL, .doc = "client_busy reached FL_CLIENT_BOUND (0.90): "
+		"the client, not the model, set the figures"},
 	[FL_M_REPEAT] = {.name = "repeat", .csv = "repeat", .col = 6, .fmt = "%.0f",
 		.reduce = FL_R_COUNT, .doc = "1..--repeat"},
 	[FL_M_ERRORS] = {.name = "errors", .csv = "errors", .col = 9, .fmt = "%.0f",

@@ -29,6 +29,7 @@ enum fl_metric_id {
 	FL_M_CTX_INVOLUNTARY, FL_M_THREADS,
 	FL_M_WORK_SPEC, FL_M_WORK_MEAN, FL_M_WORK_NS_PER_STEP, FL_M_WORK_OFF_THREAD,
 	FL_M_LAG_P50, FL_M_LAG_P99, FL_M_LAG_MAX,
+	FL_M_CLIENT_BUSY, FL_M_CLIENT_BOUND,
 	/* The driver's, not in the JSON: compare measures or knows them. */
 	FL_M_REPEAT, FL_M_ERRORS, FL_M_DELAY_MEAN, FL_M_CPU_BASE,
 	/* Derived from a run's other figures when its row is read back. */
@@ -69,6 +70,10 @@ struct fl_metric {
 };
 
 extern const struct fl_metric fl_metrics[FL_M_COUNT];
+
+/* A client that kept this share of the cores it can use busy is the
+ * bound of its own figures: they measure the client, not the model. */
+#define FL_CLIENT_BOUND 0.90
 
 /* The columns of data/points.csv, in order: one point per model, C, rate. */
 enum fl_point_id {
