@@ -270,6 +270,24 @@ static int write_points(const char *path, const struct dataset *d)
 	return fclose(f) == 0 ? 0 : 1;
 }
 
+/* " CLIENT-BOUND" for a point whose client was its limit, "" else. */
+static const char *bound_mark(const double *v)
+{
+	return v[FL_P_CLIENT_BUSY] >= FL_CLIENT_BOUND ? "  CLIENT-BOUND" : "";
+}
+
+/* The line that says what the mark means, under a table that has one. */
+static void bound_note(const struct dataset *d)
+{
+	for (int i = 0; i < d->npoints; i++)
+		if (*bound_mark(d->points[i].v)) {
+			printf("CLIENT-BOUND: the client kept %.0f%% or more of the cores "
+			       "it can use busy; that point measures the client's limit, "
+			       "not the model's\n", 100 * FL_CLIENT_BOUND);
+			return;
+		}
+}
+
 /* The closed-loop points: one line per model and C. */
 static void print_table(const struct dataset *d)
 {
@@ -294,12 +312,13 @@ static void print_table(const struct dataset *d)
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
 		if (!isnan(v[FL_P_MARGINAL]))
 			snprintf(marginal, sizeof marginal, "%.1f", v[FL_P_MARGINAL]);
-		printf("%-10s %6u %9.1f %-19s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s\n",
+		printf("%-10s %6u %9.1f %-19s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s\n",
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY],
 		       v[FL_P_THROUGHPUT], spread, v[FL_P_P50], v[FL_P_P99],
 		       v[FL_P_EFFICIENCY] * 100, cpu, v[FL_P_PEAK_RSS], marginal,
-		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
+		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v));
 	}
+	bound_note(d);
 }
 
 /* The rate points: one line per model and offered rate, the latencies
@@ -321,11 +340,20 @@ static void print_rate_table(const struct dataset *d)
 
 		if (v[FL_P_RATE] <= 0)
 			continue;
-		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s\n",
+		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s%s%s\n",
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY], v[FL_P_RATE],
 		       v[FL_P_THROUGHPUT], v[FL_P_P50], v[FL_P_P99], v[FL_P_P50_DUE],
-		       v[FL_P_P99_DUE], v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
+		       v[FL_P_P99_DUE], v[FL_P_ERRORS] > 0 ? "  ERRORS" : "",
+		       v[FL_P_THROUGHPUT] < 0.95 * v[FL_P_RATE] ? "  BEHIND" : "",
+		       bound_mark(v));
 	}
+	for (int i = 0; i < d->npoints; i++)
+		if (d->points[i].v[FL_P_RATE] > 0 &&
+		    d->points[i].v[FL_P_THROUGHPUT] < 0.95 * d->points[i].v[FL_P_RATE]) {
+			printf("BEHIND: the run achieved less than 95%% of the offered "
+			       "rate; its latencies from due keep growing with the run\n");
+			break;
+		}
 }
 
 /* The work axis: one line per model and CPU work per response. */
@@ -350,11 +378,12 @@ static void print_work_table(const struct dataset *w)
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
 		if (v[FL_P_LAG_P99] > 0)
 			snprintf(lag, sizeof lag, "%.1f", v[FL_P_LAG_P99]);
-		printf("%-10s %8.2f %9.1f %-19s %7.1f %7.1f %8s %9s%s\n",
+		printf("%-10s %8.2f %9.1f %-19s %7.1f %7.1f %8s %9s%s%s\n",
 		       w->points[i].model, v[FL_P_WORK], v[FL_P_THROUGHPUT], spread,
 		       v[FL_P_P50], v[FL_P_P99], cpu, lag,
-		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "");
+		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v));
 	}
+	bound_note(w);
 }
 
 /* The cores of the machine that measured DIR (its machine.txt), else of

@@ -203,6 +203,9 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 		.charts = "work worklatency", .doc = "CPU work asked per response, ms"},
 	[FL_P_LAG_P99] = {"loop_lag_p99_ms", FL_M_LAG_P99, .scale = 1e-3, .fmt = "%.3f",
 		.doc = "loop lag p99, ms; empty for models without a loop"},
+	[FL_P_CLIENT_BUSY] = {"client_busy", FL_M_CLIENT_BUSY, .fmt = "%.3f",
+		.doc = "the median client_busy; from 0.90 the point is the client's "
+		       "limit (client-bound); empty for the peers"},
 };
 
 /* One JSON value of metric M. */

@@ -30,7 +30,7 @@ static const char points_header[] =
 	"model,concurrency,rate,repeats,throughput_rps,throughput_min,"
 	"throughput_max,p50_ms,p99_ms,p50_due_ms,p99_due_ms,efficiency,"
 	"cpu_ms_per_req,peak_rss_mib,marginal_kib,bound_rps,errors,work_ms,"
-	"loop_lag_p99_ms\n";
+	"loop_lag_p99_ms,client_busy\n";
 
 /* The JSON summary of fixed figures, as fl_report wrote it before the
  * schema (and as docs/architecture.md lists the keys). */
