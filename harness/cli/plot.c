@@ -599,11 +599,11 @@ static bool has_rows(const char *path)
 
 	if (f == NULL)
 		return false;
-	while (lines < 1 + text && (c = getc(f)) != EOF)
+	while (!text && (c = getc(f)) != EOF)
 		if (c == '\n')
 			lines++;
-		else if (lines == 1)
-			text = true;
+		else if (lines >= 1)
+			text = true;   /* a character below the header */
 	fclose(f);
 	return text;
 }

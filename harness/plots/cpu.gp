@@ -10,8 +10,8 @@ set xlabel "Concurrency C (requests in flight)"
 set ylabel "CPU time per request, user + sys (ms)"
 set logscale x
 set yrange [0:*]
-set key top right
+set key outside right top   # off the data
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, column("cpu_ms_per_req"))) \
-	with linespoints lw 2 pt 7 lc rgb colour(m) title m
+	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m

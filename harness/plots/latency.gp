@@ -11,11 +11,11 @@ set logscale x
 set logscale y
 set ytics ("1" 1, "2" 2, "5" 5, "10" 10, "20" 20, "50" 50, "100" 100, "200" 200, \
            "500" 500, "1000" 1000, "2000" 2000, "5000" 5000, "10000" 10000)
-set key top left
+set key outside right top   # off the data
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, column("p50_ms"))) \
-	with linespoints lw 2 pt 7 lc rgb colour(m) title m." p50", \
+	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m." p50", \
      for [m in models] points \
 	using (column("concurrency")):(of(m, column("p99_ms"))) \
-	with linespoints lw 2 dt 2 pt 6 lc rgb colour(m) title m." p99"
+	with linespoints lw 2 dt 2 pt omarker(m) lc rgb colour(m) title m." p99"

@@ -8,13 +8,15 @@ set title sprintf("Memory per request in flight (%s)", workload)
 set xlabel "Concurrency C (requests in flight)"
 set ylabel "Marginal peak RSS per in-flight request (KiB)"
 set logscale xy
-set key bottom left
+set key outside right top   # off the data
 
 # The cost needs C = 1 and a larger C of the same model; without any, say
 # so on a fixed frame (gnuplot cannot autoscale an empty plot). With some,
 # a factor of 2 of room either side, even for a single point.
 if (nmarginal > 0) {
-	stats points using (column("marginal_kib") > 0 ? column("marginal_kib") : NaN) nooutput
+	stats points using (strcol("model") ne "sync" && column("marginal_kib") > 0 ? column("marginal_kib") : NaN) nooutput
+}
+if (exists("STATS_min")) {   # stats found a point to draw
 	set yrange [STATS_min / 2 : STATS_max * 2]
 } else {
 	set xrange [1:1000]
@@ -23,7 +25,10 @@ if (nmarginal > 0) {
 }
 
 # C = 1 has no marginal cost (the column is empty); noise below zero cannot
-# be drawn on a log scale and is skipped too.
+# be drawn on a log scale and is skipped too. Sync never has more than one
+# request in flight, whatever C says: its line would be noise, so it is
+# left out (held(m): 0 for sync).
+held(m) = m eq "sync" ? NaN : 1
 plot for [m in models] points \
-	using (column("concurrency")):(of(m, column("marginal_kib") > 0 ? column("marginal_kib") : NaN)) \
-	with linespoints lw 2 pt 7 lc rgb colour(m) title m
+	using (column("concurrency")):(held(m) * of(m, column("marginal_kib") > 0 ? column("marginal_kib") : NaN)) \
+	with linespoints lw 2 pt marker(m) lc rgb colour(m) title (m eq "sync" ? "" : m)

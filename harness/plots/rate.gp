@@ -19,7 +19,7 @@ set format x "%.0f"
 set ytics ("1" 1, "2" 2, "5" 5, "10" 10, "20" 20, "50" 50, "100" 100, "200" 200, \
            "500" 500, "1 s" 1000, "2 s" 2000, "5 s" 5000, "10 s" 10000, "20 s" 20000, \
            "50 s" 50000, "100 s" 100000)
-set key top left   # models by colour; the title says which line is which
+set key outside right top   # off the data; models by colour, the title says which line is which
 
 # The server's delay is the floor no request can beat.
 set arrow 1 from graph 0, first delayms to graph 1, first delayms nohead dt 3 lw 1 lc rgb "#555555"
@@ -27,7 +27,7 @@ set label 1 sprintf("server delay %g ms", delayms) at graph 0.99, first delayms 
 
 plot for [m in ratemodels] points \
 	using (column("rate")):(of_rate(m, column("p99_due_ms"))) \
-	with linespoints lw 2 pt 7 lc rgb colour(m) title m, \
+	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m, \
      for [m in ratemodels] points \
 	using (column("rate")):(of_rate(m, column("p99_ms"))) \
-	with linespoints lw 2 dt 2 pt 6 lc rgb colour(m) notitle
+	with linespoints lw 2 dt 2 pt omarker(m) lc rgb colour(m) notitle

@@ -13,7 +13,7 @@ set xrange [1:*]
 set yrange [0:*]
 set xtics ("0%%" 1, "50%%" 2, "90%%" 10, "99%%" 100, "99.9%%" 1000, \
            "99.99%%" 10000, "99.999%%" 100000)
-set key top left
+set key outside right top   # off the data
 
 # The last line of each file is the 100% line, "Infinity" on x: skipped.
 plot for [m in specmodels] hdr(m) \

@@ -10,11 +10,11 @@ set xlabel "Concurrency C (requests in flight)"
 set ylabel "Throughput (requests/s)"
 set logscale xy
 set format y "%.0f"
-set key top left
+set key outside right top   # off the data
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, column("throughput_rps"))): \
 	      (column("throughput_min")):(column("throughput_max")) \
-	with yerrorlines lw 2 pt 7 lc rgb colour(m) title m, \
+	with yerrorlines lw 2 pt marker(m) lc rgb colour(m) title m, \
      points using (column("concurrency")):(of(word(models, 1), column("bound_rps"))) \
-	with lines dt 2 lw 1.5 lc rgb "black" title "Little's law bound C/delay"
+	with lines dt 2 lw 1.5 lc rgb "black" title "C / delay (Little)"

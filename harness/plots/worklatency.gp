@@ -11,9 +11,9 @@ set xlabel "CPU work per response (ms)"
 set ylabel "p99 latency (ms)"
 set logscale y
 set xrange [0:*]
-set key top left
+set key outside right top   # off the data
 
 plot for [m in workmodels] points \
 	using (column("work_ms")):(of(m, column("p99_ms"))) \
-	with linespoints lw 2 pt 7 lc rgb colour(m) title m, \
+	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m, \
      workdelay_s * 1000 + x with lines dt 2 lw 1.5 lc rgb "black" title "delay + work"

@@ -31,7 +31,7 @@ bad=$(awk -F, 'NR > 1 && ($8 != $7 || $9 != 0) { n++ } END { print n + 0 }' "$su
 [ -s "$tmp/r/machine.txt" ] || fail "no machine.txt"
 [ -s "$tmp/r/data/points.csv" ] || fail "no points.csv"
 grep -q '^sync ' "$tmp/table.txt" || fail "no table: $(cat "$tmp/table.txt")"
-for chart in throughput latency spectrum memory cpu timeline; do
+for chart in throughput latency spectrum memory cpu timeline work worklatency; do
 	for ext in svg png; do
 		[ -s "$tmp/r/charts/$chart.$ext" ] || fail "no chart $chart.$ext"
 	done
