@@ -1,6 +1,6 @@
 /* bench.c - `fetchlab bench`: our models, server and coroutines against
  * their references (the Python peers, the curl tool, nginx), as one table
- * of ratios with the targets of issue #11.
+ * of ratios with their targets.
  *
  * Every ratio is measured side by side in the same run: the runs of both
  * sides alternate (A B A B A B) and each side's median is taken, so the
@@ -16,11 +16,16 @@
  *           one-at-a-time run does not depend on how long each one waits)
  *   curl    fetch-eventloop against curl --parallel: harness/bench/
  *           eventloop_vs_curl.sh
- *   loop    fetch-eventloop's efficiency at issue #4's two points (C = 1000
+ *   loop    fetch-eventloop's efficiency at the two points of its targets (C = 1000
  *           at 50 ms, C = 10,000 at 1 s), wrk beside it for the same time:
  *           harness/bench/efficiency.sh (about 5 minutes)
  *   server  fetchlab-server against nginx under wrk: harness/bench/server.sh
  *   coro    the coroutine switch, asm against ucontext backend
+ *   cpuwork concurrency is not parallelism: CPU work per response (--work
+ *           500us, C = 100, 5 ms), the models that spread it over the cores
+ *           against the event loop that cannot, the Python peers under the
+ *           GIL, and each model's CPU per request against the work asked:
+ *           harness/bench/cpuwork.sh (about 3 minutes)
  * The scripts print "RESULT KEY VALUE" and "SKIP KEY REASON" lines, which
  * are parsed here; everything else they print is passed on to stderr.
  *
@@ -42,12 +47,13 @@
 
 #include "cli.h"
 
-#define MAX_ROWS   24
+#define MAX_ROWS   40
 #define MAX_ROUNDS 5     /* runs per side; noise on a shared machine needs them */
 #define SERVER_ROUNDS 3  /* server.sh runs last 5-10 s each: 3 keep it near 2 min */
 
-enum suite { S_MODELS, S_CURL, S_LOOP, S_SERVER, S_CORO, NSUITES };
-static const char *const suite_names[NSUITES] = {"models", "curl", "loop", "server", "coro"};
+enum suite { S_MODELS, S_CURL, S_LOOP, S_SERVER, S_CORO, S_CPUWORK, NSUITES };
+static const char *const suite_names[NSUITES] = {"models", "curl", "loop", "server",
+						 "coro", "cpuwork"};
 
 /* What a row's target constrains. */
 enum goal {
@@ -57,11 +63,13 @@ enum goal {
 	G_OURS_MAX,    /* ours <= v */
 	G_OURS_BELOW,  /* ours < v */
 	G_OURS_MIN,    /* ours >= v */
+	G_RATIO_NEAR,  /* |ours / theirs - 1| <= v */
 };
 
 /* One line of the table, its cells formatted. */
 struct row {
-	char what[80], ours[96], theirs[48], ratio[16], target[24], met[24];
+	char what[100], ours[96], theirs[48], ratio[16], target[24], met[24];
+	enum suite suite;
 };
 
 struct bench {
@@ -72,6 +80,7 @@ struct bench {
 	char loadavg[64];  /* /proc/loadavg at start */
 	struct row rows[MAX_ROWS];
 	int nrows;
+	enum suite current;   /* the suite running: its rows are tagged with it */
 	int failed;        /* runs that failed: exit status 1 */
 };
 
@@ -88,6 +97,8 @@ static void bench_usage(FILE *out)
 		"           (about 5 minutes)\n"
 		"  server   fetchlab-server vs nginx under wrk (about 2 minutes)\n"
 		"  coro     coroutine switch cost, asm vs ucontext backend\n"
+		"  cpuwork  500 us of CPU work per response: offload, threads, two loops\n"
+		"           vs eventloop; the Python peers under the GIL (about 3 minutes)\n"
 		"  --quick      one run per side and small workloads (a smoke test)\n"
 		"  --out FILE   the Markdown report (default results/bench.md under\n"
 		"               $FETCHLAB_ROOT, else ./results/bench.md)\n");
@@ -112,6 +123,7 @@ static struct row *new_row(struct bench *b, const char *what)
 
 	memset(r, 0, sizeof *r);
 	snprintf(r->what, sizeof r->what, "%s", what);
+	r->suite = b->current;
 	return r;
 }
 
@@ -126,6 +138,7 @@ static void fmt_target(char *buf, size_t n, enum goal goal, double v,
 	case G_OURS_MAX:   snprintf(buf, n, "<= %g %s", v, unit); break;
 	case G_OURS_BELOW: snprintf(buf, n, "< %g %s", v, unit); break;
 	case G_OURS_MIN:   snprintf(buf, n, ">= %g%s%s", v, *unit == '%' ? "" : " ", unit); break;
+	case G_RATIO_NEAR: snprintf(buf, n, "1x +/- %g%%", 100 * v); break;
 	}
 }
 
@@ -137,9 +150,10 @@ static void add_row(struct bench *b, const char *what, double ours,
 {
 	struct row *r = new_row(b, what);
 	double ratio = ours / theirs, x = goal == G_RATIO_MIN ||
-		goal == G_RATIO_MAX ? ratio : ours;
+		goal == G_RATIO_MAX || goal == G_RATIO_NEAR ? ratio : ours;
 	bool met = goal == G_RATIO_MIN || goal == G_OURS_MIN ? x >= v :
-		goal == G_OURS_BELOW ? x < v : x <= v;
+		goal == G_OURS_BELOW ? x < v :
+		goal == G_RATIO_NEAR ? fabs(x - 1) <= v : x <= v;
 
 	fmt_value(r->ours, sizeof r->ours, ours, unit);
 	if (isnan(theirs)) {
@@ -157,6 +171,9 @@ static void add_row(struct bench *b, const char *what, double ours,
 		snprintf(r->met, sizeof r->met, "no: not measured");
 	else if (met)
 		snprintf(r->met, sizeof r->met, "yes");
+	else if (goal == G_RATIO_NEAR)
+		snprintf(r->met, sizeof r->met, "no: %.0f%% %s", 100 * fabs(x - 1),
+			 x > 1 ? "over" : "under");
 	else if (goal == G_RATIO_MIN || goal == G_OURS_MIN)
 		snprintf(r->met, sizeof r->met, "no: %.0f%% short", 100 * (1 - x / v));
 	else
@@ -177,8 +194,9 @@ static void add_skip(struct bench *b, const char *what, const char *reason,
 	snprintf(r->met, sizeof r->met, "%s", strncmp(reason, "failed", 6) ? "skipped" : "failed");
 }
 
-/* Print the rows as a Markdown table, columns padded to line up. */
-static void print_table(const struct bench *b, FILE *f)
+/* Print the rows of SUITE (NSUITES: all) as a Markdown table, columns
+ * padded to line up. */
+static void print_table(const struct bench *b, FILE *f, enum suite suite)
 {
 	static const char *const head[6] = {"what", "ours", "theirs", "ratio", "target", "met"};
 	int w[6];
@@ -189,7 +207,7 @@ static void print_table(const struct bench *b, FILE *f)
 		const struct row *r = &b->rows[i];
 		const char *cell[6] = {r->what, r->ours, r->theirs, r->ratio, r->target, r->met};
 
-		for (int c = 0; c < 6; c++)
+		for (int c = 0; c < 6 && (suite == NSUITES || r->suite == suite); c++)
 			if ((int)strlen(cell[c]) > w[c])
 				w[c] = (int)strlen(cell[c]);
 	}
@@ -204,6 +222,8 @@ static void print_table(const struct bench *b, FILE *f)
 		const struct row *r = &b->rows[i];
 		const char *cell[6] = {r->what, r->ours, r->theirs, r->ratio, r->target, r->met};
 
+		if (suite != NSUITES && r->suite != suite)
+			continue;
 		for (int c = 0; c < 6; c++)
 			fprintf(f, "| %-*s ", w[c], cell[c]);
 		fprintf(f, "|\n");
@@ -521,7 +541,7 @@ static void suite_curl(struct bench *b)
 		result(res, nres, "curl_rps"), "req/s", G_RATIO_MIN, 1.3);
 }
 
-/* The loop suite: harness/bench/efficiency.sh at issue #4's two points,
+/* The loop suite: harness/bench/efficiency.sh at its two points,
  * C:DELAY_MS:SECONDS, each with its target on ours (percent). */
 static void suite_loop(struct bench *b)
 {
@@ -611,6 +631,82 @@ static void suite_server(struct bench *b)
 			G_OURS_BELOW, 1050);
 }
 
+/* The cpuwork suite: harness/bench/cpuwork.sh, whose keys are the names
+ * below (eventloop_rps, loops2_cpu_us ...). */
+static void suite_cpuwork(struct bench *b)
+{
+	/* Throughput ratios: A / B >= or <= V. */
+	static const struct { const char *a, *b, *what; enum goal goal; double v; } pairs[] = {
+		{"offload", "eventloop", "offload / eventloop", G_RATIO_MIN, 1.6},
+		{"threads", "eventloop", "threads / eventloop", G_RATIO_MIN, 1.6},
+		{"loops2", "eventloop", "eventloop --loops 2 / eventloop", G_RATIO_MIN, 1.6},
+		{"pythreads", "pyasyncio", "python-threads / python-asyncio (the GIL)",
+		 G_RATIO_MAX, 1.2},
+		{"pyprocess", "pyasyncio", "python-asyncio --offload process / python-asyncio",
+		 G_RATIO_MIN, 1.4},
+	};
+	/* CPU per request at the work minus at none, against the work. */
+	static const struct { const char *key, *name; } models[] = {
+		{"eventloop", "eventloop"}, {"offload", "offload"}, {"threads", "threads"},
+		{"loops2", "eventloop --loops 2"}, {"coroutine", "coroutine"},
+		{"pyasyncio", "python-asyncio"}, {"pythreads", "python-threads"},
+		{"pyprocess", "python-asyncio --offload process"},
+	};
+	const char *head = "work 500us, C=100, 5 ms:";
+	char env[64], args[PATH_MAX * 2 + 8], skip[256] = "", buf[256], what[160], key[48];
+	struct result res[48];
+	int nres = 48, rc;
+	double work_us, v;
+
+	snprintf(env, sizeof env, "N=%d ROUNDS=%d", b->quick ? 400 : 4000,
+		 b->rounds < 3 ? b->rounds : 3);
+	snprintf(args, sizeof args, "'%s' '%s'", cli_bindir(), cli_source_dir());
+	fprintf(stderr, "bench: cpuwork.sh (%s)\n", env);
+	rc = run_script("cpuwork.sh", env, args, res, &nres, skip, NULL, NULL, sizeof skip);
+	work_us = result(res, nres, "work_us");
+	if (rc != 0 || isnan(work_us)) {
+		const char *why = script_reason(b, "cpuwork.sh", rc, skip, buf, sizeof buf);
+
+		snprintf(what, sizeof what, "%s the cpuwork suite", head);
+		add_skip(b, what, why, G_RATIO_MIN, 1.6, "");
+		return;
+	}
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		double x, y;
+
+		snprintf(what, sizeof what, "%s %s", head, pairs[i].what);
+		snprintf(key, sizeof key, "%s_rps", pairs[i].a);
+		x = result(res, nres, key);
+		snprintf(key, sizeof key, "%s_rps", pairs[i].b);
+		y = result(res, nres, key);
+		if (isnan(x) || isnan(y))
+			add_skip(b, what, "skipped: no python3-aiohttp (see cpuwork.sh's line)",
+				 pairs[i].goal, pairs[i].v, "");
+		else
+			add_row(b, what, x, y, "req/s", pairs[i].goal, pairs[i].v);
+	}
+	/* The one-core bound holds for the measurement itself. */
+	snprintf(what, sizeof what, "%s eventloop req/s x work (one core: at most 1)", head);
+	add_row(b, what, result(res, nres, "eventloop_rps") * work_us / 1e6, NAN, "",
+		G_OURS_MAX, 1.05);
+	snprintf(what, sizeof what, "%s loop lag p99, eventloop / offload", head);
+	add_row(b, what, result(res, nres, "eventloop_lag_p99_us") / 1e3,
+		result(res, nres, "offload_lag_p99_us") / 1e3, "ms", G_RATIO_MIN, 10);
+	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+		snprintf(what, sizeof what, "%s CPU/request added by the work, %s",
+			 head, models[i].name);
+		snprintf(key, sizeof key, "%s_cpu_us", models[i].key);
+		v = result(res, nres, key);
+		snprintf(key, sizeof key, "%s_cpu0_us", models[i].key);
+		v -= result(res, nres, key);
+		if (isnan(v))
+			add_skip(b, what, "skipped: no python3-aiohttp (see cpuwork.sh's line)",
+				 G_RATIO_NEAR, 0.15, "");
+		else
+			add_row(b, what, v, work_us, "us", G_RATIO_NEAR, 0.15);
+	}
+}
+
 /* Run one coroutine switch benchmark with SWITCHES; its ns per switch, or
  * NAN after a line saying why not. */
 static double coro_switch(const char *backend, long switches)
@@ -665,48 +761,89 @@ static void suite_coro(struct bench *b)
 
 /* ---- the report ---- */
 
-/* Write the table, how it was produced and the machine to B->out, through
- * a temporary file so a failed write leaves the old report. Returns 0, or
- * 2 after a line naming --out. */
+/* The section of suite NAME in the report TEXT ("## NAME" up to the next
+ * "## " heading): its start, its length in *LEN; NULL when there is none. */
+static const char *old_section(const char *text, const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+	const char *p = text, *end;
+
+	while (p && (p = strstr(p, "\n## ")) != NULL) {
+		p++;
+		if (strncmp(p + 3, name, n) == 0 && p[3 + n] == '\n') {
+			end = strstr(p + 3, "\n## ");
+			*len = end ? (size_t)(end + 1 - p) : strlen(p);
+			return p;
+		}
+		p += 3;
+	}
+	return NULL;
+}
+
+/* Write the report to B->out: a section per suite, each with when and how
+ * it was measured and its table, then the machine. A suite not run this
+ * time keeps its section from the report already there, so `fetchlab
+ * bench cpuwork` refreshes its rows and leaves the others as they were.
+ * Written through a temporary file: a failed write leaves the old report.
+ * Returns 0, or 2 after a line naming --out. */
 static int write_report(const struct bench *b, int argc, char **argv,
 			const char *started)
 {
-	char tmp[PATH_MAX], buf[256];
+	char tmp[PATH_MAX], git[256];
+	char *old = cli_slurp(b->out);   /* NULL: no report yet */
+	const char *sec;
+	size_t len;
 	FILE *f;
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", b->out);
 	f = fopen(tmp, "w");
 	if (f == NULL)
 		goto bad;
-	fprintf(f, "# fetchlab bench\n\nProduced by `fetchlab");
-	for (int i = 0; i < argc; i++)
-		fprintf(f, " %s", argv[i]);
-	cli_git_describe(buf, sizeof buf);
-	fprintf(f, "` (harness/cli/bench.c) at git %s. Each ratio is ours / theirs, "
-		"both measured in this run with their runs alternating, the median "
-		"of %d per side (%d for the server)%s. Efficiency is "
-		"throughput x delay / C, over runs of the same length for both sides (the loop "
-		"suite runs the server on the last CPU, the clients on the others); memory per "
-		"request is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 "
-		"with N=%d at both.\n\n", buf, b->rounds,
-		b->rounds < SERVER_ROUNDS ? b->rounds : SERVER_ROUNDS,
-		b->quick ? " (--quick: a smoke test, not a measurement)" : "",
-		b->quick ? 1000 : 3000);
-	print_table(b, f);
+	cli_git_describe(git, sizeof git);
+	fprintf(f, "# fetchlab bench\n\nProduced by `fetchlab bench` "
+		"(harness/cli/bench.c), a section per suite. Each ratio is ours / "
+		"theirs, both measured in the same run with their runs alternating, "
+		"the median of each side's runs. Efficiency is throughput x delay / C, "
+		"over runs of the same length for both sides (the loop suite runs the "
+		"server on the last CPU, the clients on the others); memory per request "
+		"is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 with the "
+		"same N at both.\n");
+	for (int s = 0; s < NSUITES; s++) {
+		if (!b->suite[s]) {
+			if (old && (sec = old_section(old, suite_names[s], &len)) != NULL)
+				fprintf(f, "\n%.*s", (int)(len && sec[len - 1] == '\n' ?
+							 len - 1 : len), sec);
+			continue;
+		}
+		fprintf(f, "\n## %s\n\nMeasured %s by `fetchlab", suite_names[s], started);
+		for (int i = 0; i < argc; i++)
+			fprintf(f, " %s", argv[i]);
+		fprintf(f, "` at git %s, the median of %d runs per side%s; load average "
+			"at start %s.\n\n", git, s == S_SERVER && b->rounds > SERVER_ROUNDS ?
+			SERVER_ROUNDS : s == S_CPUWORK && b->rounds > 3 ? 3 : b->rounds,
+			b->quick ? " (--quick: a smoke test, not a measurement)" : "",
+			b->loadavg);
+		print_table(b, f, (enum suite)s);
+	}
 	fprintf(f, "\n## Machine\n\n");
-	fprintf(f, "- date: %s\n", started);
+	fprintf(f, "- last run: %s\n", started);
 	cli_describe_machine(f, "- %s %s\n");
-	fprintf(f, "- load average at start: %s (1, 5, 15 min; other work on the "
-		"machine makes the figures noisy)\n", b->loadavg);
 	if (fclose(f) != 0 || rename(tmp, b->out) != 0)
 		goto bad;
+	free(old);
 	return 0;
 bad:
 	fprintf(stderr, "fetchlab bench: --out %s: cannot write it (%s); give a "
 		"writable file\n", b->out, strerror(errno));
 	unlink(tmp);
+	free(old);
 	return 2;
 }
+
+static void (*const suites[NSUITES])(struct bench *) = {
+	[S_MODELS] = suite_models, [S_CURL] = suite_curl, [S_LOOP] = suite_loop,
+	[S_SERVER] = suite_server, [S_CORO] = suite_coro, [S_CPUWORK] = suite_cpuwork,
+};
 
 /* Parse the options and suites into B. Returns 0, 1 after --help (exit 0),
  * or 2 after one line naming the bad option. */
@@ -747,7 +884,7 @@ static int parse_options(int argc, char **argv, struct bench *b)
 			s++;
 		if (s == NSUITES) {
 			fprintf(stderr, "fetchlab bench: '%s': unknown suite; the suites "
-				"are models, curl, loop, server, coro\n", argv[i]);
+				"are models, curl, loop, server, coro, cpuwork\n", argv[i]);
 			return 2;
 		}
 		b->suite[s] = any = true;
@@ -813,17 +950,13 @@ int cmd_bench(int argc, char **argv)
 			snprintf(b->loadavg, sizeof b->loadavg, "%.2f %.2f %.2f", l1, l5, l15);
 		fclose(f);
 	}
-	if (b->suite[S_MODELS])
-		suite_models(b);
-	if (b->suite[S_CURL])
-		suite_curl(b);
-	if (b->suite[S_LOOP])
-		suite_loop(b);
-	if (b->suite[S_SERVER])
-		suite_server(b);
-	if (b->suite[S_CORO])
-		suite_coro(b);
-	print_table(b, stdout);
+	for (int s = 0; s < NSUITES; s++) {
+		if (!b->suite[s])
+			continue;
+		b->current = (enum suite)s;
+		suites[s](b);
+	}
+	print_table(b, stdout, NSUITES);
 	rc = write_report(b, argc, argv, started);
 	if (rc == 0)
 		fprintf(stderr, "fetchlab bench: wrote %s\n", b->out);

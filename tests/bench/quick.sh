@@ -26,9 +26,18 @@ for what in 'throughput, 0 ms, C=100: eventloop / python-asyncio' \
 	grep -F "| $what " "$tmp/bench.md" | grep -Eq '\| (yes|no: [^|]*|-|skipped) *\|$' ||
 		{ cat "$tmp/bench.md" >&2; fail "no row for '$what'"; }
 done
-[ "$(grep -c '^| [a-z]' "$tmp/bench.md")" -eq 12 ] ||   # the header and 11 rows
+[ "$(grep -c '^| [a-z]' "$tmp/bench.md")" -eq 13 ] ||   # 2 tables' headers and 11 rows
 	{ cat "$tmp/bench.md" >&2; fail "not 11 rows"; }
-for key in '- cpu:' '- cores:' '- kernel:' '- libcurl:' '- libuv:' '- load average at start:' 'Produced by `fetchlab bench'; do
+grep -q '^## models$' "$tmp/bench.md" && grep -q '^## coro$' "$tmp/bench.md" ||
+	{ cat "$tmp/bench.md" >&2; fail "no section per suite"; }
+
+# One suite again: its section is new, the other suite's is kept as it was.
+sed -n '/^## models$/,/^## coro$/p' "$tmp/bench.md" >"$tmp/models.before"
+"$cli" bench --quick coro --out "$tmp/bench.md" >/dev/null 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "bench --quick coro exited $?"; }
+sed -n '/^## models$/,/^## coro$/p' "$tmp/bench.md" | cmp -s - "$tmp/models.before" ||
+	{ cat "$tmp/bench.md" >&2; fail "bench coro did not keep the models section"; }
+for key in '- cpu:' '- cores:' '- kernel:' '- libcurl:' '- libuv:' 'load average at start' 'Produced by `fetchlab bench'; do
 	grep -qF -- "$key" "$tmp/bench.md" || fail "the report lacks '$key'"
 done
 
