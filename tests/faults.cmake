@@ -40,5 +40,6 @@ endif()
 
 # Started with stdin or stderr closed, nothing aborts.
 add_test(NAME faults-stdio
-         COMMAND ${FL_TESTS}/faults/stdio.sh $<TARGET_FILE:fetchlab-server>)
+         COMMAND ${FL_TESTS}/faults/stdio.sh $<TARGET_FILE:fetchlab-server>
+                 $<TARGET_FILE:fetch-eventloop>)
 set_tests_properties(faults-stdio PROPERTIES LABELS faults TIMEOUT 60)
