@@ -188,33 +188,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (len + 4096 + 1 > cap) {
-			char *nb = realloc(buf, cap = 2 * cap + 8192);
-
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static const struct lab *find_lab(const char *num)
 {
 	for (size_t i = 0; i < NLABS; i++)
@@ -339,7 +312,7 @@ static int conf_load(struct conf *cf)
 
 	snprintf(path, sizeof path, "%s/fetchlab-labs.conf", cli_bindir());
 	cf->n = 0;
-	if ((cf->text = read_all(path)) == NULL) {
+	if ((cf->text = cli_slurp(path)) == NULL) {
 		fprintf(stderr, "fetchlab lab: cannot read %s (%s); it is written when "
 			"CMake configures the build with labs/ in it: re-run cmake\n",
 			path, strerror(errno));
@@ -456,8 +429,8 @@ static void run_watched(char *const argv[], const char tmp[128], double limit,
 	snprintf(fe, sizeof fe, "%s/stderr", tmp);
 	spawn_run(&s);
 	*p = (struct proc){.status = s.status, .hung = s.killed, .secs = s.secs,
-			   .after_int = s.int_secs, .out = read_all(fo),
-			   .err = read_all(fe)};
+			   .after_int = s.int_secs, .out = cli_slurp(fo),
+			   .err = cli_slurp(fe)};
 }
 
 static void proc_free(struct proc *p)
@@ -730,7 +703,7 @@ static bool answered(struct check *ck, unsigned q)
 	bool ok = false;
 
 	snprintf(path, sizeof path, "%s/answers.md", ck->dir);
-	if ((text = read_all(path)) == NULL) {
+	if ((text = cli_slurp(path)) == NULL) {
 		why(ck, "no %s: run fetchlab lab start %s", path, ck->lab->num);
 		return false;
 	}
@@ -775,7 +748,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 	if (t->kind == T_BUILD) {
 		snprintf(log, sizeof log, "%s/build.log", ck->tmp);
 		if (build_model(ck->lab, ck->cf, ck->dir, ck->exe, NULL, log) != 0) {
-			char *text = read_all(log);
+			char *text = cli_slurp(log);
 			const char *e = text ? strstr(text, "error") : NULL;
 
 			why(ck, "%.*s", e ? (int)strcspn(e, "\n") : 40,
@@ -1132,7 +1105,7 @@ static int put_file(const char *dst, bool force, const char *src,
 	if (num != NULL) {
 		rc = write_starter(src, num, out);
 	} else {
-		char *text = read_all(src);
+		char *text = cli_slurp(src);
 
 		rc = text ? 0 : -1;
 		if (text)

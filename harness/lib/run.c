@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fetchlab/body.h"
+#include "fetchlab/stdfds.h"
 #include "internal.h"
 
 const char *const fl_class_names[FL_CLASS_COUNT] = {
@@ -438,24 +439,13 @@ static int reserve_refused_port(struct fl_run *run)
 	return 0;
 }
 
-/* libuv asserts that a descriptor it closes is above 2: started with
- * stdin, stdout or stderr closed, the first socket would take the number
- * and the run would abort at its end. Give each closed one /dev/null. */
-static void fill_std_fds(void)
-{
-	for (int fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
-			_exit(1);
-}
-
 int fl_main(int argc, char **argv, const struct fl_model *model)
 {
 	static struct fl_run run;   /* lives as long as the process */
 	char prog[64];
 	int rc;
 
-	fill_std_fds();
+	fl_fill_std_fds();
 	snprintf(prog, sizeof prog, "fetch-%s", model->name);
 	run.root = &run;
 	run.model = model;

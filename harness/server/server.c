@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "conn.h"
+#include "fetchlab/stdfds.h"
 
 #define BACKLOG 4096   /* the kernel caps it at net.core.somaxconn */
 #define FD_RESERVE 32  /* descriptors kept from the cap: listener, loop, stdio */
@@ -235,17 +236,6 @@ static int start_listening(struct server *s, const char *host, int port)
 	return 0;
 }
 
-/* libuv asserts that a descriptor it closes is above 2: with stdin, stdout
- * or stderr closed at start, the first socket would take its number. Give
- * each closed one /dev/null. */
-static void fill_std_fds(void)
-{
-	for (int fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
-			_exit(1);
-}
-
 int main(int argc, char **argv)
 {
 	struct server s;
@@ -255,7 +245,7 @@ int main(int argc, char **argv)
 	rlim_t fds;
 	int r;
 
-	fill_std_fds();
+	fl_fill_std_fds();
 	r = parse_args(argc, argv, &o);
 	if (r >= 0)
 		return r;
