@@ -74,3 +74,13 @@ foreach(model eventloop coroutine offload)
                          LABELS conformance TIMEOUT 120 ENVIRONMENT "FL_RUN_ARGS=--loops 2")
   endif()
 endforeach()
+
+# The steady-state throughput is the one the methodology defines, from the
+# records (every model: each numbers its lanes from 0).
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    add_test(NAME conformance-${model}-steady
+             COMMAND ${FL_TESTS}/conformance/steady.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-steady PROPERTIES LABELS conformance TIMEOUT 60)
+  endif()
+endforeach()

@@ -293,28 +293,31 @@ static void print_table(const struct dataset *d)
 {
 	if (d->nclosed == 0)
 		return;
-	printf("delay %s, size %s; req/s is the median of the repeats (min..max)\n",
+	printf("delay %s, size %s; req/s is the median of the repeats (min..max) over "
+	       "the whole run, steady over its steady state; eff = steady / (C / delay)\n",
 	       d->delay[0], d->size[0]);
-	printf("%-10s %6s %9s %-19s %7s %7s %5s %8s %7s %9s\n", "model", "C",
-	       "req/s", " (spread)", "p50 ms", "p99 ms", "eff", "CPU ms", "RSS",
-	       "KiB per");
-	printf("%-10s %6s %9s %-19s %7s %7s %5s %8s %7s %9s\n", "", "", "", "",
-	       "", "", "", "per req", "MiB", "in flight");
+	printf("%-10s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", "model", "C",
+	       "req/s", " (spread)", "steady", "p50 ms", "p99 ms", "eff", "CPU ms",
+	       "RSS", "KiB per");
+	printf("%-10s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", "", "", "", "",
+	       "req/s", "", "", "", "per req", "MiB", "in flight");
 	for (int i = 0; i < d->npoints; i++) {
 		const double *v = d->points[i].v;
-		char spread[32], cpu[16] = "-", marginal[16] = "-";
+		char spread[32], cpu[16] = "-", marginal[16] = "-", steady[16] = "-";
 
 		if (v[FL_P_RATE] > 0)
 			continue;
+		if (v[FL_P_STEADY] > 0)
+			snprintf(steady, sizeof steady, "%.1f", v[FL_P_STEADY]);
 		snprintf(spread, sizeof spread, " (%.1f..%.1f)", v[FL_P_THROUGHPUT_MIN],
 			 v[FL_P_THROUGHPUT_MAX]);
 		if (!isnan(v[FL_P_CPU_PER_REQ]))
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
 		if (!isnan(v[FL_P_MARGINAL]))
 			snprintf(marginal, sizeof marginal, "%.1f", v[FL_P_MARGINAL]);
-		printf("%-10s %6u %9.1f %-19s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s\n",
+		printf("%-10s %6u %9.1f %-19s %9s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s\n",
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY],
-		       v[FL_P_THROUGHPUT], spread, v[FL_P_P50], v[FL_P_P99],
+		       v[FL_P_THROUGHPUT], spread, steady, v[FL_P_P50], v[FL_P_P99],
 		       v[FL_P_EFFICIENCY] * 100, cpu, v[FL_P_PEAK_RSS], marginal,
 		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v));
 	}

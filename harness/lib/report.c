@@ -93,6 +93,7 @@ struct figures {
 	double work_us;                      /* the mean work asked, per request */
 	double lag[3];                       /* loop lag p50, p99, max, us; NAN: none */
 	double busy;                         /* client_busy; NAN: unknown */
+	double steady, from, to;             /* steady_rps, its window (s from t0) */
 	unsigned cores;                      /* the cores it can use */
 };
 
@@ -159,6 +160,7 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_LAG_P50].num = f->lag[0];
 	v[FL_M_LAG_P99].num = f->lag[1];
 	v[FL_M_LAG_MAX].num = f->lag[2];
+	v[FL_M_STEADY].num = f->steady;
 	v[FL_M_CLIENT_BUSY].num = f->busy;
 	v[FL_M_CLIENT_BOUND].flag = f->busy >= FL_CLIENT_BOUND;
 	fl_write_json(out, v);
@@ -194,6 +196,10 @@ static void write_table(FILE *out, const struct fl_run *run, const struct figure
 	fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64
 		"   connections opened %" PRIu64 "\n", f->wall, f->rps, f->bytes,
 		(uint64_t)atomic_load(&run->connects));
+	if (!isnan(f->steady))
+		fprintf(out, "  steady state %.1f req/s, from %.3f s (every lane past its "
+			"first request) to %.3f s (the last claim)\n", f->steady, f->from,
+			f->to);
 	fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
 	table_lat(out, "from start", &f->ls);
 	table_lat(out, "from due", &f->ld);
@@ -224,6 +230,48 @@ double fl_thread_wait_s(void)
 	if (f)
 		fclose(f);
 	return n == 2 ? wait_ns / 1e9 : 0;
+}
+
+/* The steady state of a closed loop: from the moment every lane has
+ * finished its first request (the start-up is over: every connection is
+ * open, every lane has claimed) to the last claim (after it, lanes only
+ * drain). Its throughput counts the ok requests that ended inside that
+ * window. Sets F's steady (NAN for an open loop, whose claims follow its
+ * schedule, or when the window is empty), from and to. */
+static void steady_state(const struct fl_run *run, struct figures *f)
+{
+	const struct fl_options *o = &run->opt;
+	int64_t *first = NULL, from = 0, to = 0;
+	uint64_t n = 0;
+
+	f->steady = f->from = f->to = NAN;
+	if (o->rate > 0 || (first = calloc(o->concurrency, sizeof *first)) == NULL)
+		return;
+	for (unsigned i = 0; i < o->requests; i++) {
+		const struct fl_request *r = &run->reqs[i];
+
+		if (r->end_ns == 0 || r->lane >= o->concurrency)
+			continue;
+		if (first[r->lane] == 0 || r->end_ns < first[r->lane])
+			first[r->lane] = r->end_ns;
+		if (r->start_ns > to)
+			to = r->start_ns;
+	}
+	for (unsigned l = 0; l < o->concurrency; l++)
+		if (first[l] > from)
+			from = first[l];
+	free(first);
+	for (unsigned i = 0; i < o->requests; i++) {
+		const struct fl_request *r = &run->reqs[i];
+
+		if (r->end_ns > from && r->end_ns <= to && r->klass == FL_OK)
+			n++;
+	}
+	if (to > from && n > 0) {
+		f->steady = n / ((double)(to - from) / 1e9);
+		f->from = (double)(from - run->t0_ns) / 1e9;
+		f->to = (double)(to - run->t0_ns) / 1e9;
+	}
 }
 
 /* How busy the client was: the time it ran or wanted to, from the run's
@@ -295,6 +343,7 @@ int fl_report(struct fl_run *run, FILE *out)
 	f.sys = f.ru.ru_stime.tv_sec + f.ru.ru_stime.tv_usec / 1e6;
 	f.rps = f.wall > 0 ? atomic_load(&run->klass[FL_OK]) / f.wall : 0;
 	client_busy(run, &f);
+	steady_state(run, &f);
 	f.lag[0] = f.lag[1] = f.lag[2] = NAN;
 	if (run->lag != NULL) {
 		f.lag[0] = (double)fl_hist_percentile(run->lag, 50);

@@ -128,6 +128,11 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 		.doc = "the client's CPU time, plus its main thread's wait for a CPU, "
 		       "over the run's wall time times the cores it can use (the fewer "
 		       "of its threads and the CPUs it may run on)"},
+	[FL_M_STEADY] = {.name = "steady_rps", .json = "steady_rps", .csv = "steady_rps",
+		.col = 32, .unit = "req/s", .fmt = "%.1f", .reduce = FL_R_MEDIAN,
+		.doc = "steady-state throughput: ok requests that ended between the "
+		       "moment every lane had finished its first request and the last "
+		       "claim, over that window (docs/methodology.md)"},
 	[FL_M_CLIENT_BOUND] = {.name = "client_bound", .json = "client_bound",
 		.type = FL_BOOL, .doc = "client_busy reached FL_CLIENT_BOUND (0.90): "
 		"the client, not the model, set the figures"},
@@ -148,10 +153,13 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 		.derive = bound, .doc = "C / mean delay: the Little's-law bound"},
 };
 
-/* The share of the Little's-law bound a point reached. */
+/* The share of the Little's-law bound a point reached: in the steady
+ * state where the runs had one, else over the whole run. */
 static double efficiency(const double *point)
 {
-	return point[FL_P_THROUGHPUT] / point[FL_P_BOUND];
+	double rps = point[FL_P_STEADY] > 0 ? point[FL_P_STEADY] : point[FL_P_THROUGHPUT];
+
+	return rps / point[FL_P_BOUND];
 }
 
 const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
@@ -185,7 +193,8 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 		.charts = "rate",
 		.doc = "99th percentile end - due, ms"},
 	[FL_P_EFFICIENCY] = {"efficiency", -1, .fmt = "%.4f", .derive = efficiency,
-		.doc = "throughput / bound_rps: the share of the bound reached"},
+		.doc = "steady_rps (else throughput_rps) / bound_rps: the share of the "
+		       "bound reached"},
 	[FL_P_CPU_PER_REQ] = {"cpu_ms_per_req", FL_M_CPU_PER_REQ, .fmt = "%.4f",
 		.positive = true, .charts = "cpu",
 		.doc = "CPU ms per request; empty when lost in start-up noise"},
@@ -203,6 +212,13 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 		.charts = "work worklatency", .doc = "CPU work asked per response, ms"},
 	[FL_P_LAG_P99] = {"loop_lag_p99_ms", FL_M_LAG_P99, .scale = 1e-3, .fmt = "%.3f",
 		.doc = "loop lag p99, ms; empty for models without a loop"},
+	[FL_P_STEADY] = {"steady_rps", FL_M_STEADY, .fmt = "%.1f", .charts = "throughput",
+		.doc = "the median steady-state throughput; empty where a run had no "
+		       "steady window"},
+	[FL_P_STEADY_MIN] = {"steady_min", FL_M_STEADY, FL_R_MIN, .fmt = "%.1f",
+		.charts = "throughput", .doc = "the least steady-state throughput of the repeats"},
+	[FL_P_STEADY_MAX] = {"steady_max", FL_M_STEADY, FL_R_MAX, .fmt = "%.1f",
+		.charts = "throughput", .doc = "the most steady-state throughput of the repeats"},
 	[FL_P_CLIENT_BUSY] = {"client_busy", FL_M_CLIENT_BUSY, .fmt = "%.3f",
 		.doc = "the median client_busy; from 0.90 the point is the client's "
 		       "limit (client-bound); empty for the peers"},

@@ -1,20 +1,27 @@
-# throughput.gp - requests per second vs requests in flight, per model.
-# Each point is the median of the repeats; the error bar spans min..max.
+# throughput.gp - requests per second vs requests in flight, per model, in
+# the steady state (docs/methodology.md: from every lane past its first
+# request to the last claim; the whole run where a point has none, as in
+# results older than the figure). Each point is the median of the repeats;
+# the error bar spans min..max.
 # The dashed line is Little's law: C requests in flight, each taking the
 # server's delay, can complete at most C / delay times a second.
 load plotsdir."/common.gp"
 points = datadir."/points.csv"
 
-set title sprintf("Throughput vs concurrency (closed loop, %s)", workload)
+set title sprintf("Steady-state throughput vs concurrency (closed loop, %s)", workload)
 set xlabel "Concurrency C (requests in flight)"
 set ylabel "Throughput (requests/s)"
 set logscale xy
 set format y "%.0f"
 set key outside right top   # off the data
 
+# The steady figure S where there is one, else the whole run's W.
+steady(s, w) = s == s && s > 0 ? s : w
+
 plot for [m in models] points \
-	using (column("concurrency")):(of(m, column("throughput_rps"))): \
-	      (column("throughput_min")):(column("throughput_max")) \
+	using (column("concurrency")):(of(m, steady(column("steady_rps"), column("throughput_rps")))): \
+	      (steady(column("steady_min"), column("throughput_min"))): \
+	      (steady(column("steady_max"), column("throughput_max"))) \
 	with yerrorlines lw 2 pt marker(m) lc rgb colour(m) title m, \
      points using (column("concurrency")):(of(word(models, 1), column("bound_rps"))) \
 	with lines dt 2 lw 1.5 lc rgb "black" title "C / delay (Little)"

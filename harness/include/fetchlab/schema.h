@@ -29,7 +29,7 @@ enum fl_metric_id {
 	FL_M_CTX_INVOLUNTARY, FL_M_THREADS,
 	FL_M_WORK_SPEC, FL_M_WORK_MEAN, FL_M_WORK_NS_PER_STEP, FL_M_WORK_OFF_THREAD,
 	FL_M_LAG_P50, FL_M_LAG_P99, FL_M_LAG_MAX,
-	FL_M_CLIENT_BUSY, FL_M_CLIENT_BOUND,
+	FL_M_CLIENT_BUSY, FL_M_CLIENT_BOUND, FL_M_STEADY,
 	/* The driver's, not in the JSON: compare measures or knows them. */
 	FL_M_REPEAT, FL_M_ERRORS, FL_M_DELAY_MEAN, FL_M_CPU_BASE,
 	/* Derived from a run's other figures when its row is read back. */
@@ -82,6 +82,7 @@ enum fl_point_id {
 	FL_P_P50_DUE, FL_P_P99_DUE, FL_P_EFFICIENCY, FL_P_CPU_PER_REQ,
 	FL_P_PEAK_RSS, FL_P_MARGINAL, FL_P_BOUND, FL_P_ERRORS,
 	FL_P_WORK, FL_P_LAG_P99, FL_P_CLIENT_BUSY,
+	FL_P_STEADY, FL_P_STEADY_MIN, FL_P_STEADY_MAX,
 	FL_P_COUNT
 };
 
