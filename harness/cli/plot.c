@@ -291,6 +291,8 @@ static void bound_note(const struct dataset *d)
 /* The closed-loop points: one line per model and C. */
 static void print_table(const struct dataset *d)
 {
+	bool any_short = false;
+
 	if (d->nclosed == 0)
 		return;
 	printf("delay %s, size %s; req/s is the median of the repeats (min..max) over "
@@ -304,6 +306,7 @@ static void print_table(const struct dataset *d)
 	for (int i = 0; i < d->npoints; i++) {
 		const double *v = d->points[i].v;
 		char spread[32], cpu[16] = "-", marginal[16] = "-", steady[16] = "-";
+		char shortfall[32] = "";
 
 		if (v[FL_P_RATE] > 0)
 			continue;
@@ -315,13 +318,22 @@ static void print_table(const struct dataset *d)
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
 		if (!isnan(v[FL_P_MARGINAL]))
 			snprintf(marginal, sizeof marginal, "%.1f", v[FL_P_MARGINAL]);
-		printf("%-10s %6u %9.1f %-19s %9s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s\n",
+		/* C that the run never reached (sync's one request aside) */
+		if (v[FL_P_INFLIGHT] < 0.9 * v[FL_P_CONCURRENCY] &&
+		    strcmp(d->points[i].model, "sync") != 0)
+			snprintf(shortfall, sizeof shortfall, "  IN FLIGHT %.0f",
+				 v[FL_P_INFLIGHT]);
+		printf("%-10s %6u %9.1f %-19s %9s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s%s\n",
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY],
 		       v[FL_P_THROUGHPUT], spread, steady, v[FL_P_P50], v[FL_P_P99],
 		       v[FL_P_EFFICIENCY] * 100, cpu, v[FL_P_PEAK_RSS], marginal,
-		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v));
+		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v), shortfall);
+		any_short |= shortfall[0] != '\0';
 	}
 	bound_note(d);
+	if (any_short)
+		printf("IN FLIGHT n: the run kept only n requests in flight on average, "
+		       "not C: its figures are for that concurrency\n");
 }
 
 /* The rate points: one line per model and offered rate, the latencies

@@ -94,6 +94,7 @@ struct figures {
 	double lag[3];                       /* loop lag p50, p99, max, us; NAN: none */
 	double busy;                         /* client_busy; NAN: unknown */
 	double steady, from, to;             /* steady_rps, its window (s from t0) */
+	double in_mean, in_peak;             /* requests in flight; NAN: none ran */
 	unsigned cores;                      /* the cores it can use */
 };
 
@@ -161,6 +162,8 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_LAG_P99].num = f->lag[1];
 	v[FL_M_LAG_MAX].num = f->lag[2];
 	v[FL_M_STEADY].num = f->steady;
+	v[FL_M_INFLIGHT_MEAN].num = f->in_mean;
+	v[FL_M_INFLIGHT_PEAK].num = f->in_peak;
 	v[FL_M_CLIENT_BUSY].num = f->busy;
 	v[FL_M_CLIENT_BOUND].flag = f->busy >= FL_CLIENT_BOUND;
 	fl_write_json(out, v);
@@ -200,6 +203,12 @@ static void write_table(FILE *out, const struct fl_run *run, const struct figure
 		fprintf(out, "  steady state %.1f req/s, from %.3f s (every lane past its "
 			"first request) to %.3f s (the last claim)\n", f->steady, f->from,
 			f->to);
+	if (!isnan(f->in_mean))
+		fprintf(out, "  in flight: mean %.0f over the %s, peak %.0f, of C = %u%s\n",
+			f->in_mean, isnan(f->steady) ? "run" : "steady state", f->in_peak,
+			o->concurrency, f->in_mean < 0.9 * o->concurrency &&
+			(double)o->concurrency <= (double)o->requests / 2 ?
+			"   (C NOT REACHED: the figures are for the concurrency achieved)" : "");
 	fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
 	table_lat(out, "from start", &f->ls);
 	table_lat(out, "from due", &f->ld);
@@ -274,6 +283,64 @@ static void steady_state(const struct fl_run *run, struct figures *f)
 	}
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The concurrency achieved, from the records: the mean number of requests
+ * in flight over the steady window (each request's overlap with it, over
+ * its length; the whole run, first start to last end, without one), and
+ * the peak (the starts and ends in time order, an end before a start at
+ * the same nanosecond). Call after steady_state. Sets F's in_mean and
+ * in_peak, NAN when no request ran. */
+static void in_flight(const struct fl_run *run, struct figures *f)
+{
+	const struct fl_options *o = &run->opt;
+	int64_t from = INT64_MAX, to = 0, *ev;
+	double area = 0;
+	size_t n = 0;
+	long now = 0, peak = 0;
+
+	f->in_mean = f->in_peak = NAN;
+	if (!isnan(f->steady)) {
+		from = run->t0_ns + llround(f->from * 1e9);
+		to = run->t0_ns + llround(f->to * 1e9);
+	} else {
+		for (unsigned i = 0; i < o->requests; i++) {
+			const struct fl_request *r = &run->reqs[i];
+
+			if (r->end_ns == 0)
+				continue;
+			from = r->start_ns < from ? r->start_ns : from;
+			to = r->end_ns > to ? r->end_ns : to;
+		}
+	}
+	if (to <= from || (ev = malloc(2 * (size_t)o->requests * sizeof *ev)) == NULL)
+		return;
+	for (unsigned i = 0; i < o->requests; i++) {
+		const struct fl_request *r = &run->reqs[i];
+		int64_t a = r->start_ns > from ? r->start_ns : from;
+		int64_t b = r->end_ns < to ? r->end_ns : to;
+
+		if (r->end_ns == 0)
+			continue;
+		if (b > a)
+			area += (double)(b - a);
+		ev[n++] = (r->start_ns - run->t0_ns) * 2 + 1;   /* odd: a start */
+		ev[n++] = (r->end_ns - run->t0_ns) * 2;         /* even: an end */
+	}
+	qsort(ev, n, sizeof *ev, cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		if ((now += ev[i] & 1 ? 1 : -1) > peak)
+			peak = now;
+	free(ev);
+	f->in_mean = area / (double)(to - from);
+	f->in_peak = (double)peak;
+}
+
 /* How busy the client was: the time it ran or wanted to, from the run's
  * start to the model's return (the process's CPU time, plus the main
  * thread's wait for a CPU: a loop starved by another process is as bound
@@ -344,6 +411,7 @@ int fl_report(struct fl_run *run, FILE *out)
 	f.rps = f.wall > 0 ? atomic_load(&run->klass[FL_OK]) / f.wall : 0;
 	client_busy(run, &f);
 	steady_state(run, &f);
+	in_flight(run, &f);
 	f.lag[0] = f.lag[1] = f.lag[2] = NAN;
 	if (run->lag != NULL) {
 		f.lag[0] = (double)fl_hist_percentile(run->lag, 50);
