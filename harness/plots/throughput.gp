@@ -8,7 +8,7 @@
 load plotsdir."/common.gp"
 points = datadir."/points.csv"
 
-set title sprintf("Steady-state throughput vs concurrency (closed loop, %s)", workload)
+set title sprintf("Throughput vs concurrency, steady state where there is one (%s)", workload)
 set xlabel "Concurrency C (requests in flight)"
 set ylabel "Throughput (requests/s)"
 set logscale xy
