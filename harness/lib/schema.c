@@ -173,7 +173,7 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 	[FL_P_MODEL] = {"model", FL_M_MODEL, .fmt = "%s", .charts = "common memory rate",
 		.doc = "the model"},
 	[FL_P_CONCURRENCY] = {"concurrency", FL_M_CONCURRENCY, .fmt = "%.0f",
-		.charts = "cpu latency memory throughput",
+		.charts = "cpu efficiency latency memory throughput",
 		.doc = "-c of the point"},
 	[FL_P_RATE] = {"rate", FL_M_RATE, .fmt = "%g", .charts = "rate",
 		.doc = "the offered rate, req/s; 0: a closed-loop point"},
@@ -200,6 +200,7 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 		.charts = "rate",
 		.doc = "99th percentile end - due, ms"},
 	[FL_P_EFFICIENCY] = {"efficiency", -1, .fmt = "%.4f", .derive = efficiency,
+		.charts = "efficiency",
 		.doc = "steady_rps (else throughput_rps) / bound_rps: the share of the "
 		       "bound reached"},
 	[FL_P_CPU_PER_REQ] = {"cpu_ms_per_req", FL_M_CPU_PER_REQ, .fmt = "%.4f",

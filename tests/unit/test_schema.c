@@ -294,8 +294,8 @@ static bool reads(const char *script, const char *name)
 /* Each column's .charts names exactly the scripts in PLOTS that read it. */
 static void test_charts(struct tally *t, const char *plots)
 {
-	static const char *const scripts[] = {"common", "cpu", "latency", "memory",
-					      "rate", "throughput"};
+	static const char *const scripts[] = {"common", "cpu", "efficiency", "latency",
+					      "memory", "rate", "throughput"};
 
 	for (size_t s = 0; s < sizeof scripts / sizeof scripts[0]; s++) {
 		char path[512], *text = NULL;
