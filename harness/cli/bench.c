@@ -9,7 +9,9 @@
  *
  * The suites:
  *   models  fetch-* against harness/peers/python-*: throughput at zero
- *           delay and C = 100; efficiency (throughput x delay / C) at 50 ms
+ *           delay and C = 100, with CPU per request under it (and
+ *           instructions per request for coroutine / eventloop,
+ *           harness/bench/instructions.sh); efficiency (throughput x delay / C) at 50 ms
  *           and C = 1000; marginal memory per in-flight request,
  *           (peak RSS at C = 1000 - peak RSS at C = 1) / 999, the same N at
  *           both points (the C = 1 runs use zero delay: the RSS of a
@@ -35,6 +37,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -68,13 +71,14 @@ enum goal {
 
 /* One line of the table, its cells formatted. */
 struct row {
-	char what[100], ours[96], theirs[48], ratio[16], target[24], met[24];
+	char what[100], ours[96], theirs[48], ratio[16], target[24], met[40];
 	enum suite suite;
 };
 
 struct bench {
 	bool suite[NSUITES];
 	bool quick;        /* one round, small N: a smoke test */
+	bool by_cpu;       /* judge throughput by CPU per request, always */
 	int rounds;        /* runs per side; the median is taken */
 	const char *out;   /* the Markdown file */
 	char loadavg[64];  /* /proc/loadavg at start */
@@ -91,7 +95,9 @@ static void bench_usage(FILE *out)
 		"Measure ours against the references side by side (alternating runs,\n"
 		"medians of 5) and print one table of ratios with their targets.\n"
 		"SUITEs (default: all):\n"
-		"  models   eventloop, coroutine, threads vs python-asyncio, python-threads\n"
+		"  models   eventloop, coroutine, threads vs python-asyncio, python-threads:\n"
+		"           throughput, CPU and instructions per request, memory\n"
+		"           (about 1 minute)\n"
 		"  curl     eventloop vs curl --parallel --parallel-max 100\n"
 		"  loop     eventloop's efficiency at C=1000 and C=10000, wrk beside it\n"
 		"           (about 5 minutes)\n"
@@ -100,6 +106,8 @@ static void bench_usage(FILE *out)
 		"  cpuwork  500 us of CPU work per response: offload, threads, two loops\n"
 		"           vs eventloop; the Python peers under the GIL (about 3 minutes)\n"
 		"  --quick      one run per side and small workloads (a smoke test)\n"
+		"  --by-cpu     judge every throughput ratio by CPU per request (by\n"
+		"               default only where the repeats spread by more than 10%%)\n"
 		"  --out FILE   the Markdown report (default results/bench.md under\n"
 		"               $FETCHLAB_ROOT, else ./results/bench.md)\n");
 }
@@ -133,8 +141,8 @@ static void fmt_target(char *buf, size_t n, enum goal goal, double v,
 {
 	switch (goal) {
 	case G_NONE:       snprintf(buf, n, "-"); break;
-	case G_RATIO_MIN:  snprintf(buf, n, ">= %gx", v); break;
-	case G_RATIO_MAX:  snprintf(buf, n, "<= %gx", v); break;
+	case G_RATIO_MIN:  snprintf(buf, n, ">= %.3gx", v); break;
+	case G_RATIO_MAX:  snprintf(buf, n, "<= %.3gx", v); break;
 	case G_OURS_MAX:   snprintf(buf, n, "<= %g %s", v, unit); break;
 	case G_OURS_BELOW: snprintf(buf, n, "< %g %s", v, unit); break;
 	case G_OURS_MIN:   snprintf(buf, n, ">= %g%s%s", v, *unit == '%' ? "" : " ", unit); break;
@@ -145,8 +153,8 @@ static void fmt_target(char *buf, size_t n, enum goal goal, double v,
 /* Add a measured row: OURS against THEIRS (NAN: no reference measured),
  * both in UNIT, the ratio ours / theirs, and whether GOAL V is met; a miss
  * says by how much. */
-static void add_row(struct bench *b, const char *what, double ours,
-		    double theirs, const char *unit, enum goal goal, double v)
+static struct row *add_row(struct bench *b, const char *what, double ours,
+			   double theirs, const char *unit, enum goal goal, double v)
 {
 	struct row *r = new_row(b, what);
 	double ratio = ours / theirs, x = goal == G_RATIO_MIN ||
@@ -178,6 +186,7 @@ static void add_row(struct bench *b, const char *what, double ours,
 		snprintf(r->met, sizeof r->met, "no: %.0f%% short", 100 * (1 - x / v));
 	else
 		snprintf(r->met, sizeof r->met, "no: %.0f%% over", 100 * (x / v - 1));
+	return r;
 }
 
 /* Add a row that could not be measured: "skipped: REASON" (or "failed:")
@@ -248,205 +257,7 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The models suite's contenders: ours first, then the peers. */
-enum { M_EVENTLOOP, M_COROUTINE, M_THREADS, M_ASYNCIO, M_PYTHREADS, NMODELS };
-static const char *const model_names[NMODELS] = {
-	"eventloop", "coroutine", "threads", "python-asyncio", "python-threads",
-};
-
-/* The three workloads of the models suite. */
-enum { P_ZERO, P_DELAY, P_ONE, NPOINTS };
-
-/* What one model measured: the runs of each point, and whether it can run. */
-struct contender {
-	char skip[128];                       /* "" when it runs; else why not */
-	double rps[NPOINTS][MAX_ROUNDS];      /* throughput_rps of each run */
-	double rss[NPOINTS][MAX_ROUNDS];      /* peak RSS of each run, KiB */
-	int runs[NPOINTS];
-};
-
-/* Run MODEL once on one request with its stderr kept, to learn whether it
- * can run here. Returns 0, or fills WHY with "skipped: REASON" (a peer's
- * own line, a model not built) or "failed: ..." and returns -1. */
-static int probe(const char *model, const char *server, char *why, size_t n)
-{
-	char *args[] = {"-n", "1", "-c", "1", "--delay", "0", "--json", NULL};
-	char line[256] = "", last[256] = "";
-	FILE *err = tmpfile();
-	struct rusage ru;
-	char *json = NULL;
-	int saved, rc;
-
-	if (err == NULL || (saved = dup(STDERR_FILENO)) < 0) {
-		snprintf(why, n, "failed: no temporary file (%s)", strerror(errno));
-		if (err)
-			fclose(err);
-		return -1;
-	}
-	fflush(stderr);
-	dup2(fileno(err), STDERR_FILENO);   /* the child inherits this stderr */
-	rc = cli_run_model(model, server, args, &json, &ru);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	free(json);
-	rewind(err);
-	while (fgets(line, sizeof line, err))
-		if (line[strspn(line, " \t\n")] != '\0')
-			snprintf(last, sizeof last, "%s", line);
-	fclose(err);
-	last[strcspn(last, "\n")] = '\0';
-	if (rc == 0)
-		return 0;
-	if (rc == CLI_SKIP) {   /* "python-asyncio: skipped: REASON" */
-		char *p = strstr(last, "skipped: ");
-
-		snprintf(why, n, "skipped: %s", p ? p + 9 : last);
-	} else if (rc == -1) {
-		snprintf(why, n, "skipped: %s/fetch-%s is not built", cli_bindir(), model);
-	} else {
-		snprintf(why, n, "failed: exit status %d (try: fetchlab run %s -n 1)",
-			 rc, model);
-	}
-	return -1;
-}
-
-/* Run contender M once at point P, adding its throughput and peak RSS.
- * Returns 0, or -1 after a line saying what failed (marking it failed). */
-static int run_once(struct bench *b, struct contender *m, const char *model,
-		    const char *server, int p, unsigned n, unsigned c,
-		    const char *delay)
-{
-	char n_arg[16], c_arg[16];
-	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)delay,
-			"--size", "1k", "--json", NULL};
-	char *json = NULL;
-	struct rusage ru;
-	double rps, ok;
-	int rc;
-
-	snprintf(n_arg, sizeof n_arg, "%u", n);
-	snprintf(c_arg, sizeof c_arg, "%u", c);
-	rc = cli_run_model(model, server, args, &json, &ru);
-	if (rc != 0 || cli_json_number(json, "throughput_rps", &rps) < 0 ||
-	    cli_json_number(json, "ok", &ok) < 0 || ok != n) {
-		fprintf(stderr, "fetchlab bench: %s -n %u -c %u --delay %s failed "
-			"(exit status %d, %s requests ok); try: fetchlab run %s -n %u "
-			"-c %u --delay %s\n", model, n, c, delay, rc,
-			json && strstr(json, "\"ok\":") ? "not all" : "no summary",
-			model, n, c, delay);
-		snprintf(m->skip, sizeof m->skip, "failed: %s exit status %d, "
-			 "see the line on stderr", model, rc);
-		b->failed++;
-		free(json);
-		return -1;
-	}
-	m->rps[p][m->runs[p]] = rps;
-	m->rss[p][m->runs[p]] = (double)ru.ru_maxrss;
-	m->runs[p]++;
-	fprintf(stderr, "bench: %-14s -n %u -c %-4u --delay %-4s %8.0f req/s, "
-		"peak RSS %6ld KiB\n", model, n, c, delay, rps, ru.ru_maxrss);
-	free(json);
-	return 0;
-}
-
-/* The figure the models suite compares, from a contender's medians. */
-enum metric { THROUGHPUT, EFFICIENCY, MEMORY };
-
-static double figure(struct contender *m, enum metric what, double delay_s,
-		     unsigned c)
-{
-	if (m->skip[0] != '\0')
-		return NAN;
-	switch (what) {
-	case THROUGHPUT:
-		return median(m->rps[P_ZERO], m->runs[P_ZERO]);
-	case EFFICIENCY:
-		return median(m->rps[P_DELAY], m->runs[P_DELAY]) * delay_s / c * 100;
-	case MEMORY:
-		return (median(m->rss[P_DELAY], m->runs[P_DELAY]) -
-			median(m->rss[P_ONE], m->runs[P_ONE])) / (c - 1);
-	}
-	return NAN;
-}
-
-/* The models suite: every contender at each point, alternating
- * (round 1: all of them, round 2: all of them, ...), then the rows. */
-static void suite_models(struct bench *b)
-{
-	static const struct {   /* the rows: ours against theirs */
-		enum metric what;
-		int ours, theirs;
-		enum goal goal;
-		double v;
-	} rows[] = {
-		{THROUGHPUT, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MIN, 8},
-		{THROUGHPUT, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
-		{THROUGHPUT, M_COROUTINE, M_EVENTLOOP, G_RATIO_MIN, 0.95},
-		{THROUGHPUT, M_THREADS, M_PYTHREADS, G_RATIO_MIN, 3},
-		{EFFICIENCY, M_EVENTLOOP, M_ASYNCIO, G_NONE, 0},
-		{EFFICIENCY, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
-		{EFFICIENCY, M_THREADS, M_PYTHREADS, G_NONE, 0},
-		{MEMORY, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MAX, 0.25},
-		{MEMORY, M_COROUTINE, M_ASYNCIO, G_RATIO_MAX, 0.25},
-		{MEMORY, M_THREADS, M_PYTHREADS, G_NONE, 0},
-	};
-	static const char *const label[] = {
-		[THROUGHPUT] = "throughput, 0 ms, C=100",
-		[EFFICIENCY] = "efficiency, 50 ms, C=1000",
-		[MEMORY] = "memory per request in flight, C=1000",
-	};
-	static const char *const unit[] = {
-		[THROUGHPUT] = "req/s", [EFFICIENCY] = "%", [MEMORY] = "KiB",
-	};
-	/* N: the same at both memory points, so the records weigh alike. */
-	const unsigned n_zero = b->quick ? 1000 : 5000, n_mem = b->quick ? 1000 : 3000;
-	const struct { unsigned n, c; const char *delay; } point[NPOINTS] = {
-		[P_ZERO] = {n_zero, 100, "0"},
-		[P_DELAY] = {n_mem, 1000, "50ms"},
-		[P_ONE] = {n_mem, 1, "0"},
-	};
-	struct contender m[NMODELS] = {0};
-	struct cli_server server = {0};
-
-	if (cli_server_start(&server) < 0) {
-		b->failed++;
-		for (int i = 0; i < NMODELS; i++)
-			snprintf(m[i].skip, sizeof m[i].skip, "failed: the server did not start");
-	} else {
-		for (int i = 0; i < NMODELS; i++)
-			if (probe(model_names[i], server.url, m[i].skip, sizeof m[i].skip) < 0)
-				fprintf(stderr, "bench: %s: %s\n", model_names[i], m[i].skip);
-		for (int p = 0; p < NPOINTS; p++)
-			for (int r = 0; r < b->rounds; r++)
-				for (int i = 0; i < NMODELS; i++)
-					if (m[i].skip[0] == '\0')
-						run_once(b, &m[i], model_names[i], server.url, p,
-							 point[p].n, point[p].c, point[p].delay);
-		cli_server_stop(&server);
-	}
-
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		struct contender *ours = &m[rows[i].ours], *theirs = &m[rows[i].theirs];
-		enum metric what = rows[i].what;
-		char text[80];
-
-		snprintf(text, sizeof text, "%s: %s / %s", label[what],
-			 model_names[rows[i].ours], model_names[rows[i].theirs]);
-		if (ours->skip[0] || theirs->skip[0]) {
-			char why[160];
-
-			snprintf(why, sizeof why, "%s (%s)", ours->skip[0] ? ours->skip :
-				 theirs->skip, model_names[ours->skip[0] ? rows[i].ours :
-							   rows[i].theirs]);
-			add_skip(b, text, why, rows[i].goal, rows[i].v, unit[what]);
-			continue;
-		}
-		add_row(b, text, figure(ours, what, 0.05, point[P_DELAY].c),
-			figure(theirs, what, 0.05, point[P_DELAY].c), unit[what],
-			rows[i].goal, rows[i].v);
-	}
-}
+/* ---- the scripts of harness/bench ---- */
 
 /* A "RESULT KEY VALUE" line of a script's output. */
 struct result {
@@ -516,6 +327,332 @@ static const char *script_reason(struct bench *b, const char *name, int rc,
 	snprintf(buf, n, "failed: %s exit status %d, see its lines above", name, rc);
 	b->failed++;
 	return buf;
+}
+
+/* The models suite's contenders: ours first, then the peers. */
+enum { M_EVENTLOOP, M_COROUTINE, M_THREADS, M_ASYNCIO, M_PYTHREADS, NMODELS };
+static const char *const model_names[NMODELS] = {
+	"eventloop", "coroutine", "threads", "python-asyncio", "python-threads",
+};
+
+/* The three workloads of the models suite. */
+enum { P_ZERO, P_DELAY, P_ONE, NPOINTS };
+
+/* What one model measured: the runs of each point, and whether it can run. */
+struct contender {
+	char skip[128];                       /* "" when it runs; else why not */
+	double startup_cpu_s;                 /* CPU of the one-request probe */
+	double rps[NPOINTS][MAX_ROUNDS];      /* throughput_rps of each run */
+	double cpu[NPOINTS][MAX_ROUNDS];      /* CPU us per request, start-up off */
+	double rss[NPOINTS][MAX_ROUNDS];      /* peak RSS of each run, KiB */
+	int runs[NPOINTS];
+};
+
+/* The CPU seconds (user + system) a run's JSON reports, 0 without them. */
+static double json_cpu_s(const char *json)
+{
+	double user, sys;
+
+	if (json == NULL || cli_json_number(json, "cpu_user_s", &user) < 0 ||
+	    cli_json_number(json, "cpu_sys_s", &sys) < 0)
+		return 0;
+	return user + sys;
+}
+
+/* Run MODEL once on one request with its stderr kept, to learn whether it
+ * can run here. Returns 0, or fills WHY with "skipped: REASON" (a peer's
+ * own line, a model not built) or "failed: ..." and returns -1. */
+static int probe(struct contender *m, const char *model, const char *server,
+		 char *why, size_t n)
+{
+	char *args[] = {"-n", "1", "-c", "1", "--delay", "0", "--json", NULL};
+	char line[256] = "", last[256] = "";
+	FILE *err = tmpfile();
+	struct rusage ru;
+	char *json = NULL;
+	int saved, rc;
+
+	if (err == NULL || (saved = dup(STDERR_FILENO)) < 0) {
+		snprintf(why, n, "failed: no temporary file (%s)", strerror(errno));
+		if (err)
+			fclose(err);
+		return -1;
+	}
+	fflush(stderr);
+	dup2(fileno(err), STDERR_FILENO);   /* the child inherits this stderr */
+	rc = cli_run_model(model, server, args, &json, &ru);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	m->startup_cpu_s = json_cpu_s(json);
+	free(json);
+	rewind(err);
+	while (fgets(line, sizeof line, err))
+		if (line[strspn(line, " \t\n")] != '\0')
+			snprintf(last, sizeof last, "%s", line);
+	fclose(err);
+	last[strcspn(last, "\n")] = '\0';
+	if (rc == 0)
+		return 0;
+	if (rc == CLI_SKIP) {   /* "python-asyncio: skipped: REASON" */
+		char *p = strstr(last, "skipped: ");
+
+		snprintf(why, n, "skipped: %s", p ? p + 9 : last);
+	} else if (rc == -1) {
+		snprintf(why, n, "skipped: %s/fetch-%s is not built", cli_bindir(), model);
+	} else {
+		snprintf(why, n, "failed: exit status %d (try: fetchlab run %s -n 1)",
+			 rc, model);
+	}
+	return -1;
+}
+
+/* Run contender M once at point P, adding its throughput and peak RSS.
+ * Returns 0, or -1 after a line saying what failed (marking it failed). */
+static int run_once(struct bench *b, struct contender *m, const char *model,
+		    const char *server, int p, unsigned n, unsigned c,
+		    const char *delay)
+{
+	char n_arg[16], c_arg[16];
+	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)delay,
+			"--size", "1k", "--json", NULL};
+	char *json = NULL;
+	struct rusage ru;
+	double rps, ok;
+	int rc;
+
+	snprintf(n_arg, sizeof n_arg, "%u", n);
+	snprintf(c_arg, sizeof c_arg, "%u", c);
+	rc = cli_run_model(model, server, args, &json, &ru);
+	if (rc != 0 || cli_json_number(json, "throughput_rps", &rps) < 0 ||
+	    cli_json_number(json, "ok", &ok) < 0 || ok != n) {
+		fprintf(stderr, "fetchlab bench: %s -n %u -c %u --delay %s failed "
+			"(exit status %d, %s requests ok); try: fetchlab run %s -n %u "
+			"-c %u --delay %s\n", model, n, c, delay, rc,
+			json && strstr(json, "\"ok\":") ? "not all" : "no summary",
+			model, n, c, delay);
+		snprintf(m->skip, sizeof m->skip, "failed: %s exit status %d, "
+			 "see the line on stderr", model, rc);
+		b->failed++;
+		free(json);
+		return -1;
+	}
+	m->rps[p][m->runs[p]] = rps;
+	m->rss[p][m->runs[p]] = (double)ru.ru_maxrss;
+	m->cpu[p][m->runs[p]] = (json_cpu_s(json) - m->startup_cpu_s) / n * 1e6;
+	fprintf(stderr, "bench: %-14s -n %u -c %-4u --delay %-4s %8.0f req/s, "
+		"%6.1f us CPU/request, peak RSS %6ld KiB\n", model, n, c, delay, rps,
+		m->cpu[p][m->runs[p]], ru.ru_maxrss);
+	m->runs[p]++;
+	free(json);
+	return 0;
+}
+
+/* The figure the models suite compares, from a contender's medians. */
+enum metric { THROUGHPUT, CPU, EFFICIENCY, MEMORY };
+
+static double figure(struct contender *m, enum metric what, double delay_s,
+		     unsigned c)
+{
+	if (m->skip[0] != '\0')
+		return NAN;
+	switch (what) {
+	case THROUGHPUT:
+		return median(m->rps[P_ZERO], m->runs[P_ZERO]);
+	case CPU:
+		return median(m->cpu[P_ZERO], m->runs[P_ZERO]);
+	case EFFICIENCY:
+		return median(m->rps[P_DELAY], m->runs[P_DELAY]) * delay_s / c * 100;
+	case MEMORY:
+		return (median(m->rss[P_DELAY], m->runs[P_DELAY]) -
+			median(m->rss[P_ONE], m->runs[P_ONE])) / (c - 1);
+	}
+	return NAN;
+}
+
+/* (max / min - 1) of V[0..N): how far apart the repeats of one figure are. */
+static double spread(const double *v, int n)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (int i = 0; i < n; i++) {
+		lo = fmin(lo, v[i]);
+		hi = fmax(hi, v[i]);
+	}
+	return n > 0 && lo > 0 ? hi / lo - 1 : NAN;
+}
+
+/* Below a throughput row T (label WHAT, target GOAL V), the same two
+ * contenders' CPU per request; CPU is a cost, so its target is the
+ * inverse (8x the throughput: at most 1/8 of the CPU). When either side's
+ * wall-clock repeats spread by more than NOISY, T's verdict is the CPU
+ * row's: on two shared vCPUs throughput swings with where the scheduler
+ * puts client and server, while the CPU a request costs does not. */
+#define NOISY 0.10
+static void cpu_row(struct bench *b, struct row *t, struct contender *ours,
+		    struct contender *theirs, const char *what, enum goal goal,
+		    double v)
+{
+	double s = fmax(spread(ours->rps[P_ZERO], ours->runs[P_ZERO]),
+			spread(theirs->rps[P_ZERO], theirs->runs[P_ZERO]));
+	char text[100];
+	struct row *r;
+
+	snprintf(text, sizeof text, "  CPU per request%s", strchr(what, ':'));
+	r = add_row(b, text, figure(ours, CPU, 0, 0), figure(theirs, CPU, 0, 0), "us",
+		    goal == G_RATIO_MIN ? G_RATIO_MAX : G_NONE, 1 / v);
+	if (goal == G_RATIO_MIN && (s > NOISY || b->by_cpu))
+		snprintf(t->met, sizeof t->met, "%s by CPU (wall +/-%.0f%%)",
+			 strncmp(r->met, "yes", 3) ? "no" : "yes", 100 * s);
+}
+
+/* The instructions per request of OURS against eventloop's (C = 100, zero
+ * delay), counted by callgrind (harness/bench/instructions.sh): the
+ * figure no scheduler moves. Its target is the inverse of throughput
+ * target V, like the CPU row's. */
+static void instructions_row(struct bench *b, const char *ours, double v)
+{
+	char what[100], env[64], args[PATH_MAX + 64], skip[256] = "", key[40];
+	struct result res[2];
+	int nres = 2, rc;
+
+	snprintf(what, sizeof what, "  instructions per request: %s / eventloop", ours);
+	snprintf(env, sizeof env, "N_SMALL=%d N_BIG=%d", b->quick ? 200 : 1000,
+		 b->quick ? 600 : 3000);
+	snprintf(args, sizeof args, "'%s' %s eventloop", cli_bindir(), ours);
+	fprintf(stderr, "bench: instructions.sh %s (%s)\n", args, env);
+	rc = run_script("instructions.sh", env, args, res, &nres, skip, NULL, NULL,
+			sizeof skip);
+	snprintf(key, sizeof key, "ir_%s", ours);
+	if (rc != 0 || isnan(result(res, nres, key)) ||
+	    isnan(result(res, nres, "ir_eventloop"))) {
+		add_skip(b, what, script_reason(b, "instructions.sh", rc, skip, args,
+						sizeof args), G_RATIO_MAX, 1 / v, "");
+		return;
+	}
+	add_row(b, what, result(res, nres, key), result(res, nres, "ir_eventloop"), "",
+		G_RATIO_MAX, 1 / v);
+}
+
+/* Pin the server PID to the last CPU we may use and this process, so every
+ * model it starts from now on, to the others: client and server no longer
+ * trade places on a small machine. Returns false (nothing pinned) with
+ * fewer than two CPUs; OLD receives our mask, for unpin. */
+static bool pin_apart(pid_t server, cpu_set_t *old)
+{
+	cpu_set_t srv, cli;
+	int last = -1, n = 0;
+
+	if (sched_getaffinity(0, sizeof *old, old) < 0)
+		return false;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, old)) {
+			last = c;
+			n++;
+		}
+	if (n < 2)
+		return false;
+	CPU_ZERO(&srv);
+	CPU_SET(last, &srv);
+	cli = *old;
+	CPU_CLR(last, &cli);
+	if (sched_setaffinity(server, sizeof srv, &srv) < 0)
+		return false;
+	if (sched_setaffinity(0, sizeof cli, &cli) < 0) {
+		sched_setaffinity(server, sizeof *old, old);
+		return false;
+	}
+	fprintf(stderr, "bench: server pinned to CPU %d, the models to the rest\n", last);
+	return true;
+}
+
+/* The models suite: every contender at each point, alternating
+ * (round 1: all of them, round 2: all of them, ...), then the rows. */
+static void suite_models(struct bench *b)
+{
+	static const struct {   /* the rows: ours against theirs */
+		enum metric what;
+		int ours, theirs;
+		enum goal goal;
+		double v;
+	} rows[] = {
+		{THROUGHPUT, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MIN, 8},
+		{THROUGHPUT, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
+		{THROUGHPUT, M_COROUTINE, M_EVENTLOOP, G_RATIO_MIN, 0.95},
+		{THROUGHPUT, M_THREADS, M_PYTHREADS, G_RATIO_MIN, 3},
+		{EFFICIENCY, M_EVENTLOOP, M_ASYNCIO, G_NONE, 0},
+		{EFFICIENCY, M_COROUTINE, M_ASYNCIO, G_NONE, 0},
+		{EFFICIENCY, M_THREADS, M_PYTHREADS, G_NONE, 0},
+		{MEMORY, M_EVENTLOOP, M_ASYNCIO, G_RATIO_MAX, 0.25},
+		{MEMORY, M_COROUTINE, M_ASYNCIO, G_RATIO_MAX, 0.25},
+		{MEMORY, M_THREADS, M_PYTHREADS, G_NONE, 0},
+	};
+	static const char *const label[] = {
+		[THROUGHPUT] = "throughput, 0 ms, C=100",
+		[EFFICIENCY] = "efficiency, 50 ms, C=1000",
+		[MEMORY] = "memory per request in flight, C=1000",
+	};
+	static const char *const unit[] = {
+		[THROUGHPUT] = "req/s", [EFFICIENCY] = "%", [MEMORY] = "KiB",
+	};
+	/* N: the same at both memory points, so the records weigh alike. */
+	const unsigned n_zero = b->quick ? 1000 : 5000, n_mem = b->quick ? 1000 : 3000;
+	const struct { unsigned n, c; const char *delay; } point[NPOINTS] = {
+		[P_ZERO] = {n_zero, 100, "0"},
+		[P_DELAY] = {n_mem, 1000, "50ms"},
+		[P_ONE] = {n_mem, 1, "0"},
+	};
+	struct contender m[NMODELS] = {0};
+	struct cli_server server = {0};
+	cpu_set_t mask;
+
+	if (cli_server_start(&server) < 0) {
+		b->failed++;
+		for (int i = 0; i < NMODELS; i++)
+			snprintf(m[i].skip, sizeof m[i].skip, "failed: the server did not start");
+	} else {
+		bool pinned = pin_apart(server.proc.pid, &mask);
+
+		for (int i = 0; i < NMODELS; i++)
+			if (probe(&m[i], model_names[i], server.url, m[i].skip,
+				  sizeof m[i].skip) < 0)
+				fprintf(stderr, "bench: %s: %s\n", model_names[i], m[i].skip);
+		for (int p = 0; p < NPOINTS; p++)
+			for (int r = 0; r < b->rounds; r++)
+				for (int i = 0; i < NMODELS; i++)
+					if (m[i].skip[0] == '\0')
+						run_once(b, &m[i], model_names[i], server.url, p,
+							 point[p].n, point[p].c, point[p].delay);
+		cli_server_stop(&server);
+		if (pinned)
+			sched_setaffinity(0, sizeof mask, &mask);
+	}
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct contender *ours = &m[rows[i].ours], *theirs = &m[rows[i].theirs];
+		enum metric what = rows[i].what;
+		char text[80];
+		struct row *r;
+
+		snprintf(text, sizeof text, "%s: %s / %s", label[what],
+			 model_names[rows[i].ours], model_names[rows[i].theirs]);
+		if (ours->skip[0] || theirs->skip[0]) {
+			char why[160];
+
+			snprintf(why, sizeof why, "%s (%s)", ours->skip[0] ? ours->skip :
+				 theirs->skip, model_names[ours->skip[0] ? rows[i].ours :
+							   rows[i].theirs]);
+			add_skip(b, text, why, rows[i].goal, rows[i].v, unit[what]);
+			continue;
+		}
+		r = add_row(b, text, figure(ours, what, 0.05, point[P_DELAY].c),
+			    figure(theirs, what, 0.05, point[P_DELAY].c), unit[what],
+			    rows[i].goal, rows[i].v);
+		if (what == THROUGHPUT)
+			cpu_row(b, r, ours, theirs, text, rows[i].goal, rows[i].v);
+		if (what == THROUGHPUT && rows[i].theirs == M_EVENTLOOP)
+			instructions_row(b, model_names[rows[i].ours], rows[i].v);
+	}
 }
 
 /* The curl suite: harness/bench/eventloop_vs_curl.sh, C = 100. */
@@ -804,10 +941,14 @@ static int write_report(const struct bench *b, int argc, char **argv,
 		"(harness/cli/bench.c), a section per suite. Each ratio is ours / "
 		"theirs, both measured in the same run with their runs alternating, "
 		"the median of each side's runs. Efficiency is throughput x delay / C, "
-		"over runs of the same length for both sides (the loop suite runs the "
-		"server on the last CPU, the clients on the others); memory per request "
-		"is (peak RSS at C=1000, 50 ms - peak RSS at C=1, 0 ms) / 999 with the "
-		"same N at both.\n");
+		"over runs of the same length for both sides (the models and loop "
+		"suites run the server on the last CPU, the clients on the others); "
+		"memory per request is (peak RSS at C=1000, 50 ms - peak RSS at C=1, "
+		"0 ms) / 999 with the same N at both. Under each throughput ratio, the "
+		"CPU per request of the same runs (start-up subtracted; its target the "
+		"inverse) and, for two C models, instructions per request (callgrind); "
+		"where either side's throughput repeats spread by more than 10%%, the "
+		"verdict is the CPU row's (\"by CPU\").\n");
 	for (int s = 0; s < NSUITES; s++) {
 		if (!b->suite[s]) {
 			if (old && (sec = old_section(old, suite_names[s], &len)) != NULL)
@@ -851,6 +992,7 @@ static int parse_options(int argc, char **argv, struct bench *b)
 {
 	static const struct option longopts[] = {
 		{"quick", no_argument, NULL, 'q'},
+		{"by-cpu", no_argument, NULL, 'b'},
 		{"out", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -864,6 +1006,9 @@ static int parse_options(int argc, char **argv, struct bench *b)
 		switch (ch) {
 		case 'q':
 			b->quick = true;
+			break;
+		case 'b':
+			b->by_cpu = true;
 			break;
 		case 'o':
 			b->out = optarg;

@@ -9,25 +9,45 @@ tmp=$(mktemp -d /tmp/fetchlab-bench-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$cli" bench --quick coro models --out "$tmp/bench.md" >"$tmp/out" 2>"$tmp/err" ||
-	{ cat "$tmp/err" >&2; fail "bench --quick coro models exited $?"; }
+"$cli" bench --quick --by-cpu coro models --out "$tmp/bench.md" >"$tmp/out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "bench --quick --by-cpu coro models exited $?"; }
 grep -q '^| what  *| ours  *| theirs  *| ratio  *| target  *| met  *|$' "$tmp/out" ||
 	{ cat "$tmp/out" >&2; fail "no table header on stdout"; }
 [ -s "$tmp/bench.md" ] || fail "no $tmp/bench.md"
 cmp -s "$tmp/out" /dev/null && fail "empty stdout"
-# One row per comparison: 4 throughput, 3 efficiency, 3 memory, 1 switch;
-# each ends in a verdict.
+# One row per comparison: 4 throughput (each with its CPU per request row,
+# coroutine / eventloop with instructions too), 3 efficiency, 3 memory,
+# 1 switch; each ends in a verdict.
 for what in 'throughput, 0 ms, C=100: eventloop / python-asyncio' \
 	    'throughput, 0 ms, C=100: coroutine / eventloop' \
 	    'throughput, 0 ms, C=100: threads / python-threads' \
 	    'efficiency, 50 ms, C=1000: eventloop / python-asyncio' \
 	    'memory per request in flight, C=1000: coroutine / python-asyncio' \
 	    'coroutine switch: asm / ucontext backend'; do
-	grep -F "| $what " "$tmp/bench.md" | grep -Eq '\| (yes|no: [^|]*|-|skipped) *\|$' ||
+	grep -F "| $what " "$tmp/bench.md" | grep -Eq '\| (yes[^|]*|no[^|]*|-|skipped) *\|$' ||
 		{ cat "$tmp/bench.md" >&2; fail "no row for '$what'"; }
 done
-[ "$(grep -c '^| [a-z]' "$tmp/bench.md")" -eq 13 ] ||   # 2 tables' headers and 11 rows
-	{ cat "$tmp/bench.md" >&2; fail "not 11 rows"; }
+[ "$(grep -c '^| [ a-z]' "$tmp/bench.md")" -eq 18 ] ||   # 2 tables' headers and 16 rows
+	{ cat "$tmp/bench.md" >&2; fail "not 16 rows"; }
+# Under each throughput row its CPU row, whose target is the inverse; with
+# --by-cpu the throughput verdict is the CPU row's.
+for pair in 'eventloop / python-asyncio|>= 8x|<= 0.125x' \
+	    'coroutine / eventloop|>= 0.95x|<= 1.05x' \
+	    'threads / python-threads|>= 3x|<= 0.333x'; do
+	models=${pair%%|*} rest=${pair#*|}
+	t=$(grep -F "| throughput, 0 ms, C=100: $models " "$tmp/bench.md")
+	c=$(grep -A1 -F "| throughput, 0 ms, C=100: $models " "$tmp/bench.md" | tail -1)
+	echo "$c" | grep -Fq "|   CPU per request: $models " && echo "$c" | grep -Fq "| ${rest#*|} " ||
+		{ cat "$tmp/bench.md" >&2; fail "no CPU row with target ${rest#*|} under $models"; }
+	echo "$c" | grep -q '| [0-9.]* us *| [0-9.]* us *|' ||
+		{ echo "$c" >&2; fail "$models: CPU per request not measured"; }
+	verdict=$(echo "$c" | sed 's/.*| \(yes\|no\)[^|]*|$/\1/')
+	echo "$t" | grep -q "| $verdict by CPU (wall +/-[0-9]*%) *|$" ||
+		{ echo "$t" "$c" >&2; fail "$models: the throughput verdict is not the CPU row's ($verdict)"; }
+done
+grep -q '^|   instructions per request: coroutine / eventloop *| [0-9]\{4,\} *| [0-9]\{4,\} *| [0-9.]*x *| <= 1.05x *| \(yes\|no: [^|]*\) *|$' "$tmp/bench.md" ||
+	grep -q '^|   instructions per request: coroutine / eventloop *| skipped: valgrind' "$tmp/bench.md" ||
+	{ cat "$tmp/bench.md" >&2; fail "no instructions row"; }
 grep -q '^## models$' "$tmp/bench.md" && grep -q '^## coro$' "$tmp/bench.md" ||
 	{ cat "$tmp/bench.md" >&2; fail "no section per suite"; }
 
