@@ -31,3 +31,11 @@ foreach(peer python-asyncio python-threads)
     endif()
   endforeach()
 endforeach()
+
+# python-asyncio --uvloop: the same code on uvloop (Debian's python3-uvloop).
+if(TARGET fetch-sync)
+  add_test(NAME peers-python-asyncio-uvloop
+           COMMAND ${FL_TESTS}/peers/uvloop.sh $<TARGET_FILE:fetchlab-cli>)
+  set_tests_properties(peers-python-asyncio-uvloop PROPERTIES
+                       LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)
+endif()

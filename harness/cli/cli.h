@@ -67,15 +67,19 @@ int cli_model_exec(const char *model, char *path, size_t n);
  * the bad one and the built ones. */
 int cli_parse_models(const char *who, const char *list, bool peers,
 		     const char **names, int max, char *copy, size_t n);
-/* The built C models of the table, at most MAX, with a line for WHO for
+/* The built C models of the table (with PEERS, the peers too: one that
+ * cannot run here skips when run), at most MAX, with a line for WHO for
  * each that is not built. Returns how many (0 after a line saying so). */
-int cli_default_models(const char *who, const char **names, int max);
+int cli_default_models(const char *who, bool peers, const char **names, int max);
 /* Write the C models' names to OUT, comma-separated: the default list the
  * usages of compare and demo quote. */
 void cli_print_c_models(FILE *out);
 /* "sync #E69F00 threads #0072B2 ...": every model and its colour, for the
  * gnuplot variable `colours` that harness/plots/common.gp reads. */
 void cli_model_colours(char *buf, size_t n);
+/* "python-asyncio python-threads": the peers, for the gnuplot variable
+ * `peers` (drawn dashed beside the C models). */
+void cli_model_peers(char *buf, size_t n);
 
 /* ---- child.c: the server, a model run, the machine ----------------------- */
 

@@ -55,6 +55,12 @@
 #define WORK_DELAY "10ms"
 #define WORK_DELAY_US 10000.0
 #define WORK_S     0.4
+/* What a Python peer fetches per second at most here, whatever C (aiohttp
+ * and http.client cost ~200-400 us of CPU a request: 3,000-5,000 req/s on
+ * one core at zero delay, bench's models suite): its points are sized for
+ * this, not for a bound it never nears. */
+#define PEER_RPS   3000.0
+#define PEER_US    250.0   /* its CPU per request before any --work */
 
 /* The sweep, as the options asked for it. */
 struct sweep {
@@ -96,7 +102,9 @@ static void compare_usage(FILE *out)
 		"  --models a,b        models to compare (default: every C model built of\n"
 		"                      ");
 	cli_print_c_models(out);
-	fprintf(out, ")\n"
+	fprintf(out, ",\n"
+		"                      and python-asyncio,python-threads, dashed on the\n"
+		"                      charts, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
 		"  --full              C = 1,10,100,1000,3000,10000\n"
 		"  --rate LIST         open loop: sweep offered rates (req/s) instead of C,\n"
@@ -359,8 +367,10 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		return 2;
 	}
 	if (sw->nmodels == 0)
-		sw->nmodels = cli_default_models("fetchlab compare", sw->models,
-						 MAX_MODELS);
+		/* The Python peers too, dashed on the charts; they have no
+		 * open loop, so not in a --rate sweep. */
+		sw->nmodels = cli_default_models("fetchlab compare", sw->nrates == 0,
+						 sw->models, MAX_MODELS);
 	return sw->nmodels > 0 ? 0 : 2;
 bad:
 	for (const struct option *o = longopts; o->name; o++)
@@ -591,9 +601,19 @@ static int sweep_points(const struct sweep *sw)
 }
 
 /* The Little's-law bound of MODEL at C: C / delay requests a second. */
+static bool is_peer(const char *model)
+{
+	const struct cli_model *m = cli_model_find(model);
+
+	return m != NULL && m->peer;
+}
+
+/* The rate a point is sized for: Little's bound, or a peer's ceiling. */
 static double bound_rps(const struct sweep *sw, const char *model, unsigned c)
 {
-	return (is_sequential(model) ? 1 : c) * 1e6 / sw->delay_us;
+	double bound = (is_sequential(model) ? 1 : c) * 1e6 / sw->delay_us;
+
+	return is_peer(model) ? fmin(bound, PEER_RPS) : bound;
 }
 
 /* Requests for one closed-loop point: about POINT_S seconds at the bound,
@@ -614,7 +634,7 @@ static unsigned point_requests(const struct sweep *sw, const char *model,
 	if (n < 20)
 		n = 20;
 	if (rate <= 0 && !is_sequential(model) && n < c)
-		n = c;
+		n = is_peer(model) ? 2.0 * c : c;   /* a peer: past every lane's first */
 	return n > 10000000 ? 10000000 : (unsigned)lround(n);
 }
 
@@ -627,7 +647,9 @@ static unsigned work_requests(const struct sweep *sw, const char *model,
 					  : WORK_C * 1e6 / WORK_DELAY_US;
 	double n;
 
-	if (work_us > 0)
+	if (is_peer(model))
+		rps = fmin(rps, 1e6 / (work_us + PEER_US));
+	else if (work_us > 0)
 		rps = fmin(rps, 1e6 / work_us);
 	n = fmax(sw->scale * WORK_S * rps, is_sequential(model) ? 20 : WORK_C);
 	return (unsigned)lround(n);

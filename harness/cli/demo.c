@@ -207,7 +207,7 @@ static int parse_options(struct demo *d, int argc, char **argv)
 	d->nracers = models ?
 		cli_parse_models("fetchlab demo", models, false, names, MAX_RACERS,
 				 d->model_list, sizeof d->model_list) :
-		cli_default_models("fetchlab demo", names, MAX_RACERS);
+		cli_default_models("fetchlab demo", false, names, MAX_RACERS);
 	for (int i = 0; i < d->nracers; i++)
 		d->r[i].model = names[i];
 	return d->nracers > 0 ? 0 : 2;

@@ -114,15 +114,15 @@ int cli_parse_models(const char *who, const char *list, bool peers,
 	return count > 0 ? count : -1;
 }
 
-int cli_default_models(const char *who, const char **names, int max)
+int cli_default_models(const char *who, bool peers, const char **names, int max)
 {
 	char path[PATH_MAX];
 	int count = 0;
 
 	for (const struct cli_model *m = cli_models; m->name && count < max; m++) {
-		if (m->peer)
+		if (m->peer && !peers)
 			continue;
-		if (cli_model_path(m->name, path, sizeof path) == 0)
+		if (cli_model_path(m->name, path, sizeof path) >= 0)
 			names[count++] = m->name;
 		else
 			fprintf(stderr, "%s: skipping %s: %s/fetch-%s is not built\n",
@@ -143,6 +143,17 @@ void cli_print_c_models(FILE *out)
 			fprintf(out, "%s%s", sep, m->name);
 			sep = ",";
 		}
+}
+
+void cli_model_peers(char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (const struct cli_model *m = cli_models; m->name && len < n; m++)
+		if (m->peer)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? " " : "",
+						m->name);
 }
 
 void cli_model_colours(char *buf, size_t n)

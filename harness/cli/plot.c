@@ -518,7 +518,7 @@ static void gp_vars(const char *dir, const struct dataset *d,
 int cli_gnuplot(const char *vars, const char *name, const char *fmt,
 		const char *script, const char *log)
 {
-	char e[8192], colours[1024];
+	char e[8192], colours[1024], peers[256];
 	char *argv[] = {"gnuplot", "-e", e, (char *)script, NULL};
 	struct spawn s = {.argv = argv, .err_file = log, .null_stdin = true};
 	int rc;
@@ -526,6 +526,8 @@ int cli_gnuplot(const char *vars, const char *name, const char *fmt,
 	cli_model_colours(colours, sizeof colours);
 	snprintf(e, sizeof e, "%s", vars);
 	cli_gp_var(e, sizeof e, "colours", colours);
+	cli_model_peers(peers, sizeof peers);
+	cli_gp_var(e, sizeof e, "peers", peers);
 	snprintf(e + strlen(e), sizeof e - strlen(e), "name='%s'; fmt='%s'", name, fmt);
 	rc = spawn_run(&s);
 	return rc < 0 ? 127 : rc;

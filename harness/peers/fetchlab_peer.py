@@ -215,7 +215,7 @@ not supported by this peer (closed loop only): --rate, --arrivals, --progress
 LONGOPTS = ["delay=", "size=", "rate=", "arrivals=", "timeout=", "seed=",
             "stack-size=", "server=", "url=", "json", "records=", "hdr=",
             "faults=", "progress=", "dry-run", "server-pause=", "help", "work=",
-            "offload="]
+            "offload=", "uvloop"]
 
 
 class Options:
@@ -232,6 +232,7 @@ class Options:
         self.pause_id, self.pause_ns = -1, 0   # --server-pause ID:DUR
         self.work, self.work_spec = Dist("fixed", 0.0, 0.0), "0"
         self.offload = None                     # --offload: python-asyncio's
+        self.uvloop = False                     # --uvloop: python-asyncio's
 
 
 def parse_count(s, lo, hi):
@@ -301,6 +302,11 @@ def parse_options(argv, prog, summary, offload=False):
                     raise ValueError("is not thread or process: run_in_executor "
                                      "on a thread pool (GIL-bound) or a process pool")
                 o.offload = value
+            elif name == "--uvloop":
+                if not offload:
+                    raise UsageError("--uvloop is python-asyncio's (the asyncio loop "
+                                     "on libuv); %s has no event loop" % prog)
+                o.uvloop = True
             elif name in ("--rate", "--arrivals", "--progress"):
                 raise UsageError("%s is not supported by this peer (closed loop "
                                  "only); drop it or run a C model" % name)
@@ -332,6 +338,8 @@ def parse_options(argv, prog, summary, offload=False):
                 extra = ("  --offload KIND      do the work off the loop, with run_in_executor on a\n"
                          "                      thread pool (thread: still under the GIL) or a\n"
                          "                      process pool (process: in parallel), a worker a core\n"
+                         "  --uvloop            run the same code on uvloop (asyncio's loop on libuv,\n"
+                         "                      Debian's python3-uvloop): what a faster loop buys\n"
                          if offload else "")
                 print(USAGE.format(prog=prog, summary=summary, extra=extra), end="")
                 return None
@@ -472,6 +480,7 @@ class Run:
         self.lock = threading.Lock()
         self.interrupted = False
         self.threads = 1
+        self.loop_name = None      # python-asyncio: the event loop's class
         self.t0_ns = self.t1_ns = 0
         self.base = (opt.server or "").rstrip("/")
         self.refused = None       # the socket that holds fault=refused's port
@@ -669,8 +678,9 @@ def report(run, out):
     else:
         what = ("--url " + o.url if o.url else
                 "delay %s, size %s" % (o.delay_spec, o.size_spec))
-        print("%s: %d requests, C=%d, %s, closed loop" %
-              (run.prog, done, o.concurrency, what), file=out)
+        print("%s: %d requests, C=%d, %s, closed loop%s" %
+              (run.prog, done, o.concurrency, what,
+               ", event loop " + run.loop_name if run.loop_name else ""), file=out)
         print("  ok %d   errors %d (%s)%s" % (
             run.klass["ok"], errors,
             ", ".join("%s %d" % (k, run.klass[k]) for k in CLASSES[1:]),

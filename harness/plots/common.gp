@@ -4,7 +4,8 @@
 # fetchlab plot runs each chart script as
 #   gnuplot -e "datadir='...'; outdir='...'; plotsdir='...'; models='sync ...';
 #               specmodels='...'; tlmodels='...'; workload='...'; specc=100;
-#               colours='sync #E69F00 ...'; name='throughput'; fmt='svg'"
+#               colours='sync #E69F00 ...'; peers='python-asyncio ...';
+#               name='throughput'; fmt='svg'"
 #           harness/plots/throughput.gp
 # and the script loads this file first. A script may set `height` before.
 
@@ -39,6 +40,14 @@ place_at(m, i, n) = i >= words(colours) ? n : \
                     word(colours, i) eq m ? n : place_at(m, i + 2, n + 1)
 marker(m) = int(word("7 5 9 13 11 15 3 1", place_at(m, 1, 0) % 8 + 1))
 omarker(m) = marker(m) - 1
+
+# The Python peers are drawn dashed beside the C models' solid lines (the
+# driver passes peers='python-asyncio python-threads'); pdash(m) is the
+# pattern of a peer's second line (p99).
+if (!exists("peers")) peers = ""
+ispeer(m) = strstrt(" ".peers." ", " ".m." ") > 0
+dash(m) = ispeer(m) ? 2 : 1
+pdash(m) = ispeer(m) ? 3 : 2
 
 # V on the rows of model M, "no value" (skipped) on the others.
 of(m, v) = strcol("model") eq m ? v : NaN

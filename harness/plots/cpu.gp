@@ -14,4 +14,4 @@ set key outside right top   # off the data
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, column("cpu_ms_per_req"))) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m

@@ -18,4 +18,4 @@ set label 1 "the bound" at graph 0.02, first 103 left
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, 100 * column("efficiency"))) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m

@@ -4,7 +4,7 @@
 load plotsdir."/common.gp"
 points = datadir."/points.csv"
 
-set title sprintf("Latency vs concurrency: p50 solid, p99 dashed (%s)", workload)
+set title sprintf("Latency: p50 solid, p99 dashed; Python dashed, dotted (%s)", workload)
 set xlabel "Concurrency C (requests in flight)"
 set ylabel "Latency (ms)"
 set logscale x
@@ -15,7 +15,7 @@ set key outside right top   # off the data
 
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, column("p50_ms"))) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m." p50", \
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m." p50", \
      for [m in models] points \
 	using (column("concurrency")):(of(m, column("p99_ms"))) \
-	with linespoints lw 2 dt 2 pt omarker(m) lc rgb colour(m) title m." p99"
+	with linespoints lw 2 dt pdash(m) pt omarker(m) lc rgb colour(m) title m." p99"

@@ -28,7 +28,12 @@ if (exists("STATS_min")) {   # stats found a point to draw
 # be drawn on a log scale and is skipped too. Sync never has more than one
 # request in flight, whatever C says: its line would be noise, so it is
 # left out (held(m): 0 for sync).
-held(m) = m eq "sync" ? NaN : 1
+# A point only where the model held C requests in flight (90% of C on the
+# run's mean; older points.csv files have no in_flight_mean: then all but
+# sync, which never holds more than one).
+held(m) = m eq "sync" ? NaN : \
+	  (column("in_flight_mean") == column("in_flight_mean") && \
+	   column("in_flight_mean") < 0.9 * column("concurrency") ? NaN : 1)
 plot for [m in models] points \
 	using (column("concurrency")):(held(m) * of(m, column("marginal_kib") > 0 ? column("marginal_kib") : NaN)) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title (m eq "sync" ? "" : m)
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title (m eq "sync" ? "" : m)

@@ -27,7 +27,7 @@ set label 1 sprintf("server delay %g ms", delayms) at graph 0.99, first delayms 
 
 plot for [m in ratemodels] points \
 	using (column("rate")):(of_rate(m, column("p99_due_ms"))) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m, \
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m, \
      for [m in ratemodels] points \
 	using (column("rate")):(of_rate(m, column("p99_ms"))) \
-	with linespoints lw 2 dt 2 pt omarker(m) lc rgb colour(m) notitle
+	with linespoints lw 2 dt pdash(m) pt omarker(m) lc rgb colour(m) notitle

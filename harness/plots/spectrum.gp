@@ -18,4 +18,4 @@ set key outside right top   # off the data
 # The last line of each file is the 100% line, "Infinity" on x: skipped.
 plot for [m in specmodels] hdr(m) \
 	using (column("Percentile") < 1 ? column("1/(1-Percentile)") : NaN):(column("Value")) \
-	with steps lw 2 lc rgb colour(m) title m
+	with steps lw 2 dt dash(m) lc rgb colour(m) title m

@@ -22,6 +22,6 @@ plot for [m in models] points \
 	using (column("concurrency")):(of(m, steady(column("steady_rps"), column("throughput_rps")))): \
 	      (steady(column("steady_min"), column("throughput_min"))): \
 	      (steady(column("steady_max"), column("throughput_max"))) \
-	with yerrorlines lw 2 pt marker(m) lc rgb colour(m) title m, \
+	with yerrorlines lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m, \
      points using (column("concurrency")):(of(word(models, 1), column("bound_rps"))) \
 	with lines dt 2 lw 1.5 lc rgb "black" title "C / delay (Little)"

@@ -21,7 +21,7 @@ set samples 400
 plot for [m in workmodels] points \
 	using (column("work_ms")):(of(m, column("throughput_rps"))): \
 	      (column("throughput_min")):(column("throughput_max")) \
-	with yerrorlines lw 2 pt marker(m) lc rgb colour(m) title m, \
+	with yerrorlines lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m, \
      workc / workdelay_s with lines dt 2 lw 1.5 lc rgb "black" title "C / delay", \
      (x > 0 ? 1000.0 / x : 1/0) with lines dt 3 lw 1.5 lc rgb "black" title "1 / work (one core)", \
      (x > 0 ? cores * 1000.0 / x : 1/0) with lines dt 4 lw 1.5 lc rgb "#555555" title "cores / work"

@@ -15,5 +15,5 @@ set key outside right top   # off the data
 
 plot for [m in workmodels] points \
 	using (column("work_ms")):(of(m, column("p99_ms"))) \
-	with linespoints lw 2 pt marker(m) lc rgb colour(m) title m, \
+	with linespoints lw 2 dt dash(m) pt marker(m) lc rgb colour(m) title m, \
      workdelay_s * 1000 + x with lines dt 2 lw 1.5 lc rgb "black" title "delay + work"

@@ -16,7 +16,8 @@ grep -q '^| what  *| ours  *| theirs  *| ratio  *| target  *| met  *|$' "$tmp/ou
 [ -s "$tmp/bench.md" ] || fail "no $tmp/bench.md"
 cmp -s "$tmp/out" /dev/null && fail "empty stdout"
 # One row per comparison: 4 throughput (each with its CPU per request row,
-# coroutine / eventloop with instructions too), 3 efficiency, 3 memory,
+# coroutine / eventloop with instructions too; python-asyncio --uvloop /
+# python-asyncio without a target), 4 efficiency, 3 memory,
 # 1 switch; each ends in a verdict.
 for what in 'throughput, 0 ms, C=100: eventloop / python-asyncio' \
 	    'throughput, 0 ms, C=100: coroutine / eventloop' \
@@ -27,8 +28,8 @@ for what in 'throughput, 0 ms, C=100: eventloop / python-asyncio' \
 	grep -F "| $what " "$tmp/bench.md" | grep -Eq '\| (yes[^|]*|no[^|]*|-|skipped) *\|$' ||
 		{ cat "$tmp/bench.md" >&2; fail "no row for '$what'"; }
 done
-[ "$(grep -c '^| [ a-z]' "$tmp/bench.md")" -eq 18 ] ||   # 2 tables' headers and 16 rows
-	{ cat "$tmp/bench.md" >&2; fail "not 16 rows"; }
+[ "$(grep -c '^| [ a-z]' "$tmp/bench.md")" -eq 21 ] ||   # 2 tables' headers and 19 rows
+	{ cat "$tmp/bench.md" >&2; fail "not 19 rows"; }
 # Under each throughput row its CPU row, whose target is the inverse; with
 # --by-cpu the throughput verdict is the CPU row's.
 for pair in 'eventloop / python-asyncio|>= 8x|<= 0.125x' \
