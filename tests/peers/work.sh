@@ -28,10 +28,11 @@ run inline --work 5ms
 [ "$(j inline .work_mean_us)" = 5000 ] || fail "work_mean_us $(j inline .work_mean_us), want 5000"
 [ "$(j inline '.latency_us.min')" -ge 6000 ] || fail "latency min $(j inline .latency_us.min) us < delay + work"
 # The CPU per request rises by at least most of the work (the lower bound
-# physics allows: the steps were calibrated to take 5 ms of this CPU; the
+# physics allows: the steps were calibrated to take 5 ms of this CPU, a
+# calibration a loaded machine can overestimate twofold; the
 # start-up, a quarter second of imports, swings by tens of ms).
 rise=$(( $(cpu_us inline) - $(cpu_us zero) ))
-[ "$rise" -ge 3500 ] || fail "CPU per request rose by $rise us for 5 ms of work"
+[ "$rise" -ge 2500 ] || fail "CPU per request rose by $rise us for 5 ms of work"
 [ "$(j inline .work_off_thread)" -eq 0 ] || fail "work_off_thread $(j inline .work_off_thread) inline"
 echo "ok $peer --work 5ms: CPU per request +$rise us, latency min $(j inline .latency_us.min) us"
 
