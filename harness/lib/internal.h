@@ -89,6 +89,8 @@ struct fl_run {
 	atomic_uint_fast64_t next;    /* next request index to claim */
 	atomic_uint_fast64_t klass[FL_CLASS_COUNT];
 	atomic_uint_fast64_t connects;  /* new connections the transfers made */
+	atomic_int_fast64_t sockets;    /* open now: curl's open minus close */
+	atomic_int_fast64_t sockets_peak;  /* the most open at once */
 	atomic_bool interrupted;
 	_Atomic int64_t sched0_ns;    /* open loop: the schedule's start, set at the first claim */
 	unsigned threads;

@@ -164,6 +164,7 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_STEADY].num = f->steady;
 	v[FL_M_INFLIGHT_MEAN].num = f->in_mean;
 	v[FL_M_INFLIGHT_PEAK].num = f->in_peak;
+	v[FL_M_CONN_PEAK].num = (double)atomic_load(&run->sockets_peak);
 	v[FL_M_CLIENT_BUSY].num = f->busy;
 	v[FL_M_CLIENT_BOUND].flag = f->busy >= FL_CLIENT_BOUND;
 	fl_write_json(out, v);
@@ -197,8 +198,9 @@ static void write_table(FILE *out, const struct fl_run *run, const struct figure
 			fprintf(out, "    %s: %s\n", fl_class_names[k],
 				run->samples[k][s]);
 	fprintf(out, "  wall %.3f s   throughput %.1f req/s   body bytes %" PRIu64
-		"   connections opened %" PRIu64 "\n", f->wall, f->rps, f->bytes,
-		(uint64_t)atomic_load(&run->connects));
+		"   connections opened %" PRIu64 ", open at most %" PRId64 "\n", f->wall,
+		f->rps, f->bytes, (uint64_t)atomic_load(&run->connects),
+		(int64_t)atomic_load(&run->sockets_peak));
 	if (!isnan(f->steady))
 		fprintf(out, "  steady state %.1f req/s, from %.3f s (every lane past its "
 			"first request) to %.3f s (the last claim)\n", f->steady, f->from,

@@ -164,6 +164,36 @@ static void format_url(const struct fl_run *run, const struct fl_request *req,
 			 run->opt.pause_ns / 1000000);
 }
 
+/* curl's sockets pass through these two, so a run knows how many
+ * connections it held open at once (connections_peak), whatever the model:
+ * lanes of a loop share a connection pool, and C lanes need not mean C
+ * connections. One atomic add per connection, none per reused request. */
+static curl_socket_t on_open_socket(void *arg, curlsocktype purpose,
+				    struct curl_sockaddr *a)
+{
+	struct fl_run *run = arg;
+	int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	int_fast64_t open, peak;
+
+	(void)purpose;
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	open = atomic_fetch_add_explicit(&run->sockets, 1, memory_order_relaxed) + 1;
+	peak = atomic_load_explicit(&run->sockets_peak, memory_order_relaxed);
+	while (open > peak && !atomic_compare_exchange_weak_explicit(&run->sockets_peak,
+			&peak, open, memory_order_relaxed, memory_order_relaxed))
+		;
+	return fd;
+}
+
+static int on_close_socket(void *arg, curl_socket_t fd)
+{
+	struct fl_run *run = arg;
+
+	atomic_fetch_sub_explicit(&run->sockets, 1, memory_order_relaxed);
+	return close(fd);
+}
+
 void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 		   unsigned lane)
 {
@@ -187,6 +217,10 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, run);
 	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, run->root);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, run->root);
 	req->lane = run->lane0 + lane;   /* --loops: lanes numbered across loops */
 	req->thread = pthread_self();
 	req->bytes = 0;

@@ -140,6 +140,10 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 	[FL_M_INFLIGHT_PEAK] = {.name = "in_flight_peak", .json = "in_flight_peak",
 		.csv = "in_flight_peak", .col = 34, .fmt = "%.0f", .reduce = FL_R_MEDIAN,
 		.doc = "requests in flight, the most at any moment"},
+	[FL_M_CONN_PEAK] = {.name = "connections_peak", .json = "connections_peak",
+		.csv = "connections_peak", .col = 35, .fmt = "%.0f", .reduce = FL_R_MEDIAN,
+		.doc = "connections open at once, the most (sockets curl opened and "
+		       "had not yet closed)"},
 	[FL_M_CLIENT_BOUND] = {.name = "client_bound", .json = "client_bound",
 		.type = FL_BOOL, .doc = "client_busy reached FL_CLIENT_BOUND (0.90): "
 		"the client, not the model, set the figures"},
@@ -228,7 +232,7 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 	[FL_P_STEADY_MAX] = {"steady_max", FL_M_STEADY, FL_R_MAX, .fmt = "%.1f",
 		.charts = "throughput", .doc = "the most steady-state throughput of the repeats"},
 	[FL_P_INFLIGHT] = {"in_flight_mean", FL_M_INFLIGHT_MEAN, .fmt = "%.1f",
-		.doc = "the median of the runs' mean requests in flight: the "
+		.charts = "memory", .doc = "the median of the runs' mean requests in flight: the "
 		       "concurrency achieved"},
 	[FL_P_CLIENT_BUSY] = {"client_busy", FL_M_CLIENT_BUSY, .fmt = "%.3f",
 		.doc = "the median client_busy; from 0.90 the point is the client's "

@@ -22,7 +22,7 @@ nmodels=$(echo "$models" | tr ',' '\n' | wc -l)
 	fail "exit status $?: $(cat "$tmp/log.txt")"
 
 summary=$tmp/r/data/summary.csv
-[ "$(head -1 "$summary")" = "model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s,work,work_mean_us,loop_lag_p99_us,client_busy,steady_rps,in_flight_mean,in_flight_peak" ] ||
+[ "$(head -1 "$summary")" = "model,concurrency,rate,delay,size,repeat,requests,ok,errors,wall_s,throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s,work,work_mean_us,loop_lag_p99_us,client_busy,steady_rps,in_flight_mean,in_flight_peak,connections_peak" ] ||
 	fail "summary header is $(head -1 "$summary")"
 rows=$(tail -n +2 "$summary" | wc -l)
 [ "$rows" -eq $((nmodels * 2)) ] || fail "$rows summary rows, want $((nmodels * 2))"

@@ -6,7 +6,8 @@
 # over that window; the requests in flight, their mean over the window and
 # their peak. The JSON must agree (0.5%, 1% for the mean in flight, whose
 # window edges the JSON rounds to the microsecond), and the peak never
-# exceeds C (sync's is 1).
+# exceeds C (sync's is 1); the connections open at once are at least the
+# requests in flight and at most the connections opened.
 set -eu
 cli=$1 model=$2
 tmp=$(mktemp -d)
@@ -39,4 +40,10 @@ awk -v a="$mean" -v b="$inflight" 'BEGIN { exit !(a > 0 && (a - b) / b < 0.01 &&
 	fail "in_flight_mean $mean in the JSON, $inflight from the records"
 peak=$(jq .in_flight_peak "$tmp/out.json")
 [ "$peak" -ge 1 ] && [ "$peak" -le 100 ] || fail "in_flight_peak $peak, not within 1..C = 100"
-echo "ok steady $model: $json req/s (records: $ours), whole run $(jq .throughput_rps "$tmp/out.json"); in flight $mean (records: $inflight), peak $peak"
+# Connections open at once: an HTTP/1.1 request in flight holds one, so at
+# least the peak in flight, and at most every connection the run opened.
+conns=$(jq .connections_peak "$tmp/out.json")
+opened=$(jq .connections "$tmp/out.json")
+[ "$conns" -ge "$peak" ] && [ "$conns" -le "$opened" ] ||
+	fail "connections_peak $conns, not within in_flight_peak $peak..connections opened $opened"
+echo "ok steady $model: $json req/s (records: $ours), whole run $(jq .throughput_rps "$tmp/out.json"); in flight $mean (records: $inflight), peak $peak; connections open at most $conns"

@@ -25,7 +25,7 @@ static const char summary_header[] =
 	"p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,"
 	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s,"
 	"work,work_mean_us,loop_lag_p99_us,client_busy,steady_rps,in_flight_mean,"
-	"in_flight_peak\n";
+	"in_flight_peak,connections_peak\n";
 
 static const char points_header[] =
 	"model,concurrency,rate,repeats,throughput_rps,throughput_min,"
@@ -53,7 +53,7 @@ static const char json_want[] =
 	"\"work_spec\":\"500us\",\"work_mean_us\":500.0,\"work_ns_per_iter\":1.5000,"
 	"\"work_off_thread\":5,\"loop_lag_us\":{\"p50\":812,\"p99\":41000,"
 	"\"max\":48125},\"client_busy\":0.973,\"client_bound\":true,\"steady_rps\":271.5,"
-	"\"in_flight_mean\":1.0,\"in_flight_peak\":1}\n";
+	"\"in_flight_mean\":1.0,\"in_flight_peak\":1,\"connections_peak\":1}\n";
 
 static void test_tables(struct tally *t)
 {
@@ -180,6 +180,7 @@ static void sample_values(union fl_value *v, uint64_t *klass, uint64_t *inj,
 	v[FL_M_STEADY].num = 271.5;
 	v[FL_M_INFLIGHT_MEAN].num = 1.0;
 	v[FL_M_INFLIGHT_PEAK].num = 1;
+	v[FL_M_CONN_PEAK].num = 1;
 	v[FL_M_CLIENT_BOUND].flag = true;
 }
 
@@ -258,7 +259,7 @@ static void test_summary_row(struct tally *t)
 	fl_write_summary_row(f, v);
 	fclose(f);
 	check(t, strcmp(text, "sync,1,0,1ms,1k,2,5,3,2,0.012,260.4,1287,3961,3961,"
-			"3961,3961,2142,1295,3965,0.028000,0.006000,10224,6,27,1,1000,0.010400,500us,500.0,41000,0.973,271.5,1.0,1\n") == 0,
+			"3961,3961,2142,1295,3965,0.028000,0.006000,10224,6,27,1,1000,0.010400,500us,500.0,41000,0.973,271.5,1.0,1,1\n") == 0,
 	      "summary row is %s", text);
 	free(text);
 }

@@ -30,7 +30,7 @@ enum fl_metric_id {
 	FL_M_WORK_SPEC, FL_M_WORK_MEAN, FL_M_WORK_NS_PER_STEP, FL_M_WORK_OFF_THREAD,
 	FL_M_LAG_P50, FL_M_LAG_P99, FL_M_LAG_MAX,
 	FL_M_CLIENT_BUSY, FL_M_CLIENT_BOUND, FL_M_STEADY, FL_M_INFLIGHT_MEAN,
-	FL_M_INFLIGHT_PEAK,
+	FL_M_INFLIGHT_PEAK, FL_M_CONN_PEAK,
 	/* The driver's, not in the JSON: compare measures or knows them. */
 	FL_M_REPEAT, FL_M_ERRORS, FL_M_DELAY_MEAN, FL_M_CPU_BASE,
 	/* Derived from a run's other figures when its row is read back. */
