@@ -12,6 +12,8 @@
  *   data/timeline-MODEL.csv the per-request records of a 40-request run at
  *                           C = 8 with varied delays (the model's --records);
  *                           not written by a rate sweep
+ *   data/c10k-summary.csv   --full: each concurrent C model at -n 30000
+ *                           -c 10000 --delay 1s (same columns)
  *   data/work-summary.csv   the work axis: every model at C = 100, delay
  *                           10 ms, for each --work value (same columns)
  *   data/points.csv, work-points.csv, charts/  written by plot.c from the
@@ -88,6 +90,7 @@ struct sweep {
 	bool work_given;            /* --work was given */
 	FILE *summary;              /* DIR/data/summary.csv, open for append */
 	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
+	bool c10k;                  /* --full: the C10K run of each concurrent C model */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -106,7 +109,9 @@ static void compare_usage(FILE *out)
 		"                      and python-asyncio,python-threads, dashed on the\n"
 		"                      charts, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
-		"  --full              C = 1,10,100,1000,3000,10000\n"
+		"  --full              C = 1,10,100,1000,3000,10000, and C10K as it really\n"
+		"                      is: each concurrent C model with -n 30000 -c 10000\n"
+		"                      --delay 1s (data/c10k-summary.csv)\n"
 		"  --rate LIST         open loop: sweep offered rates (req/s) instead of C,\n"
 		"                      e.g. 20,40,80,160; each point ~1 s of arrivals at\n"
 		"                      most C in flight (--concurrency C, default 1000);\n"
@@ -281,6 +286,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		case O_FULL:
 			parse_conc("1,10,100,1000,3000,10000", sw);
 			sw->conc_opt = "--full";
+			sw->c10k = true;
 			break;
 		case O_RATE:
 			if (parse_rates(optarg, sw) < 0)
@@ -891,6 +897,77 @@ static int run_timeline(struct sweep *sw, const char *server, const char *model)
 	return rc;
 }
 
+/* C10K, as it really is: MODEL (a concurrent C model) with 10,000
+ * requests in flight, with a delay long enough (1 s) that the client is
+ * not the bound, 30,000 requests so the steady window spans two rounds.
+ * Its row goes to DIR/data/c10k-summary.csv and a line to stderr: the
+ * concurrency achieved, the connections that held it. Returns 0, 1 if it
+ * failed (a line says why), 130 if interrupted. */
+#define C10K_ARGS "-n", "30000", "-c", "10000", "--delay", "1s"
+static int run_c10k(struct sweep *sw, const char *server, const char *model,
+		    FILE *csv)
+{
+	char *args[] = {C10K_ARGS, "--size", (char *)sw->size, "--json", NULL};
+	char *json = NULL, strings[1024];
+	union fl_value v[FL_M_COUNT];
+	struct rusage ru;
+	int rc;
+
+	progress_bar(sw, "C10K: -n 30000 -c 10000 --delay 1s");
+	rc = cli_run_model(model, server, args, &json, &ru);
+	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
+		fprintf(stderr, "fetchlab compare: %s -n 30000 -c 10000 --delay 1s failed "
+			"(exit status %d); try: fetchlab run %s -n 30000 -c 10000 "
+			"--delay 1s\n", model, rc, model);
+		free(json);
+		return rc == 130 ? 130 : 1;
+	}
+	free(json);
+	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
+		return 130;
+	driver_figures(sw, model, 10000, false, 1, &ru, v);
+	v[FL_M_DELAY].str = "1s";
+	v[FL_M_DELAY_MEAN].num = 1e6;
+	fl_write_summary_row(csv, v);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	fprintf(stderr, "compare: C10K %-10s in flight mean %5.0f, peak %5.0f; connections "
+		"open at most %5.0f; %6.0f req/s steady, peak RSS %.0f MiB%s\n", model,
+		v[FL_M_INFLIGHT_MEAN].num, v[FL_M_INFLIGHT_PEAK].num, v[FL_M_CONN_PEAK].num,
+		v[FL_M_STEADY].num, v[FL_M_PEAK_RSS].num / 1024,
+		v[FL_M_INFLIGHT_MEAN].num < 9000 ? "   (C NOT REACHED)" : "");
+	return 0;
+}
+
+/* The C10K runs of --full: every concurrent C model in the sweep (sync
+ * would take 30,000 s; the peers are not C). Returns as run_c10k. */
+static int run_c10ks(struct sweep *sw, const char *server, int *failed)
+{
+	char path[PATH_MAX];
+	FILE *csv;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/data/c10k-summary.csv", sw->out);
+	if ((csv = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
+			strerror(errno));
+		(*failed)++;
+		return 0;
+	}
+	fl_write_summary_header(csv);
+	for (int m = 0; m < sw->nmodels && rc != 130; m++)
+		if (!is_sequential(sw->models[m]) && !is_peer(sw->models[m])) {
+			rc = run_c10k(sw, server, sw->models[m], csv);
+			*failed += rc == 1;
+		}
+	if (fclose(csv) != 0) {
+		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
+			strerror(errno));
+		(*failed)++;
+	}
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct sweep sw = {
@@ -918,8 +995,11 @@ int cmd_compare(int argc, char **argv)
 		place_out(&sw, true);
 		return 2;
 	}
-	for (int m = 0; m < sw.nmodels; m++)
+	for (int m = 0; m < sw.nmodels; m++) {
 		sw.planned_total += model_seconds(&sw, sw.models[m]);
+		if (sw.c10k && !is_sequential(sw.models[m]) && !is_peer(sw.models[m]))
+			sw.planned_total += 5.0;   /* 30,000 requests at 10,000 / s, and start */
+	}
 	sw.total = sw.nmodels * (sweep_points(&sw) + sw.nwork) * sw.repeat;
 	if (sw.nrates > 0)
 		fprintf(stderr, "fetchlab compare: %d models x %d rates (open loop, "
@@ -975,6 +1055,8 @@ int cmd_compare(int argc, char **argv)
 		progress_bar(&sw, "timelines (40 requests at C = 8)");
 	for (int m = 0; m < sw.nmodels && rc != 130 && sw.nrates == 0; m++)
 		failed += run_timeline(&sw, server.url, sw.models[m]) != 0;
+	if (sw.c10k && sw.nrates == 0 && rc != 130)
+		rc = run_c10ks(&sw, server.url, &failed);
 	cli_server_stop(&server);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
