@@ -24,7 +24,11 @@ foreach(peer python-asyncio python-threads)
            COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
                    ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
                    ${peer} 240 100 20ms 1k)
-  foreach(t run options work conformance conformance-c100)
+  # The steady state and the concurrency achieved, as for the C models.
+  add_test(NAME peers-${peer}-steady
+           COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
+                   ${FL_TESTS}/conformance/steady.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+  foreach(t run options work conformance conformance-c100 steady)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
                            LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)

@@ -614,6 +614,45 @@ class Latency:
                 level += 100.0 / (ticks * 2.0 ** (halvings + 1))
 
 
+def steady_state(run, ran):
+    """harness/lib/report.c's steady_state: the ok requests that ended
+    after every lane had finished its first request and no later than the
+    last claim, over that window. (rps, from_ns, to_ns), or None."""
+    first = {}
+    to = 0
+    for r in ran:
+        if r.lane not in first or r.end_ns < first[r.lane]:
+            first[r.lane] = r.end_ns
+        to = max(to, r.start_ns)
+    if len(first) < run.opt.concurrency:
+        return None                      # a lane never finished: no window
+    frm = max(first.values())
+    n = sum(1 for r in ran if r.klass == "ok" and frm < r.end_ns <= to)
+    if to <= frm or n == 0:
+        return None
+    return n / ((to - frm) / 1e9), frm, to
+
+
+def in_flight(ran, window):
+    """report.c's in_flight: the mean requests in flight over WINDOW (from,
+    to), else over the whole run, and the peak (an end before a start at
+    the same nanosecond). (mean, peak), or (None, None)."""
+    if window is None:
+        if not ran:
+            return None, None
+        window = (min(r.start_ns for r in ran), max(r.end_ns for r in ran))
+    frm, to = window
+    if to <= frm:
+        return None, None
+    area = sum(max(0, min(r.end_ns, to) - max(r.start_ns, frm)) for r in ran)
+    events = sorted([r.start_ns * 2 + 1 for r in ran] + [r.end_ns * 2 for r in ran])
+    now = peak = 0
+    for e in events:
+        now += 1 if e & 1 else -1
+        peak = max(peak, now)
+    return area / (to - frm), peak
+
+
 def report(run, out):
     """fl_report: the summary on OUT, then --records and --hdr. Returns the
     exit status."""
@@ -644,6 +683,8 @@ def report(run, out):
     wall = (last_end_ns - run.t0_ns) / 1e9
     rps = run.klass["ok"] / wall if wall > 0 else 0
     errors = done - run.klass["ok"]
+    steady = steady_state(run, ran)
+    in_mean, in_peak = in_flight(ran, steady[1:] if steady else None)
     if o.json:
         fields = [
             '"model":%s' % json.dumps(run.name), '"requests":%d' % done,
@@ -673,6 +714,9 @@ def report(run, out):
             '"work_ns_per_iter":%.4f' % run.work_ns_per_step,
             '"work_off_thread":%d' % run.work_off_thread,
             '"loop_lag_us":{"p50":null,"p99":null,"max":null}',
+            '"steady_rps":%s' % ("%.1f" % steady[0] if steady else "null"),
+            '"in_flight_mean":%s' % ("%.1f" % in_mean if in_mean is not None else "null"),
+            '"in_flight_peak":%s' % (in_peak if in_peak is not None else "null"),
         ]
         print("{" + ",".join(fields) + "}", file=out)
     else:
@@ -690,6 +734,17 @@ def report(run, out):
                 print("    %s: %s" % (k, s), file=out)
         print("  wall %.3f s   throughput %.1f req/s   body bytes %d" %
               (wall, rps, nbytes), file=out)
+        if steady:
+            print("  steady state %.1f req/s, from %.3f s (every lane past its "
+                  "first request) to %.3f s (the last claim)" %
+                  (steady[0], (steady[1] - run.t0_ns) / 1e9,
+                   (steady[2] - run.t0_ns) / 1e9), file=out)
+        if in_mean is not None:
+            print("  in flight: mean %.0f over the %s, peak %d, of C = %d%s" %
+                  (in_mean, "steady state" if steady else "run", in_peak,
+                   o.concurrency, "   (C NOT REACHED: the figures are for the "
+                   "concurrency achieved)" if in_mean < 0.9 * o.concurrency and
+                   o.concurrency <= o.requests / 2 else ""), file=out)
         print("  latency (ms)        min     mean      p50      p90      p99"
               "    p99.9      max", file=out)
         print(ls.row("from start"), file=out)

@@ -91,7 +91,9 @@ def fetch(run, worker, req):
 def perform(run):
     """The lesson's shape: a pool of C threads, one task per request."""
     c = run.opt.concurrency
-    worker = Worker(itertools.count())
+    # threading.local runs __init__ here too, in the main thread, which
+    # fetches nothing: it takes lane -1, so the workers number 0..C-1.
+    worker = Worker(itertools.count(-1))
 
     def on_sigint(sig, frame):
         # Stop claiming; requests in flight end within --timeout. A second
