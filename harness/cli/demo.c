@@ -403,7 +403,7 @@ static void standing(const struct demo *d, const struct racer *r, char *buf,
 		     size_t n)
 {
 	if (r->place > 0)
-		snprintf(buf, n, "%s  %.2f s", ordinal(r->place), r->finish_s);
+		snprintf(buf, n, "%s %.2f s", ordinal(r->place), r->finish_s);
 	else if (r->proc.interrupted || r->proc.status == 130)   /* the deadline, or Ctrl-C */
 		snprintf(buf, n, "%s at %.0f%%", r->proc.interrupted ? "stopped" :
 			 "interrupted", 100.0 * done_of(r) / d->n);
@@ -544,7 +544,7 @@ static int race(struct demo *d, const char *server)
 		}
 		if (!shown && !d->tty)
 			printf("fetchlab demo: %lu requests each, delay %s, size %s, "
-			       "C = %lu, one server, deadline %g s\n", d->n, d->delay,
+			       "C = %lu,\none server, deadline %g s\n", d->n, d->delay,
 			       d->size, d->c, d->deadline);
 		if (d->tty)
 			draw_live(d, t / 1e9, !shown);
@@ -601,32 +601,62 @@ static int by_finish(const void *a, const void *b)
 	return done_of(x) > done_of(y) ? -1 : done_of(x) < done_of(y);
 }
 
+/* How much one request's time varied in R's run, seconds: p99 - p50 of
+ * its latency. The end of a race moves by about that much from one run to
+ * the next (its last requests decide it), so two finishes closer than
+ * the larger of their spreads are a tie, not a ranking. */
+static double finish_spread(const struct racer *r)
+{
+	double p50 = jnum(r, "latency_from_due_us.p50"), p99 = jnum(r, "latency_from_due_us.p99");
+
+	return isnan(p50) || isnan(p99) ? 0 : (p99 - p50) / 1e6;
+}
+
+/* The finishing order, a line per model (it fits 80 columns): a finisher
+ * within the spread of the one before it shares its place, marked "=". */
 static void print_order(struct demo *d)
 {
 	struct racer *order[MAX_RACERS];
-	char where[48];
+	bool tie[MAX_RACERS] = {false};
+	char where[48], label[8];
+	int place = 0;
 
 	for (int i = 0; i < d->nracers; i++)
 		order[i] = &d->r[i];
 	qsort(order, (size_t)d->nracers, sizeof order[0], by_finish);
-	printf("\nfinishing order:");
+	for (int k = 1; k < d->nracers && order[k]->place; k++)
+		tie[k] = order[k]->finish_s - order[k - 1]->finish_s <=
+			 fmax(finish_spread(order[k]), finish_spread(order[k - 1]));
+	printf("\nfinishing order (a tie, =, when two finishes are closer than the\n"
+	       "p99 - p50 of one request: the run-to-run spread of a race's end):\n");
 	for (int k = 0; k < d->nracers; k++) {
-		standing(d, order[k], where, sizeof where);
-		if (order[k]->place)
-			printf("%s %s %s (%.2f s)", k ? "," : "", ordinal(order[k]->place),
-			       order[k]->model, order[k]->finish_s);
+		const struct racer *r = order[k];
+
+		if (!r->place) {
+			standing(d, r, where, sizeof where);
+			printf("  -     %-16s %s\n", r->model, where);
+			continue;
+		}
+		if (!tie[k])
+			place = k + 1;
+		snprintf(label, sizeof label, "%s%s", ordinal(place),
+			 tie[k] || (k + 1 < d->nracers && tie[k + 1]) ? "=" : "");
+		printf("  %-5s %-16s %.2f s", label, r->model, r->finish_s);
+		if (tie[k])
+			printf("   %.3f s after %s, spread %.3f s\n",
+			       r->finish_s - order[k - 1]->finish_s, order[k - 1]->model,
+			       fmax(finish_spread(r), finish_spread(order[k - 1])));
 		else
-			printf("%s %s %s", k ? "," : "", order[k]->model, where);
+			printf("\n");
 	}
-	printf("\n\n");
+	printf("\n");
 }
 
 /* The final table, from the summaries (JSON) and wait4's rusage. */
 static void print_table(const struct demo *d)
 {
-	printf("%-10s %-16s %7s %8s %7s %7s %6s %8s %7s %8s\n", "model", "result",
-	       "wall s", "req/s", "p50 ms", "p99 ms", "CPU s", "RSS MiB", "threads",
-	       "lag p99");
+	printf("%-10s %-14s %8s %6s %7s %6s %6s %5s %8s\n", "model", "result",
+	       "req/s", "p50 ms", "p99 ms", "CPU s", "MiB", "thr", "lag p99");
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
 		char where[48], lag[16] = "-";   /* loop lag: the loop models only */
@@ -634,16 +664,14 @@ static void print_table(const struct demo *d)
 		standing(d, r, where, sizeof where);
 		if (!isnan(jnum(r, "loop_lag_us.p99")))
 			snprintf(lag, sizeof lag, "%.1f ms", jnum(r, "loop_lag_us.p99") / 1e3);
-		if (r->place)
-			snprintf(where, sizeof where, "%s", ordinal(r->place));
 		if (r->json == NULL || isnan(jnum(r, "ok"))) {
-			printf("%-10s %-16s (no summary: exit status %d)\n", r->model,
+			printf("%-10s %-14s (no summary: exit status %d)\n", r->model,
 			       where, r->proc.status);
 			continue;
 		}
 		/* end - due, as the live p99: equal to end - start in a closed loop */
-		printf("%-10s %-16s %7.2f %8.1f %7.1f %7.1f %6.2f %8.1f %7.0f %8s\n",
-		       r->model, where, jnum(r, "wall_s"), jnum(r, "throughput_rps"),
+		printf("%-10s %-14s %8.1f %6.1f %7.1f %6.2f %6.1f %5.0f %8s\n",
+		       r->model, where, jnum(r, "throughput_rps"),
 		       jnum(r, "latency_from_due_us.p50") / 1e3,
 		       jnum(r, "latency_from_due_us.p99") / 1e3,
 		       r->proc.ru.ru_utime.tv_sec + r->proc.ru.ru_utime.tv_usec / 1e6 +
@@ -707,8 +735,8 @@ static void draw_timeline(struct demo *d, const char *server)
 	int64_t tmax = 1;
 
 	width = width > 500 ? 500 : width < 20 ? 20 : width;
-	printf("\ntimeline: a run of 30 requests per model, C = 6, delays 10..90 ms;"
-	       " a row per lane, a letter per request (A = the first)\n");
+	printf("\ntimeline: a run of 30 requests per model, C = 6, delays 10..90 ms;\n"
+	       "a row per lane, a letter per request (A = the first)\n");
 	fflush(stdout);
 	for (int i = 0; i < d->nracers; i++) {
 		char records[PATH_MAX + 16], *json = NULL;
@@ -799,7 +827,7 @@ static int write_gif(struct demo *d)
 		free(why);
 		return 1;
 	}
-	printf("\nthe race as a GIF: %s (%d frames, a frame per 0.2 s of race, "
+	printf("\nthe race as a GIF: %s\n(%d frames, a frame per 0.2 s of race, "
 	       "played at twice the speed)\n", d->gif, d->nsamples);
 	return 0;
 }

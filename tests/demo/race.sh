@@ -33,12 +33,18 @@ for m in eventloop coroutine offload; do
 done
 echo "$table" | grep -Eq '^threads .* -$' || fail "threads shows a loop lag"
 
-# sync runs one request at a time: it is last, finished or stopped.
-order=$(grep '^finishing order:' "$tmp/out.txt") || fail "no finishing order"
-case "${order##*, }" in
-*sync*) ;;
-*) fail "sync is not last: $order" ;;
-esac
+# The finishing order, a line per model: a place ("=" for a tie, closer
+# than a request's p99 - p50) or a dash; sync, one request at a time, last.
+order=$(sed -n '/^finishing order/,/^$/p' "$tmp/out.txt" | grep '^  ') ||
+	fail "no finishing order"
+echo "$order" | grep -Evq '^  ([1-9](st|nd|rd|th)=?|-) +[a-z-]+ +([0-9.]+ s|stopped at [0-9]+%)' &&
+	fail "a finishing line is not 'PLACE MODEL TIME': $order"
+[ "$(echo "$order" | wc -l)" -eq "$(sed -n '/^model /,$p' "$tmp/out.txt" | grep -Ec '^(sync|threads|eventloop|coroutine|offload) ')" ] ||
+	fail "not a finishing line per model in the table: $order"
+echo "$order" | tail -1 | grep -q ' sync ' || fail "sync is not last: $order"
+# A projector's 80 columns: the order and the table fit.
+sed -n '/^finishing order/,$p' "$tmp/out.txt" | awk 'length > 80 { print; bad = 1 } END { exit bad }' ||
+	fail "lines wider than 80 columns above"
 
 # Bad input: exit status 2 and one line naming the option.
 . "$(dirname "$0")/../expect2.sh"
