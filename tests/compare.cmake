@@ -8,5 +8,9 @@ add_test(NAME compare-reduce
 # Interrupted, killed or concurrent compares leave --out as it was.
 add_test(NAME compare-atomic
          COMMAND ${FL_TESTS}/compare/atomic.sh $<TARGET_FILE:fetchlab-cli>)
-set_tests_properties(compare-tiny compare-reduce compare-atomic PROPERTIES
+# fetchlab plot from the summary CSVs alone: every chart they hold, the
+# others named as skipped.
+add_test(NAME compare-plot-csv-only
+         COMMAND ${FL_TESTS}/compare/csv_only.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(compare-tiny compare-reduce compare-atomic compare-plot-csv-only PROPERTIES
                      LABELS compare TIMEOUT 120)

@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -552,6 +553,32 @@ static bool has_points(const struct dataset *d, const struct dataset *w,
 	return strcmp(name, "rate") == 0 ? d->nrate > 0 : d->nclosed > 0;
 }
 
+/* The charts that need more than the summary CSVs, and what: NULL when
+ * NAME's chart can be drawn from DIR, else why not (for a line). */
+static const char *missing_data(const char *dir, const char *name)
+{
+	static const struct { const char *chart, *files, *why; } needs[] = {
+		{"spectrum", "data/hdr/*-c*.csv", "no data/hdr/MODEL-cC.csv (compare's "
+		 "--hdr files of a concurrency sweep)"},
+		{"timeline", "data/timeline-*.csv", "no data/timeline-MODEL.csv (compare's "
+		 "timeline runs, made after the sweep)"},
+	};
+	char pattern[PATH_MAX];
+	glob_t g;
+
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+		int rc;
+
+		if (strcmp(name, needs[i].chart) != 0)
+			continue;
+		snprintf(pattern, sizeof pattern, "%s/%s", dir, needs[i].files);
+		rc = glob(pattern, 0, NULL, &g);
+		globfree(&g);
+		return rc == 0 ? NULL : needs[i].why;
+	}
+	return NULL;
+}
+
 /* Draw every chart of the plots directory that D has points for into
  * DIR/charts, and remove the others' files, left by an earlier sweep. */
 static int draw(const char *dir, const char *shown, const struct dataset *d,
@@ -560,7 +587,7 @@ static int draw(const char *dir, const char *shown, const struct dataset *d,
 	static char vars[8192];   /* one driver thread */
 	char plots[PATH_MAX], script[PATH_MAX * 2], name[256], old[PATH_MAX * 2];
 	struct dirent **list;
-	int n, failed = 0, drawn = 0;
+	int n, failed = 0, drawn = 0, skipped = 0;
 
 	if (plots_dir(plots, sizeof plots) < 0)
 		return 1;
@@ -574,7 +601,13 @@ static int draw(const char *dir, const char *shown, const struct dataset *d,
 		snprintf(script, sizeof script, "%s/%s", plots, list[i]->d_name);
 		snprintf(name, sizeof name, "%.*s", (int)strlen(list[i]->d_name) - 3,
 			 list[i]->d_name);
-		if (!has_points(d, w, name)) {
+		const char *why = has_points(d, w, name) ? missing_data(dir, name) : "";
+
+		if (why != NULL) {   /* "": nothing of this kind measured, say nothing */
+			if (why[0] != '\0') {
+				fprintf(stderr, "fetchlab plot: skipped %s: %s\n", name, why);
+				skipped++;
+			}
 			for (int f = 0; f < 2; f++) {
 				snprintf(old, sizeof old, "%s/charts/%s.%s", dir, name,
 					 f ? "png" : "svg");
@@ -584,26 +617,26 @@ static int draw(const char *dir, const char *shown, const struct dataset *d,
 			continue;
 		}
 		drawn++;
-		for (int f = 0; f < 2 && !failed; f++) {
+		for (int f = 0, bad = 0; f < 2 && !bad; f++) {
 			int rc = cli_gnuplot(vars, name, f ? "png" : "svg", script, NULL);
 
 			if (rc == 127) {
 				fprintf(stderr, "fetchlab plot: cannot run gnuplot; install "
 					"it (Debian: apt-get install gnuplot-nox)\n");
-				failed = 1;
+				failed = bad = 1;
 			} else if (rc != 0) {
 				fprintf(stderr, "fetchlab plot: gnuplot failed on %s "
 					"(exit status %d); the data is in %s/data\n",
 					script, rc, shown);
-				failed = 1;
+				failed = bad = 1;
 			}
 		}
 		free(list[i]);
 	}
 	free(list);
 	if (!failed)
-		fprintf(stderr, "fetchlab plot: %d charts in %s/charts (svg, png)\n",
-			drawn, shown);
+		fprintf(stderr, "fetchlab plot: %d charts in %s/charts (svg, png)%s\n",
+			drawn, shown, skipped ? "; the skipped ones are named above" : "");
 	return failed;
 }
 

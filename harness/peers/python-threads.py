@@ -12,6 +12,7 @@ alive, do not. Each worker thread here keeps one HTTPConnection alive, as
 each fetch-threads worker keeps one curl easy handle.
 """
 import concurrent.futures
+import heapq
 import http.client
 import itertools
 import signal
@@ -34,6 +35,57 @@ class Worker(threading.local):
         self.conns = {}           # (host, port): its keep-alive connection there
 
 
+class Watchdog:
+    """--timeout for the whole request: a socket timeout bounds each read,
+    not their sum (a head trickled a byte a second would never end), so one
+    thread shuts down every socket whose request is past its deadline; the
+    blocked read then returns and the request ends as a timeout."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.heap = []                      # (deadline ns, seq, socket)
+        self.live = set()                   # seqs of requests still running
+        self.seq = itertools.count()
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def watch(self, sock, deadline):
+        with self.cond:
+            seq = next(self.seq)
+            self.live.add(seq)
+            heapq.heappush(self.heap, (deadline, seq, sock))
+            if self.heap[0][1] == seq:
+                self.cond.notify()
+        return seq
+
+    def done(self, seq):
+        """The request SEQ has ended. Returns True when its socket was shut
+        down (its connection is of no further use)."""
+        with self.cond:
+            if seq in self.live:
+                self.live.discard(seq)
+                return False
+            return True
+
+    def loop(self):
+        with self.cond:
+            while True:
+                while self.heap and self.heap[0][1] not in self.live:
+                    heapq.heappop(self.heap)    # ended in time: forget it
+                if not self.heap:
+                    self.cond.wait()
+                    continue
+                wait = (self.heap[0][0] - peer.now_ns()) / 1e9
+                if wait > 0:
+                    self.cond.wait(wait)
+                    continue
+                _, seq, sock = heapq.heappop(self.heap)
+                self.live.discard(seq)
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass                    # closed already
+
+
 def left(deadline):
     """Seconds until DEADLINE (monotonic ns); the socket waits no longer."""
     s = (deadline - peer.now_ns()) / 1e9
@@ -42,9 +94,9 @@ def left(deadline):
     return s
 
 
-def fetch(run, worker, req):
+def fetch(run, worker, watchdog, req):
     """Perform REQ on this worker's connection, and record it. Runs in a
-    pool thread; --timeout bounds the whole request, read by read."""
+    pool thread; --timeout bounds each read and WATCHDOG their sum."""
     if run.interrupted:
         return                              # never claimed: not in the report
     run.begin(req, worker.lane)
@@ -55,13 +107,14 @@ def fetch(run, worker, req):
         conn = http.client.HTTPConnection(target.host, target.port)
         worker.conns[target.host, target.port] = conn
     connected = False
-    error = text = None
+    error = text = watch = None
     try:
         if conn.sock is None:               # first use, or the server closed it
             conn.timeout = left(deadline)
             conn.connect()
         connected = True
         sock = conn.sock                    # kept: a closing response drops conn.sock
+        watch = watchdog.watch(sock, deadline)
         sock.settimeout(left(deadline))
         conn.request("GET", target.path)
         with conn.getresponse() as resp:
@@ -79,12 +132,17 @@ def fetch(run, worker, req):
     except OSError as e:                    # refused, reset, closed early
         error, text = "recv" if connected else "connect", str(e) or type(e).__name__
     except http.client.IncompleteRead as e:
-        error, text = "recv", "short body: %d bytes missing" % e.expected
+        error, text = "recv", ("short body: %d bytes missing" % e.expected
+                               if e.expected is not None else
+                               "short body: the chunked body ended early")
     except Exception as e:                  # anything else still ends in a class
         error, text = "other", "%s: %s" % (type(e).__name__, e)
+    fired = watch is not None and watchdog.done(watch)
+    if error is not None and (fired or peer.now_ns() >= deadline):
+        error, text = "timeout", "timed out after --timeout"   # the watchdog's
     run.work(req)                           # process the response: --work, under the GIL
     run.done(req, error, text)
-    if error is not None:
+    if error is not None or fired:
         conn.close()                        # after an error, start afresh
 
 
@@ -116,7 +174,8 @@ def perform(run):
             raise peer.UsageError("-c %d needs %d threads, but only %d could be "
                                   "started (%s); raise ulimit -u or lower -c"
                                   % (c, c, threading.active_count() - 1, e))
-        tasks = [pool.submit(fetch, run, worker, req) for req in run.reqs]
+        watchdog = Watchdog()
+        tasks = [pool.submit(fetch, run, worker, watchdog, req) for req in run.reqs]
         concurrent.futures.wait(tasks)
         run.threads = threading.active_count()   # the main thread + C workers
     for t in tasks:
