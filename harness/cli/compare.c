@@ -63,6 +63,8 @@
  * this, not for a bound it never nears. */
 #define PEER_RPS   3000.0
 #define PEER_US    250.0   /* its CPU per request before any --work */
+#define PEER_CMAX  1000u   /* the peers' largest C: at 10,000, python-threads
+			    * runs 10,000 threads at ~250 req/s, 80 s a point */
 
 /* The sweep, as the options asked for it. */
 struct sweep {
@@ -107,7 +109,7 @@ static void compare_usage(FILE *out)
 	cli_print_c_models(out);
 	fprintf(out, ",\n"
 		"                      and python-asyncio,python-threads, dashed on the\n"
-		"                      charts, except in a --rate sweep)\n"
+		"                      charts, up to C = 1000, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
 		"  --full              C = 1,10,100,1000,3000,10000, and C10K as it really\n"
 		"                      is: each concurrent C model with -n 30000 -c 10000\n"
@@ -674,6 +676,23 @@ static double point_seconds(const struct sweep *sw, const char *model,
 	return s + 0.05;
 }
 
+/* Whether point I of the sweep is run for MODEL: every point, but the
+ * peers' concurrency points stop at PEER_CMAX. */
+static bool in_sweep(const struct sweep *sw, const char *model, int i)
+{
+	return sw->nrates > 0 || !is_peer(model) || sw->conc[i] <= PEER_CMAX;
+}
+
+/* The points MODEL runs, its work axis too, each --repeat times. */
+static int model_points(const struct sweep *sw, const char *model)
+{
+	int n = sw->nwork;
+
+	for (int i = 0; i < sweep_points(sw); i++)
+		n += in_sweep(sw, model, i);
+	return n * sw->repeat;
+}
+
 /* The seconds MODEL's part of the sweep should take, its timeline too. */
 static double model_seconds(const struct sweep *sw, const char *model)
 {
@@ -682,7 +701,7 @@ static double model_seconds(const struct sweep *sw, const char *model)
 	if (sw->nrates > 0)
 		s = 0;   /* no timeline */
 	for (int i = 0; i < sweep_points(sw); i++)
-		s += sw->repeat * (sw->nrates > 0
+		s += !in_sweep(sw, model, i) ? 0 : sw->repeat * (sw->nrates > 0
 			? point_seconds(sw, model, sw->conc[0], sw->rates[i])
 			: point_seconds(sw, model, sw->conc[i], 0));
 	for (int i = 0; i < sw->nwork; i++)
@@ -1000,7 +1019,8 @@ int cmd_compare(int argc, char **argv)
 		if (sw.c10k && !is_sequential(sw.models[m]) && !is_peer(sw.models[m]))
 			sw.planned_total += 5.0;   /* 30,000 requests at 10,000 / s, and start */
 	}
-	sw.total = sw.nmodels * (sweep_points(&sw) + sw.nwork) * sw.repeat;
+	for (int m = 0; m < sw.nmodels; m++)
+		sw.total += model_points(&sw, sw.models[m]);
 	if (sw.nrates > 0)
 		fprintf(stderr, "fetchlab compare: %d models x %d rates (open loop, "
 			"C = %u) x %d repeats, delay %s, size %s: about %.0f s, then "
@@ -1027,7 +1047,7 @@ int cmd_compare(int argc, char **argv)
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
 			fprintf(stderr, "fetchlab compare: skipping %s\n", sw.models[m]);
-			sw.total -= (sweep_points(&sw) + sw.nwork) * sw.repeat;
+			sw.total -= model_points(&sw, sw.models[m]);
 			sw.planned_total -= model_seconds(&sw, sw.models[m]);
 			sw.nmodels--;   /* drop it from the list: no timeline either */
 			for (int k = m--; k < sw.nmodels; k++)
@@ -1035,7 +1055,8 @@ int cmd_compare(int argc, char **argv)
 			continue;
 		}
 		for (int i = 0; i < sweep_points(&sw) && rc != 130; i++)
-			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
+			for (int r = 1; in_sweep(&sw, sw.models[m], i) &&
+			     r <= sw.repeat && rc != 130; r++) {
 				if (sw.nrates > 0)
 					rc = run_point(&sw, server.url, sw.models[m],
 						       sw.conc[0], sw.rates[i], -1, r);

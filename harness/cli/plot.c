@@ -317,7 +317,9 @@ static void print_table(const struct dataset *d)
 			 v[FL_P_THROUGHPUT_MAX]);
 		if (!isnan(v[FL_P_CPU_PER_REQ]))
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
-		if (!isnan(v[FL_P_MARGINAL]))
+		/* What one more request in flight costs: only where C of them
+		 * were (the memory chart draws the same points). */
+		if (!isnan(v[FL_P_MARGINAL]) && !(v[FL_P_INFLIGHT] < 0.9 * v[FL_P_CONCURRENCY]))
 			snprintf(marginal, sizeof marginal, "%.1f", v[FL_P_MARGINAL]);
 		/* C that the run never reached (sync's one request aside) */
 		if (v[FL_P_INFLIGHT] < 0.9 * v[FL_P_CONCURRENCY] &&
