@@ -84,3 +84,13 @@ foreach(model ${FL_MODELS})
     set_tests_properties(conformance-${model}-steady PROPERTIES LABELS conformance TIMEOUT 60)
   endif()
 endforeach()
+
+# One classification: each model puts every behaviour of the misbehaving
+# server (tests/conformance/misbehave.py) in the class it lists.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    add_test(NAME conformance-${model}-classes
+             COMMAND ${FL_TESTS}/conformance/classes.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(conformance-${model}-classes PROPERTIES LABELS conformance TIMEOUT 180)
+  endif()
+endforeach()

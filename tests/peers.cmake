@@ -28,7 +28,10 @@ foreach(peer python-asyncio python-threads)
   add_test(NAME peers-${peer}-steady
            COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
                    ${FL_TESTS}/conformance/steady.sh $<TARGET_FILE:fetchlab-cli> ${peer})
-  foreach(t run options work conformance conformance-c100 steady)
+  # The classification corpus, the C models' (tests/conformance/classes.sh).
+  add_test(NAME peers-${peer}-classes
+           COMMAND ${FL_TESTS}/conformance/classes.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+  foreach(t run options work conformance conformance-c100 steady classes)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
                            LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)

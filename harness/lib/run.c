@@ -164,6 +164,19 @@ static void format_url(const struct fl_run *run, const struct fl_request *req,
 			 run->opt.pause_ns / 1000000);
 }
 
+/* Each line of the response's head: the blank one ends it. A connection
+ * closed mid-head leaves head_done false, which libcurl itself accepts as
+ * an empty body (CURLE_OK); classify counts it as the recv error it is. */
+static size_t on_header(char *line, size_t one, size_t n, void *arg)
+{
+	struct fl_request *req = arg;
+
+	(void)one;   /* always 1 */
+	if (n <= 2 && (line[0] == '\r' || line[0] == '\n'))
+		req->head_done = true;
+	return n;
+}
+
 /* curl's sockets pass through these two, so a run knows how many
  * connections it held open at once (connections_peak), whatever the model:
  * lanes of a loop share a connection pool, and C lanes need not mean C
@@ -211,6 +224,8 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 		curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, recv_buffer_size(req));
 	}
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, req);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, req);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ns / 1000000));
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);   /* threads: no SIGALRM */
 	curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
@@ -225,6 +240,7 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	req->thread = pthread_self();
 	req->bytes = 0;
 	req->body_bad = false;
+	req->head_done = false;
 	req->first_byte_ns = 0;
 	req->start_ns = fl_now_ns();
 }
@@ -235,6 +251,8 @@ static enum fl_class classify(const struct fl_run *run,
 {
 	switch (rc) {
 	case CURLE_OK:
+		if (!req->head_done)
+			return FL_ERR_RECV;   /* closed mid-head: not a response */
 		if (req->status >= 400)
 			return FL_ERR_HTTP;
 		if (run->opt.url == NULL &&
@@ -251,7 +269,13 @@ static enum fl_class classify(const struct fl_run *run,
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
 	case CURLE_GOT_NOTHING:
+	case CURLE_WEIRD_SERVER_REPLY:     /* not HTTP, or lying about its length */
+	case CURLE_UNSUPPORTED_PROTOCOL:   /* here: no status line (HTTP/0.9) */
 		return FL_ERR_RECV;
+	case CURLE_OUT_OF_MEMORY:
+		/* After a status line: libcurl refused a head over its limit
+		 * (CURL_MAX_HTTP_HEADER), which it reports as out of memory. */
+		return req->status != 0 ? FL_ERR_RECV : FL_ERR_OTHER;
 	default:
 		return FL_ERR_OTHER;
 	}
@@ -391,15 +415,15 @@ static int probe_url(struct fl_run *run)
 
 	if (easy == NULL)
 		return -1;
+	/* Connect only: whatever the server then does (no answer, garbage, a
+	 * reset) is the run's to count, not a reason to refuse it. */
 	curl_easy_setopt(easy, CURLOPT_URL, run->opt.url);
-	curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(run->opt.timeout_ns / 1000000));
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(easy);
 	curl_easy_cleanup(easy);
-	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-	    rc == CURLE_OPERATION_TIMEDOUT) {
+	if (rc != CURLE_OK) {
 		fl_error(run, "--url %s: cannot reach it (%s); check the address and "
 			 "that the server is running", run->opt.url,
 			 curl_easy_strerror(rc));

@@ -46,7 +46,8 @@ async def fetch(run, session, sem, lanes, pool, req):
         run.begin(req, lane)
         error = text = None
         try:
-            async with session.get(run.target(req).url) as resp:
+            # As every model: a 3xx is the answer, not followed.
+            async with session.get(run.target(req).url, allow_redirects=False) as resp:
                 run.got_headers(req, resp.status)
                 async for chunk in resp.content.iter_any():
                     run.got_body(req, chunk)
@@ -57,6 +58,10 @@ async def fetch(run, session, sem, lanes, pool, req):
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError,
                 aiohttp.ClientOSError) as e:
             error, text = "recv", str(e) or type(e).__name__
+        except aiohttp.ClientResponseError as e:
+            # Raised by the parser (we never call raise_for_status): not
+            # HTTP, a bad status line, bad lengths or chunks, a head too big.
+            error, text = "recv", "%s: %s" % (type(e).__name__, e.message)
         except asyncio.CancelledError:
             run.done(req, "other", "cancelled: the run was interrupted")
             lanes.append(lane)
@@ -91,7 +96,10 @@ async def perform_all(run):
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count())
     elif run.opt.offload == "process":
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count())
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    # auto_decompress=False: a body counts the bytes that came, as in every
+    # model; none decodes a content encoding it did not ask for.
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                     auto_decompress=False) as session:
         work = asyncio.gather(*(fetch(run, session, sem, lanes, pool, req)
                                 for req in run.reqs))
 

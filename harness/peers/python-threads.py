@@ -12,6 +12,7 @@ alive, do not. Each worker thread here keeps one HTTPConnection alive, as
 each fetch-threads worker keeps one curl easy handle.
 """
 import concurrent.futures
+import email.parser
 import heapq
 import http.client
 import itertools
@@ -33,6 +34,39 @@ class Worker(threading.local):
     def __init__(self, lanes):
         self.lane = next(lanes)   # itertools.count: one C call, atomic under the GIL
         self.conns = {}           # (host, port): its keep-alive connection there
+
+
+def parse_headers_strict(fp, _class=http.client.HTTPMessage):
+    """http.client.parse_headers, but a head the server cut before its blank
+    line is an error (http.client takes the end of the stream for the end
+    of the head: an empty body, ok), as in every model."""
+    lines = []
+    while True:
+        line = fp.readline(65537)
+        if len(line) > 65536:
+            raise http.client.LineTooLong("header line")
+        if line in (b"\r\n", b"\n"):
+            break
+        if not line:
+            raise http.client.IncompleteRead(b"")    # "the head was cut short"
+        lines.append(line)
+        if len(lines) > 100:
+            raise http.client.HTTPException("got more than 100 headers")
+    return email.parser.Parser(_class=_class).parsestr(
+        b"".join(lines).decode("iso-8859-1"))
+
+
+http.client.parse_headers = parse_headers_strict   # HTTPResponse.begin calls it
+
+
+def check_length(resp):
+    """A Content-Length that is not one non-negative number (negative, or
+    several that differ) is a broken response in every model; http.client
+    would read to the end of the stream instead."""
+    values = resp.msg.get_all("Content-Length") or []
+    if values and (len(set(v.strip() for v in values)) > 1 or
+                   not values[0].strip().isdigit()):
+        raise http.client.HTTPException("invalid Content-Length: %s" % ", ".join(values))
 
 
 class Watchdog:
@@ -118,6 +152,7 @@ def fetch(run, worker, watchdog, req):
         sock.settimeout(left(deadline))
         conn.request("GET", target.path)
         with conn.getresponse() as resp:
+            check_length(resp)
             run.got_headers(req, resp.status)
             while True:
                 sock.settimeout(left(deadline))
@@ -134,7 +169,9 @@ def fetch(run, worker, watchdog, req):
     except http.client.IncompleteRead as e:
         error, text = "recv", ("short body: %d bytes missing" % e.expected
                                if e.expected is not None else
-                               "short body: the chunked body ended early")
+                               "cut short: the head or the chunked body ended early")
+    except http.client.HTTPException as e:  # not HTTP, a bad status line or head
+        error, text = "recv", "%s: %s" % (type(e).__name__, e)
     except Exception as e:                  # anything else still ends in a class
         error, text = "other", "%s: %s" % (type(e).__name__, e)
     fired = watch is not None and watchdog.done(watch)

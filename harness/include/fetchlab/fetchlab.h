@@ -65,6 +65,7 @@ struct fl_request {
 	uint8_t klass;           /* enum fl_class, set by fl_done */
 	uint8_t fault;           /* enum fl_fault injected into it */
 	bool body_bad;           /* a body byte differed from the expected stream */
+	bool head_done;          /* the response's head ended (its blank line came) */
 };
 
 struct fl_run;   /* opaque: one run of one model over one workload */
