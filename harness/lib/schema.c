@@ -174,7 +174,7 @@ static double efficiency(const double *point)
 }
 
 const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
-	[FL_P_MODEL] = {"model", FL_M_MODEL, .fmt = "%s", .charts = "common memory rate",
+	[FL_P_MODEL] = {"model", FL_M_MODEL, .fmt = "%s", .charts = "common latency memory rate",
 		.doc = "the model"},
 	[FL_P_CONCURRENCY] = {"concurrency", FL_M_CONCURRENCY, .fmt = "%.0f",
 		.charts = "cpu efficiency latency memory throughput",
@@ -216,7 +216,7 @@ const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
 	/* Against the model's C = 1 point: plot.c computes it across points. */
 	[FL_P_MARGINAL] = {"marginal_kib", -1, .fmt = "%.2f", .charts = "memory",
 		.doc = "(RSS at C - RSS at 1) / (C - 1), KiB; empty at C = 1 and rate points"},
-	[FL_P_BOUND] = {"bound_rps", FL_M_BOUND, .fmt = "%.1f", .charts = "throughput",
+	[FL_P_BOUND] = {"bound_rps", FL_M_BOUND, .fmt = "%.1f", .charts = "latency throughput",
 		.doc = "C / mean delay, req/s"},
 	[FL_P_ERRORS] = {"errors", FL_M_ERRORS, .fmt = "%.0f",
 		.doc = "failed requests, summed over the repeats"},

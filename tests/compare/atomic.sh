@@ -57,7 +57,7 @@ done
 # (also removing the one SIGKILL left).
 sleep 1.1   # machine.txt's date changes by the second
 # shellcheck disable=SC2086
-"$cli" compare $quick --out "$out" >/dev/null 2>"$tmp/log" || fail "last run: $(cat "$tmp/log")"
+"$cli" compare $quick --out "$out" >"$tmp/stdout" 2>"$tmp/log" || fail "last run: exit $?: $(cat "$tmp/log" "$tmp/stdout")"
 sums | diff "$tmp/before" - >/dev/null && fail "a completed run left $out unchanged"
 [ -z "$(ls -A "$out" | grep -v '^data$\|^charts$\|^machine.txt$')" ] || fail "left in $out: $(ls -A "$out")"
 echo "ok a completed run replaced data/, charts/ and machine.txt, nothing else left"
