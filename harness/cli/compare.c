@@ -626,7 +626,8 @@ static double bound_rps(const struct sweep *sw, const char *model, unsigned c)
 
 /* Requests for one closed-loop point: about POINT_S seconds at the bound,
  * so every point costs the same time; at least 20, and for the concurrent
- * models at least C, so C requests really are in flight.
+ * models at least three rounds of C, so C requests really are in flight
+ * and there is a steady state after the first round (--quick too).
  * For a rate point (RATE > 0): RATE_S seconds of arrivals, at least 20, but
  * no more than RATE_MAX_S seconds of work at the bound, so a model far past
  * its capacity (sync at 2000 req/s) ends in seconds, not minutes. */
@@ -641,8 +642,8 @@ static unsigned point_requests(const struct sweep *sw, const char *model,
 		n = sw->scale * POINT_S * bound_rps(sw, model, c);
 	if (n < 20)
 		n = 20;
-	if (rate <= 0 && !is_sequential(model) && n < c)
-		n = is_peer(model) ? 2.0 * c : c;   /* a peer: past every lane's first */
+	if (rate <= 0 && !is_sequential(model) && n < 3.0 * c)
+		n = 3.0 * c;   /* three rounds: a steady state after the first */
 	return n > 10000000 ? 10000000 : (unsigned)lround(n);
 }
 
