@@ -53,8 +53,11 @@ def source_numbers(root, paths):
     values = set()
     for path in paths:
         with open(os.path.join(root, path), encoding="utf-8") as f:
-            for value, decimals, _, literal in numbers_in(f.read()):
-                values.add((value, len(literal.partition(".")[2])))
+            text = f.read()
+        if path.endswith(".csv"):   # commas separate fields, not thousands
+            text = text.replace(",", " ")
+        for value, decimals, _, literal in numbers_in(text):
+            values.add((value, len(literal.partition(".")[2])))
     return sorted(values)
 
 
