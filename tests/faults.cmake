@@ -43,3 +43,10 @@ add_test(NAME faults-stdio
          COMMAND ${FL_TESTS}/faults/stdio.sh $<TARGET_FILE:fetchlab-server>
                  $<TARGET_FILE:fetch-eventloop>)
 set_tests_properties(faults-stdio PROPERTIES LABELS faults TIMEOUT 60)
+
+# A full disk: one line naming the file and a non-zero exit, in compare,
+# run (records, summary), the peers and plot (a small tmpfs; root).
+add_test(NAME faults-fulldisk
+         COMMAND ${FL_TESTS}/faults/fulldisk.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(faults-fulldisk PROPERTIES LABELS faults TIMEOUT 120
+                     SKIP_RETURN_CODE 77)

@@ -594,7 +594,29 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 		fprintf(f, " x %d repeats, C = %u, delay %s\n", sw->repeat, WORK_C,
 			WORK_DELAY);
 	}
-	return fclose(f) == 0 ? 0 : 2;
+	if (fclose(f) != 0) {   /* a full disk shows here */
+		fprintf(stderr, "fetchlab compare: --out %s: cannot write %s (%s); "
+			"free some space or give another --out\n", sw->final, path,
+			strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* Close the summary F (DIR/data/NAME). Returns 0, or 2 after a line naming
+ * it when a write failed (a full disk). */
+static int close_summary(const struct sweep *sw, FILE *f, const char *name)
+{
+	bool bad = ferror(f) != 0;
+	int err = errno;
+
+	if (fclose(f) != 0 || bad) {
+		fprintf(stderr, "fetchlab compare: --out %s: cannot write data/%s (%s); "
+			"free some space or give another --out\n", sw->final, name,
+			strerror(bad ? (err ? err : EIO) : errno));
+		return 2;
+	}
+	return 0;
 }
 
 static bool is_sequential(const char *model)
@@ -1082,9 +1104,11 @@ int cmd_compare(int argc, char **argv)
 	cli_server_stop(&server);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	fclose(sw.summary);
-	if (sw.work_summary)
-		fclose(sw.work_summary);
+	if (close_summary(&sw, sw.summary, "summary.csv") != 0 ||
+	    (sw.work_summary && close_summary(&sw, sw.work_summary, "work-summary.csv") != 0)) {
+		place_out(&sw, true);   /* a partial run: --out stays as it was */
+		return 2;
+	}
 	if (rc == 130)
 		fprintf(stderr, "fetchlab compare: interrupted: the %d points "
 			"measured are below; %s is left as it was\n", sw.done, sw.final);

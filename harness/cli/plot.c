@@ -268,7 +268,12 @@ static int write_points(const char *path, const struct dataset *d)
 	fl_write_points_header(f);
 	for (int i = 0; i < d->npoints; i++)
 		fl_write_points_row(f, d->points[i].model, d->points[i].v);
-	return fclose(f) == 0 ? 0 : 1;
+	if (fclose(f) != 0) {   /* a full disk shows here */
+		fprintf(stderr, "fetchlab plot: %s: write failed (%s); free some space\n",
+			path, strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 /* " CLIENT-BOUND" for a point whose client was its limit, "" else. */

@@ -424,7 +424,10 @@ int fl_report(struct fl_run *run, FILE *out)
 		write_json(out, run, &f);
 	else
 		write_table(out, run, &f);
-	fflush(out);
+	if (fflush(out) != 0 || ferror(out)) {   /* a full disk, a closed pipe */
+		fl_error(run, "the summary (standard output): write failed (%m)");
+		rc = 2;
+	}
 	if (o->records && write_records(run, o->records) < 0)
 		rc = 2;
 	if (o->hdr && write_hdr(run, from_due, o->hdr) < 0)

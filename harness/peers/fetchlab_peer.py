@@ -18,6 +18,7 @@ import getopt
 import http.client
 import json
 import math
+import os
 import re
 import resource
 import socket
@@ -653,6 +654,17 @@ def in_flight(ran, window):
     return area / (to - frm), peak
 
 
+def write_records(f, run, ran):
+    """--records: a line per request that ran (report.c's write_records)."""
+    f.write("id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n")
+    t0 = run.t0_ns
+    for r in ran:
+        f.write("%d,%d,%d,%d,%d,%d,%d,%d,%s\n" % (
+            r.id, r.lane, r.due_ns - t0, r.start_ns - t0,
+            r.first_byte_ns - t0 if r.first_byte_ns else 0,
+            r.end_ns - t0, r.status, r.bytes, r.klass))
+
+
 def report(run, out):
     """fl_report: the summary on OUT, then --records and --hdr. Returns the
     exit status."""
@@ -759,24 +771,17 @@ def report(run, out):
               (user, sys_, ru.ru_maxrss / 1024.0, ru.ru_nvcsw,
                ru.ru_nivcsw, run.threads), file=out)
     out.flush()
-    try:
-        if o.records:
-            with open(o.records, "w") as f:
-                f.write("id,worker,due_ns,start_ns,first_byte_ns,end_ns,"
-                        "status,bytes,error\n")
-                t0 = run.t0_ns
-                for r in ran:
-                    f.write("%d,%d,%d,%d,%d,%d,%d,%d,%s\n" % (
-                        r.id, r.lane, r.due_ns - t0, r.start_ns - t0,
-                        r.first_byte_ns - t0 if r.first_byte_ns else 0,
-                        r.end_ns - t0, r.status, r.bytes, r.klass))
-        if o.hdr:
-            with open(o.hdr, "w") as f:
-                ld.write_distribution(f)
-    except OSError as e:
-        print("%s: %s: write failed (%s)" % (run.prog, e.filename, e.strerror),
-              file=sys.stderr)
-        rc = 2
+    for opt, path, write in (("--records", o.records, lambda f: write_records(f, run, ran)),
+                             ("--hdr", o.hdr, ld.write_distribution)):
+        if path is None:
+            continue
+        try:
+            with open(path, "w") as f:
+                write(f)
+        except OSError as e:             # a full disk: name the option and file
+            print("%s: %s %s: write failed (%s)" % (run.prog, opt, path, e.strerror),
+                  file=sys.stderr)
+            rc = 2
     return rc
 
 
@@ -846,7 +851,13 @@ def main(name, summary, perform, offload=False):
     except UsageError as e:
         print("%s: %s" % (name, e), file=sys.stderr)
         return 2
-    rc = report(run, sys.stdout)
+    try:
+        rc = report(run, sys.stdout)
+    except OSError as e:                 # the summary itself: a full disk, a closed pipe
+        print("%s: the summary (standard output): write failed (%s)" %
+              (name, e.strerror), file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # exit quietly
+        rc = 2
     if run.refused is not None:
         run.refused.close()
     return 130 if rc == 0 and run.interrupted else rc
