@@ -50,3 +50,9 @@ add_test(NAME faults-fulldisk
          COMMAND ${FL_TESTS}/faults/fulldisk.sh $<TARGET_FILE:fetchlab-cli>)
 set_tests_properties(faults-fulldisk PROPERTIES LABELS faults TIMEOUT 120
                      SKIP_RETURN_CODE 77)
+
+# Inputs at the edges: refused clearly, and a user's --server used.
+add_test(NAME faults-edges
+         COMMAND ${FL_TESTS}/faults/edges.sh $<TARGET_FILE:fetchlab-cli>
+                 $<TARGET_FILE_DIR:fetchlab-cli>)
+set_tests_properties(faults-edges PROPERTIES LABELS faults TIMEOUT 60)

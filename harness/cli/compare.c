@@ -42,6 +42,7 @@
 
 #include "cli.h"
 #include "fetchlab/schema.h"
+#include "fetchlab/spec.h"
 
 #define MAX_MODELS 16
 #define MAX_CONC   16
@@ -129,63 +130,6 @@ static void compare_usage(FILE *out)
 		"                      or $FETCHLAB_ROOT/results)\n");
 }
 
-/* A unit suffix and what it multiplies by. */
-struct unit {
-	const char *name;
-	double scale;
-};
-
-/* Times in microseconds (a bare number is ms), sizes in bytes. */
-static const struct unit time_units[] = {
-	{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"", 1e3}, {NULL, 0},
-};
-static const struct unit size_units[] = {
-	{"b", 1}, {"k", 1024}, {"K", 1024}, {"KiB", 1024}, {"m", 1 << 20},
-	{"M", 1 << 20}, {"MiB", 1 << 20}, {"", 1}, {NULL, 0},
-};
-
-/* Parse a number with one of UNITS at P into *V. Returns the end of the
- * unit, which is the end of P or "..", or NULL when it does not parse. */
-static const char *parse_point(const char *p, const struct unit *units,
-			       double *v)
-{
-	char *e;
-
-	if (*p < '0' || *p > '9')
-		return NULL;
-	*v = strtod(p, &e);
-	for (const struct unit *u = units; u->name; u++) {
-		size_t len = strlen(u->name);
-
-		if (strncmp(e, u->name, len) == 0 &&
-		    (e[len] == '\0' || strncmp(e + len, "..", 2) == 0)) {
-			*v *= u->scale;
-			return e + len;
-		}
-	}
-	return NULL;
-}
-
-/* The mean of a --delay or --size spec: X, LOW..HIGH or exp:X (the same
- * grammar the models parse; they check the limits). Returns 0 or -1. */
-static int spec_mean(const char *spec, const struct unit *units, double *mean)
-{
-	bool exp = strncmp(spec, "exp:", 4) == 0;
-	double lo, hi;
-	const char *e = parse_point(exp ? spec + 4 : spec, units, &lo);
-
-	if (e == NULL)
-		return -1;
-	if (*e == '\0') {
-		*mean = lo;
-		return 0;
-	}
-	if (exp || (e = parse_point(e + 2, units, &hi)) == NULL || *e || hi < lo)
-		return -1;
-	*mean = (lo + hi) / 2;
-	return 0;
-}
-
 /* Split a comma list LIST into C values. */
 static int parse_conc(const char *list, struct sweep *sw)
 {
@@ -233,10 +177,12 @@ static int parse_work(const char *list, struct sweep *sw)
 	if (strcmp(list, "none") == 0)
 		return 0;
 	for (char *tok = strtok(sw->work_list, ","); tok; tok = strtok(NULL, ",")) {
+		const char *why;
 		double us;
 
-		if (sw->nwork == MAX_WORK || spec_mean(tok, time_units, &us) < 0 ||
-		    us > 1e6 || strchr(tok, '.') || strchr(tok, ':'))
+		/* One fixed duration each: a work axis point is not a range. */
+		if (sw->nwork == MAX_WORK || fl_spec_mean(tok, true, &us, &why) < 0 ||
+		    us > 1e6 || strstr(tok, "..") || strchr(tok, ':'))
 			return -1;
 		sw->work_spec[sw->nwork] = tok;
 		sw->work[sw->nwork++] = us;
@@ -266,6 +212,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{NULL, 0, NULL, 0},
 	};
 	double size;
+	const char *why;
 	char *e;
 	int ch;
 
@@ -363,15 +310,15 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 	}
 	if (sw->nconc == 0)
 		parse_conc("1,10,100,1000", sw);
-	if (spec_mean(sw->delay, time_units, &sw->delay_us) < 0 || sw->delay_us < 1) {
-		fprintf(stderr, "fetchlab compare: --delay %s: give a duration or range "
-			"with units, e.g. 50ms, 10ms..90ms, exp:50ms (at least 1us)\n",
-			sw->delay);
+	/* The models' own grammar and limits (libfetchlab), checked before
+	 * the sweep starts rather than failing every point. */
+	if (fl_spec_mean(sw->delay, true, &sw->delay_us, &why) < 0 ||
+	    (sw->delay_us < 1 && (why = "is too short for a sweep; give at least 1us"))) {
+		fprintf(stderr, "fetchlab compare: --delay '%s' %s\n", sw->delay, why);
 		return 2;
 	}
-	if (spec_mean(sw->size, size_units, &size) < 0) {
-		fprintf(stderr, "fetchlab compare: --size %s: give a size or range, "
-			"e.g. 1k, 512..4k, exp:2k\n", sw->size);
+	if (fl_spec_mean(sw->size, false, &size, &why) < 0) {
+		fprintf(stderr, "fetchlab compare: --size '%s' %s\n", sw->size, why);
 		return 2;
 	}
 	if (sw->nmodels == 0)

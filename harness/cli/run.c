@@ -44,8 +44,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli_model_exec(argv[1], path, sizeof path) < 0)
 		return 2;
+	/* The embedded server, unless the model is given a target of the
+	 * user's (--url, or --server: theirs is the one it talks to) or will
+	 * not fetch at all. */
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--url") || !strncmp(argv[i], "--url=", 6) ||
+		    !strcmp(argv[i], "--server") || !strncmp(argv[i], "--server=", 9) ||
 		    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
 		    !strcmp(argv[i], "--dry-run"))
 			own_server = false;

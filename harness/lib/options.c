@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fetchlab/spec.h"
 #include "internal.h"
 
 #define MAX_REQUESTS     10000000u
@@ -16,19 +17,35 @@
 #define MAX_SIZE         (64ull << 20)
 
 /* Parse a non-negative decimal number followed by a unit suffix. Returns the
- * suffix in *END. */
+ * suffix in *END. The grammar is the peers' too (fetchlab_peer.NUMBER):
+ * digits with an optional fraction and exponent; not strtod's hex, inf or
+ * nan ("0x10" is 0 with the unit "x10"), and no sign or blank before it.
+ * An exponent too small for a double is 0; too large, an error. */
 static int parse_number(const char *s, double *v, const char **end)
 {
-	char *e;
+	const char *p = s;
+	char buf[64];
 
-	/* strtod would skip leading blanks and take a sign: "\t-1" is -1. */
-	if (!((*s >= '0' && *s <= '9') || *s == '.'))
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (p == s || (p == s + 1 && *s == '.'))
+		return -1;   /* no digit */
+	if ((*p == 'e' || *p == 'E') &&
+	    ((p[1] >= '0' && p[1] <= '9') ||
+	     ((p[1] == '-' || p[1] == '+') && p[2] >= '0' && p[2] <= '9')))
+		for (p += 2; *p >= '0' && *p <= '9'; p++)
+			;
+	if ((size_t)(p - s) >= sizeof buf)
 		return -1;
-	errno = 0;
-	*v = strtod(s, &e);
-	if (e == s || errno != 0 || !isfinite(*v))
+	memcpy(buf, s, (size_t)(p - s));
+	buf[p - s] = '\0';
+	*v = strtod(buf, NULL);   /* underflow: 0 or a denormal, which is fine */
+	if (!isfinite(*v))
 		return -1;
-	*end = e;
+	*end = p;
 	return 0;
 }
 
@@ -141,6 +158,16 @@ int fl_parse_dist(const char *s, bool is_time, struct fl_dist *d,
 		*why = "is an empty range; the low end must not exceed the high end";
 		return -1;
 	}
+	return 0;
+}
+
+int fl_spec_mean(const char *s, bool is_time, double *mean, const char **why)
+{
+	struct fl_dist d;
+
+	if (fl_parse_dist(s, is_time, &d, why) < 0)
+		return -1;
+	*mean = d.kind == FL_UNIFORM ? (d.a + d.b) / 2 : d.a;   /* exp:X's mean is X */
 	return 0;
 }
 
@@ -339,11 +366,10 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 			opt->size_spec = optarg;
 			break;
 		case O_RATE: {
-			char *e;
+			const char *e = "";
 
-			opt->rate = strtod(optarg, &e);
-			if (*optarg == '\0' || *e != '\0' || !(opt->rate > 0) ||
-			    opt->rate > 1e6) {
+			if (parse_number(optarg, &opt->rate, &e) < 0 || *e != '\0' ||
+			    !(opt->rate > 0) || opt->rate > 1e6) {
 				why = "is not a rate; give requests per second, e.g. --rate 2000 (at most 1000000)";
 				goto bad;
 			}
@@ -475,6 +501,15 @@ bad:
 	if (opt->server != NULL && opt->url != NULL) {
 		fprintf(stderr, "%s: --server and --url exclude each other; give one\n",
 			prog);
+		return 2;
+	}
+	/* The schedule's due times are nanoseconds in an int64: and a run
+	 * planned to last more than a day is a typo, not an experiment. */
+	if (opt->rate > 0 && opt->requests / opt->rate > 86400) {
+		fprintf(stderr, "%s: --rate %g: %u requests would take %.3g s to arrive; "
+			"give a rate of at least %.3g req/s (the schedule is at most a day)\n",
+			prog, opt->rate, opt->requests, opt->requests / opt->rate,
+			opt->requests / 86400.0);
 		return 2;
 	}
 	return 0;

@@ -345,18 +345,25 @@ int fl_check_limits(struct fl_run *run, unsigned threads, unsigned fds)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < fds + 64) {
 		rl.rlim_cur = rl.rlim_max;   /* the soft limit may rise to the hard */
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = 0;     /* not raised: judge what is in force */
 		if (rl.rlim_cur < fds + 64) {
 			unsigned c = run->opt.concurrency;
 			unsigned per = fds / c ? fds / c : 1;  /* descriptors per lane */
-			unsigned fixed = fds > per * c ? fds - per * c : 0;
+			unsigned long fixed = fds > per * c ? fds - per * c : 0, most = 0;
+			unsigned long have = rl.rlim_cur ? rl.rlim_cur : rl.rlim_max;
+			char fit[64] = "";
 
+			if (have > 64 + fixed)
+				most = (have - 64 - fixed) / per;
+			if (most > 0)
+				snprintf(fit, sizeof fit, " or lower -c to at most %lu", most);
 			fl_error(run, "-c %u needs about %u file descriptors (%u per "
-				 "request in flight), but the hard limit is %lu; raise it "
-				 "(ulimit -Hn %u, which needs root with CAP_SYS_RESOURCE, or "
-				 "/etc/security/limits.conf) or lower -c to at most %lu",
-				 c, fds + 64, per, (unsigned long)rl.rlim_max, fds + 64,
-				 ((unsigned long)rl.rlim_max - 64 - fixed) / per);
+				 "request in flight), but the limit is %lu; raise it "
+				 "(ulimit -n, or ulimit -Hn %u, which needs root with "
+				 "CAP_SYS_RESOURCE, or /etc/security/limits.conf)%s",
+				 c, fds + 64, per, have, fds + 64,
+				 most > 0 ? fit : ": not even -c 1 fits under it");
 			return -1;
 		}
 	}

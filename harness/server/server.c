@@ -2,6 +2,7 @@
  * listening socket, signals. One thread, one libuv loop; conn.c serves each
  * connection and http.c decides what to answer.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -106,8 +107,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return 2;
 			break;
 		case OPT_CAP:
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 10000000) {
+			v = strtol(optarg, &end, 10);   /* digits only: not " 8" or "+8" */
+			if (!isdigit((unsigned char)*optarg) || *end != '\0' || v < 1 ||
+			    v > 10000000) {
 				fprintf(stderr, "fetchlab-server: bad --max-connections '%s': "
 					"want 1..10000000\n", optarg);
 				return 2;
@@ -115,8 +117,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cap = v;
 			break;
 		case OPT_PORT:
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65535) {
+			v = strtol(optarg, &end, 10);   /* digits only: not " 80" or "+80" */
+			if (!isdigit((unsigned char)*optarg) || *end != '\0' || v < 0 ||
+			    v > 65535) {
 				fprintf(stderr, "fetchlab-server: bad --port '%s': want 0..65535\n", optarg);
 				return 2;
 			}

@@ -31,6 +31,15 @@ check --delay 5parsec $srv
 check --delay 9ms..1ms $srv
 check --delay=-1ms $srv
 check --delay 101s $srv
+check --delay 0x10 $srv
+check --delay 1e-400 --dry-run $srv
+check --delay 1e400 $srv
+check --delay .ms $srv
+check --delay 5e1ms --dry-run $srv
+check --delay ' 5ms' $srv
+check --delay inf $srv
+check --size 0x400 $srv
+check --timeout nan $srv
 check --size 65m $srv
 check --size 1q $srv
 check --size exp:x $srv
