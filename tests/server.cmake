@@ -79,3 +79,9 @@ if(FL_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang")
   set_tests_properties(fuzz-json-corpus PROPERTIES LABELS fuzz FIXTURES_SETUP json-corpus)
   set_tests_properties(fuzz-json PROPERTIES LABELS fuzz TIMEOUT 180 FIXTURES_REQUIRED json-corpus)
 endif()
+
+# What one request may ask: loopback's limits, a shared server's, and the
+# pause budget for everyone.
+add_test(NAME server-limits
+         COMMAND ${FL_TESTS}/server/limits.sh $<TARGET_FILE:fetchlab-server>)
+set_tests_properties(server-limits PROPERTIES LABELS server TIMEOUT 60)

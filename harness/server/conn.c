@@ -149,7 +149,50 @@ int conn_set_init(struct conn_set *set, uv_loop_t *loop)
 	set->idle_ms = CONN_IDLE_MS;
 	set->cap = UINT_MAX;
 	set->timed_out = set->evicted = 0;
+	set->max_bytes = HTTP_MAX_BYTES;
+	set->max_delay_us = HTTP_MAX_DELAY;
+	set->max_pause_us = 10000000;
+	set->pause_budget_us = CONN_PAUSE_BUDGET_US;
+	set->paused_us = set->window_ms = 0;
 	return deadlines_init(&set->deadlines, loop, on_delay_over);
+}
+
+void conn_set_share(struct conn_set *set)
+{
+	set->max_bytes = 64ull << 20;
+	set->max_delay_us = 100000000;
+	set->max_pause_us = 0;
+}
+
+/* Whether PLAN asks more than SET allows; if so, PLAN becomes the 403 that
+ * says which limit (the connection stays open: it did nothing wrong but ask). */
+static bool over_limit(struct conn_set *set, uv_loop_t *loop, struct http_plan *plan)
+{
+	const char *why = NULL;
+	uint64_t now = uv_now(loop);
+
+	if (now - set->window_ms >= 60000) {   /* a new minute of pause budget */
+		set->window_ms = now;
+		set->paused_us = 0;
+	}
+	if (plan->bytes > set->max_bytes)
+		why = set->max_bytes < HTTP_MAX_BYTES ? "bytes over this shared server's "
+			"limit, 64 MiB (fetchlab-server --help)" : "bytes over the limit";
+	else if (plan->delay_us > set->max_delay_us)
+		why = "delay over this shared server's limit, 100 s (fetchlab-server --help)";
+	else if (plan->pause_us > 0 && set->max_pause_us == 0)
+		why = "pause_ms stops the server for everyone: not on a shared server";
+	else if (plan->pause_us > set->max_pause_us ||
+		 set->paused_us + plan->pause_us > set->pause_budget_us)
+		why = "pause_ms over its budget: 10 s of pause a minute, all clients together";
+	if (why == NULL) {
+		set->paused_us += plan->pause_us;
+		return false;
+	}
+	memset(plan, 0, sizeof *plan);
+	plan->status = 403;
+	plan->why = why;
+	return true;
 }
 
 
@@ -234,6 +277,9 @@ static void answer(struct conn *c)
 static void start(struct conn *c, const struct http_plan *plan)
 {
 	c->plan = *plan;
+	if (plan->stream || plan->pause_us > 0 || plan->delay_us > 0)
+		over_limit(c->set, c->tcp.loop, &c->plan);
+	plan = &c->plan;
 	c->head_sent = false;
 	c->sent = 0;
 	c->stop = plan->stream && !plan->head_only ? plan->bytes : 0;

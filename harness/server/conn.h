@@ -19,10 +19,25 @@ struct conn_set {
 	uint64_t idle_ms;     /* a kept-alive connection with nothing asked */
 	unsigned cap;         /* at most this many open; the oldest idle goes */
 	unsigned long timed_out, evicted;   /* how often each acted */
+	/* What one request may ask for (a larger one is answered 403): on
+	 * loopback, the generous defaults; serving others (--host not a
+	 * loopback address, or --shared), conn_set_share's, so one client
+	 * cannot turn the server into an amplifier or freeze it for all. */
+	uint64_t max_bytes;      /* bytes= */
+	uint64_t max_delay_us;   /* delay_ms= */
+	uint64_t max_pause_us;   /* pause_ms=: 0 refuses it */
+	uint64_t pause_budget_us;       /* of pause a minute, all clients together */
+	uint64_t paused_us, window_ms;  /* the pause spent in the minute from window_ms */
 };
 
 #define CONN_HEADER_MS  10000   /* nginx's client_header_timeout is 60 s */
 #define CONN_IDLE_MS    60000   /* nginx's keepalive_timeout is 75 s */
+
+#define CONN_PAUSE_BUDGET_US 10000000   /* 10 s of pause a minute */
+
+/* The limits for a server others share: bodies as large as the models ask
+ * for (64 MiB), delays as long (100 s), and no pause_ms at all. */
+void conn_set_share(struct conn_set *set);
 
 /* Set up SET on LOOP. Returns 0 or a negative libuv error. */
 int conn_set_init(struct conn_set *set, uv_loop_t *loop);

@@ -376,7 +376,8 @@ size_t http_format(char *out, const struct http_plan *p)
 
 	if (!p->stream && !bodyless) {
 		if (p->why)
-			tn = snprintf(text, sizeof text, "400 Bad Request: %s\n", p->why);
+			tn = snprintf(text, sizeof text, "%d %s: %s\n", p->status,
+				      http_reason(p->status), p->why);
 		else
 			tn = snprintf(text, sizeof text, "%d %s\n", p->status,
 				      http_reason(p->status));

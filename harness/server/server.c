@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ struct options {
 	int port;
 	double header_s, idle_s;   /* conn_set's timeouts, in seconds */
 	long cap;                  /* --max-connections; 0: from the fd limit */
+	bool shared;               /* --shared, or --host not a loopback address */
 };
 
 struct server {
@@ -51,6 +53,12 @@ static void usage(FILE *f)
 		"  --idle-timeout S     close a kept-alive connection idle for S seconds (default %d)\n"
 		"  --max-connections N  at most N open; at N the oldest one waiting for a request\n"
 		"                       is closed for the newcomer (default: the descriptor limit - %d)\n"
+		"  --shared             the limits of a server others share (the default when\n"
+		"                       --host is not a loopback address): bytes at most 64 MiB,\n"
+		"                       delays at most 100 s, no pause_ms; on loopback, bytes up\n"
+		"                       to 1 TiB, delays up to 1 hour, pause_ms up to 10 s.\n"
+		"                       Always: 10 s of pause_ms a minute, all clients together.\n"
+		"                       A request over a limit is answered 403, saying which.\n"
 		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready.\n"
 		"  GET /fetch?id=ID&delay_ms=D&bytes=B[&fault=KIND]   body of request ID after D ms\n"
 		"      (delay_us=N also works; KIND: reset reset_body stall short trickle)\n"
@@ -78,13 +86,14 @@ static int parse_seconds(const char *opt, const char *arg, double *out)
  * --help, 2 after a one-line error naming the bad option). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP, OPT_HEADER, OPT_IDLE, OPT_CAP };
+	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP, OPT_HEADER, OPT_IDLE, OPT_CAP, OPT_SHARED };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "header-timeout", required_argument, NULL, OPT_HEADER },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "max-connections", required_argument, NULL, OPT_CAP },
+		{ "shared", no_argument, NULL, OPT_SHARED },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,6 +106,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (opt) {
 		case OPT_HOST:
 			o->host = optarg;
+			break;
+		case OPT_SHARED:
+			o->shared = true;
 			break;
 		case OPT_HEADER:
 			if (parse_seconds("--header-timeout", optarg, &o->header_s) < 0)
@@ -268,6 +280,9 @@ int main(int argc, char **argv)
 	}
 	s.conns.header_ms = (uint64_t)(o.header_s * 1000 + 0.5);
 	s.conns.idle_ms = (uint64_t)(o.idle_s * 1000 + 0.5);
+	/* Loopback: 127.0.0.0/8 and ::1 (numeric addresses only, see --host). */
+	if (o.shared || !(strncmp(o.host, "127.", 4) == 0 || strcmp(o.host, "::1") == 0))
+		conn_set_share(&s.conns);
 	if (o.cap > 0)
 		s.conns.cap = (unsigned)o.cap;
 	else if (fds > FD_RESERVE && fds - FD_RESERVE < UINT_MAX)
