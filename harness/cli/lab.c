@@ -144,13 +144,18 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "05", .dir = "05-latency", .title = "Honest latency", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/05-latency/check/trace.c"},
+	 .incdirs = {"impl-eventloop"},
+	 .wrap = "-Wl,--wrap=uv_timer_start,--wrap=uv_update_time,--wrap=nanosleep,"
+		 "--wrap=clock_nanosleep,--wrap=usleep",
+	 .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_DUE, "open loop: nothing starts before it is due", 1, 60, 4, "5ms", "--rate 100", 0},
 		{T_SCHEDULE, "open loop: due times stay on the schedule", 1, 60, 4, "5ms", "--rate 100", 0},
 		{T_SLEEPS, "open loop: waiting costs no CPU", 1, 50, 4, "1ms", "--rate 50", 0},
+		{T_RULE, "rules: waits with a timer armed as step 1 says (traced)", 1, 60, 4, "5ms", "--rate 100", 0},
 		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9},
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
@@ -873,8 +878,8 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		}
 		fclose(f);
 		if (off || rows != t->n) {
-			why(ck, "%u of %u requests have a due time off the schedule "
-			    "(id / %g s): keep the due time the workload gave", off,
+			why(ck, "STEP 1: %u of %u requests have a due time off the "
+			    "schedule (id / %g s): keep the due time the workload gave", off,
 			    rows, rate);
 			*pass = false;
 		}
@@ -894,8 +899,8 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		}
 		cpu = jnum(&p, "cpu_user_s") + jnum(&p, "cpu_sys_s");
 		if (cpu > 0.25 * p.secs) {
-			why(ck, "%.2f s of CPU in %.2f s of waiting: sleep until the "
-			    "due time (a timer), do not poll the clock", cpu, p.secs);
+			why(ck, "STEP 1: %.2f s of CPU in %.2f s of waiting: sleep until "
+			    "the due time (a timer), do not poll the clock", cpu, p.secs);
 			*pass = false;
 		}
 		break;
