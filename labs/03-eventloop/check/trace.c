@@ -34,6 +34,7 @@ static struct {
 	int status, events;      /* what libuv gave it */
 	uv_poll_cb ready;        /* the student's poll callback */
 	curl_socket_callback on_socket;
+	curl_multi_timer_callback on_timer;
 } t = {.left = -1};
 
 static void broken(const char *fmt, ...)
@@ -154,6 +155,20 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sp
 	return rc;
 }
 
+/* STEP 1: after on_timer_change(MS) curl's timer runs (MS >= 0) or not. */
+static int on_timer(CURLM *multi, long ms, void *arg)
+{
+	struct curl_uv *cu = arg;
+	int rc = t.on_timer(multi, ms, arg);
+
+	if (rc == 0 && (ms >= 0) != (uv_is_active((uv_handle_t *)&cu->timer) != 0))
+		broken("STEP 1: on_timer_change(%ld) left curl's timer %s: curl's "
+		       "deadlines (a new transfer, --timeout) reach it only through "
+		       "it; ms < 0: uv_timer_stop, else uv_timer_start for ms", ms,
+		       ms >= 0 ? "stopped" : "running");
+	return rc;
+}
+
 CURLMcode __wrap_curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
 {
 	va_list ap;
@@ -166,6 +181,9 @@ CURLMcode __wrap_curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
 	if (opt == CURLMOPT_SOCKETFUNCTION) {
 		t.on_socket = (curl_socket_callback)arg;
 		arg = (void *)on_socket;
+	} else if (opt == CURLMOPT_TIMERFUNCTION) {
+		t.on_timer = (curl_multi_timer_callback)arg;
+		arg = (void *)on_timer;
 	}
 	return __real_curl_multi_setopt(m, opt, arg);
 }
