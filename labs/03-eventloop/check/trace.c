@@ -169,21 +169,24 @@ static int on_timer(CURLM *multi, long ms, void *arg)
 	return rc;
 }
 
+/* Stand in for the two curl callbacks; pass every other option on.
+ * curl_uv.c passes pointers and longs only, each one register wide. */
 CURLMcode __wrap_curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
 {
+	CURLMcode mc;
 	va_list ap;
-	void *arg;
 
-	va_start(ap, opt);   /* curl_uv.c passes pointers and longs only */
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	t.on = getenv("FETCHLAB_LAB_CHECK") != NULL;
+	va_start(ap, opt);
 	if (opt == CURLMOPT_SOCKETFUNCTION) {
-		t.on_socket = (curl_socket_callback)arg;
-		arg = (void *)on_socket;
+		t.on_socket = va_arg(ap, curl_socket_callback);
+		mc = __real_curl_multi_setopt(m, opt, on_socket);
 	} else if (opt == CURLMOPT_TIMERFUNCTION) {
-		t.on_timer = (curl_multi_timer_callback)arg;
-		arg = (void *)on_timer;
+		t.on_timer = va_arg(ap, curl_multi_timer_callback);
+		mc = __real_curl_multi_setopt(m, opt, on_timer);
+	} else {
+		mc = __real_curl_multi_setopt(m, opt, va_arg(ap, void *));
 	}
-	return __real_curl_multi_setopt(m, opt, arg);
+	va_end(ap);
+	return mc;
 }
