@@ -27,6 +27,7 @@ set(fl_lab_broken
   "05|05-nanosleep.patch|rules: waits with a timer armed as step 1 says (traced)"
   "05|05-due-reset-at-start.patch|open loop: due times stay on the schedule, over capacity"
   "05|05-timer-polls.patch|open loop: waiting costs no CPU"
+  "05|05-select-sleep.patch|perf: p99 from due at 200/s vs eventloop"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
   "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"
   "07|07-work-on-the-loop.patch|offload: every response's work ran off the loop thread"
