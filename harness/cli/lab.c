@@ -63,6 +63,7 @@ struct test {
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
 	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
+	const char *hint;       /* T_PERF / T_LATENCY: the likely step, short of target */
 };
 
 struct lab {
@@ -74,6 +75,7 @@ struct lab {
 	const char *others[8];    /* reference sources built with them */
 	const char *incdirs[3];   /* source-tree include directories */
 	bool coro;                /* add the coroutine switch backend */
+	const char *wrap;         /* linker flags for the check's wrappers (check/) */
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
 	const struct test tests[16];
 	bool threads_pool;        /* the model reports 1 + a thread per core */
@@ -112,12 +114,18 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "03", .dir = "03-eventloop", .title = "Event loop", .model = "eventloop",
 	 .files = {"impl-eventloop/curl_uv.c"},
-	 .others = {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c"},
-	 .incdirs = {"impl-eventloop"}, .tests = {
+	 .others = {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c",
+		    "labs/03-eventloop/check/trace.c"},
+	 .incdirs = {"impl-eventloop"},
+	 .wrap = "-Wl,--wrap=curl_multi_socket_action,--wrap=curl_multi_info_read,"
+		 "--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle,"
+		 "--wrap=curl_multi_setopt,--wrap=cu_socket_watch,--wrap=realloc",
+	 .tests = {
 		{T_BUILD, "build: curl_uv.c (+ eventloop.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_CONFORM, "conformance: C=1000, bodies of 0..64k", 1, 2000, 1000, "20ms", "--size 0..64k", 0},
+		{T_RULE, "rules: libcurl driven as steps 1-4 say (traced)", 1, 1000, 100, "2ms", "--faults reset=0.2,stall=0.05 --timeout 300ms", 0},
 		{T_TIMEOUT, "timer: stalled requests end at --timeout", 1, 40, 8, "1ms", "--faults stall=0.3 --timeout 300ms", 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=200 vs eventloop", 2, 2000, 200, "10ms", NULL, 0.9},
@@ -125,7 +133,8 @@ static const struct lab lab_table[] = {
 	{.num = "04", .dir = "04-coroutines", .title = "Coroutines", .model = "coroutine",
 	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
 	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
-	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true, .tests = {
+	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true,
+	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action", .tests = {
 		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
@@ -136,14 +145,20 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "05", .dir = "05-latency", .title = "Honest latency", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/05-latency/check/trace.c"},
+	 .incdirs = {"impl-eventloop"},
+	 .wrap = "-Wl,--wrap=uv_timer_start,--wrap=uv_update_time,--wrap=nanosleep,"
+		 "--wrap=clock_nanosleep,--wrap=usleep",
+	 .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_DUE, "open loop: nothing starts before it is due", 1, 60, 4, "5ms", "--rate 100", 0},
-		{T_SCHEDULE, "open loop: due times stay on the schedule", 1, 60, 4, "5ms", "--rate 100", 0},
+		{T_SCHEDULE, "open loop: due times stay on the schedule, over capacity", 1, 60, 1, "20ms", "--rate 100", 0},
 		{T_SLEEPS, "open loop: waiting costs no CPU", 1, 50, 4, "1ms", "--rate 50", 0},
-		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9},
+		{T_RULE, "rules: waits with a timer armed as step 1 says (traced)", 1, 60, 4, "5ms", "--rate 100", 0},
+		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9,
+		 "STEP 1 waits for the due time without holding up the loop: a lane's timer, not a sleep"},
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
@@ -393,8 +408,8 @@ static int build_model(const struct lab *lab, const struct conf *cf,
 		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
 		argv[argc++] = buf[nb++];
 	}
-	if (lab->coro)   /* the rule check's wrappers (labs/04-coroutines/check) */
-		argv[argc++] = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action";
+	if (lab->wrap)   /* the rule check's wrappers (labs/NN-topic/check) */
+		argv[argc++] = lab->wrap;
 	argv[argc++] = "-o";
 	argv[argc++] = out;
 	argv[argc++] = conf_get(cf, "libfetchlab", 0);
@@ -823,15 +838,17 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
 			jnum(&p, "ok") == t->n;
 		break;
-	case T_RULE:
+	case T_RULE:   /* check/'s wrappers enforce their rules when asked */
+		setenv("FETCHLAB_LAB_CHECK", "1", 1);
 		run_test(ck, ck->exe, t, false, 0, &p);
+		unsetenv("FETCHLAB_LAB_CHECK");
 		if (p.err && strstr(p.err, "lab-check:")) {
 			const char *w = strstr(p.err, "lab-check:");
 
 			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
 			break;
 		}
-		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n);
+		*pass = ran(ck, &p, t->extra != NULL) && accounted(ck, &p, t->n);
 		break;
 	case T_DUE:
 		run_test(ck, ck->exe, t, true, 0, &p);
@@ -842,6 +859,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		char path[PATH_MAX], line[256];
 		double rate = strtod(strstr(t->extra, "--rate") + 7, NULL);
 		unsigned off = 0, rows = 0;
+		double t0 = 0;   /* the schedule's start: the first claim, after set-up */
 		FILE *f;
 
 		run_test(ck, ck->exe, t, true, 0, &p);
@@ -856,15 +874,16 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 
 			if (sscanf(line, "%u,%u,%lld", &id, &lane, &due) != 3)
 				continue;
-			rows++;
 			/* Request id is due id / rate seconds after the start. */
-			if (fabs((double)due - id * 1e9 / rate) > 1e6)
+			if (rows++ == 0)
+				t0 = (double)due - id * 1e9 / rate;
+			if (fabs((double)due - t0 - id * 1e9 / rate) > 1e6)
 				off++;
 		}
 		fclose(f);
 		if (off || rows != t->n) {
-			why(ck, "%u of %u requests have a due time off the schedule "
-			    "(id / %g s): keep the due time the workload gave", off,
+			why(ck, "STEP 1: %u of %u requests have a due time off the "
+			    "schedule (id / %g s): keep the due time the workload gave", off,
 			    rows, rate);
 			*pass = false;
 		}
@@ -884,8 +903,8 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		}
 		cpu = jnum(&p, "cpu_user_s") + jnum(&p, "cpu_sys_s");
 		if (cpu > 0.25 * p.secs) {
-			why(ck, "%.2f s of CPU in %.2f s of waiting: sleep until the "
-			    "due time (a timer), do not poll the clock", cpu, p.secs);
+			why(ck, "STEP 1: %.2f s of CPU in %.2f s of waiting: sleep until "
+			    "the due time (a timer), do not poll the clock", cpu, p.secs);
 			*pass = false;
 		}
 		break;
@@ -963,6 +982,9 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		else
 			why(ck, "%.0f req/s vs the reference's %.0f: %.2fx (full marks "
 			    "at %.2fx)", stu, ref, r, t->target);
+		if (!*pass && t->hint)
+			snprintf(ck->why + strlen(ck->why), sizeof ck->why - strlen(ck->why),
+				 "\n    %s", t->hint);
 		return points;
 	default:
 		break;
