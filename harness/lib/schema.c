@@ -174,7 +174,7 @@ static double efficiency(const double *point)
 }
 
 const struct fl_point_col fl_point_cols[FL_P_COUNT] = {
-	[FL_P_MODEL] = {"model", FL_M_MODEL, .fmt = "%s", .charts = "common latency memory rate",
+	[FL_P_MODEL] = {"model", FL_M_MODEL, .fmt = "%s", .charts = "common latency memory rate throughput",
 		.doc = "the model"},
 	[FL_P_CONCURRENCY] = {"concurrency", FL_M_CONCURRENCY, .fmt = "%.0f",
 		.charts = "cpu efficiency latency memory throughput",

@@ -18,6 +18,15 @@ set key outside right top   # off the data
 # The steady figure S where there is one, else the whole run's W.
 steady(s, w) = s == s && s > 0 ? s : w
 
+# The bound named on the chart, along its line (above it, where no model
+# can be): C / delay from any row but sync's.
+stats points using (strcol("model") ne "sync" && column("bound_rps") > 0 ? \
+	column("bound_rps") / column("concurrency") : NaN) nooutput
+if (exists("STATS_min") && STATS_min > 0) {
+	set label 1 "C / delay: Little's-law bound" at first 1.6, first 1.6 * STATS_min * 2.6 \
+		left rotate by 37 front
+}
+
 plot for [m in models] points \
 	using (column("concurrency")):(of(m, steady(column("steady_rps"), column("throughput_rps")))): \
 	      (steady(column("steady_min"), column("throughput_min"))): \

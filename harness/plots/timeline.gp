@@ -2,7 +2,7 @@
 # with delays drawn from 10..90 ms: one panel per model, one bar per
 # request from its start to its end, on the lane (worker) that ran it.
 # sync runs them one after another on one lane; the others keep 8 lanes busy.
-height = 180 + 150 * words(tlmodels)
+height = 180 + 170 * words(tlmodels)
 load plotsdir."/common.gp"
 records(m) = sprintf("%s/timeline-%s.csv", datadir, m)
 ms(col) = column(col) / 1e6
@@ -19,6 +19,7 @@ do for [i = 1:words(tlmodels)] {
 set multiplot layout words(tlmodels), 1 \
 	title "First 40 requests, C = 8, delays 10..90 ms; each panel its own time scale"
 set yrange [-0.7:7.7]
+set tmargin 2.2   # room above each panel for its label
 set ytics 0, 1, 7 nomirror
 set ylabel "lane"
 set style fill solid 0.85 border lc rgb "black"
@@ -26,8 +27,9 @@ unset key
 do for [i = 1:words(tlmodels)] {
 	m = word(tlmodels, i)
 	set xrange [0:tend[i] * 1.02]
+	# Above the panel, off the bars.
 	set label 1 sprintf("%s: all 40 done at %.0f ms", m, tend[i]) \
-		at graph 0.99, graph 0.85 right front font ",14" boxed
+		at graph 1, graph 1.13 right front
 	if (i == words(tlmodels)) { set xlabel "Time since the run started (ms)" }
 	# boxxyerror: x, y, xlow, xhigh, ylow, yhigh
 	plot records(m) using (ms("start_ns")):(column("worker")): \
