@@ -8,7 +8,8 @@ print the same summary, so this module ports, piece by piece:
     workload     harness/lib/workload.c  each request's delay, size and work
     work         harness/lib/work.c      --work, the CPU a response costs
     body         harness/lib/body.c      the bytes the server owes us
-    recording    harness/lib/run.c       fl_done's classes and samples
+    recording    harness/lib/request.c   fl_done's classes and samples
+    main         harness/lib/main.c      fl_main: --url's probe, the checks, the run
     reporting    harness/lib/report.c    JSON, table, --records, --hdr
 
 A peer script only performs the requests, its own way, and calls
