@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fetchlab/progress.h"   /* header-only: the driver does not link libfetchlab */
+#include "fetchlab/progress.h"   /* the mapped progress page a model writes */
 
 #include "cli.h"
 

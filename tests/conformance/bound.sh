@@ -11,16 +11,11 @@ server=$1 model=$2
 tmp=$(mktemp -d)
 trap 'kill $spid 2>/dev/null || :; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL bound: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 ncpu=$(nproc)
 if [ "$ncpu" -ge 2 ]; then pin_s="taskset -c $((ncpu - 1))" pin_c="taskset -c 0"; else pin_s="" pin_c=""; fi
 $pin_s "$server" --port 0 >"$tmp/server.out" & spid=$!
-url=""
-for _ in $(seq 50); do
-	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || fail "the server printed no 'listening' line"
+listening "$tmp/server.out"
 run() { $pin_c "$model" --server "$url" "$@"; }
 
 run -n 20000 -c 1000 --delay 0 --json >"$tmp/hard.json" ||

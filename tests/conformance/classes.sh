@@ -19,16 +19,11 @@ srv=
 cleanup() { [ -z "$srv" ] || kill "$srv" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "FAIL classes $model: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 
 /usr/bin/python3 "$here/misbehave.py" >"$tmp/srv.out" &
 srv=$!
-url=
-for _ in $(seq 50); do
-	url=$(sed -n 's/^misbehave listening on //p' "$tmp/srv.out")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || fail "misbehave.py did not start"
+listening "$tmp/srv.out" misbehave.py
 
 bad=0 n=0
 /usr/bin/python3 "$here/misbehave.py" --list >"$tmp/list"

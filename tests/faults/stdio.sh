@@ -8,6 +8,7 @@ server=$1 model=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL stdio: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 
 for closed in 0 2; do
 	case $closed in
@@ -15,13 +16,7 @@ for closed in 0 2; do
 	2) "$server" --port 0 >"$tmp/out" 2>&- & ;;
 	esac
 	pid=$!
-	url=""
-	for _ in $(seq 50); do
-		url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/out")
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || fail "server, fd $closed closed: no 'listening' line"
+	listening "$tmp/out" "the server with fd $closed closed"
 	curl -s -o /dev/null "$url/fetch?id=1&bytes=10" || fail "server, fd $closed closed: no answer"
 	kill -TERM "$pid"
 	set +e

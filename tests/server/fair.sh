@@ -10,15 +10,10 @@ tmp=$(mktemp -d)
 pids=""
 trap 'kill $pids 2>/dev/null || :; wait 2>/dev/null || :; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL fair: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 
 "$server" --port 0 >"$tmp/server.out" & pids="$!"
-url=""
-for _ in $(seq 50); do
-	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || fail "the server printed no 'listening' line"
+listening "$tmp/server.out"
 
 # The greedy reader: 2^40 bytes, to /dev/null, for 4 s (curl -m).
 curl -s -o /dev/null -m 4 -w '%{size_download}\n' \

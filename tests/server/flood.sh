@@ -13,18 +13,13 @@ tmp=$(mktemp -d)
 pids=""
 trap 'kill $pids 2>/dev/null || :; wait 2>/dev/null || :; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL flood: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 
 # start NAME ARGS...: a server, its URL in $url, host and port in $host $port
 start() {
 	name=$1; shift
 	"$server" --port 0 "$@" >"$tmp/$name.out" & pids="$pids $!"
-	url=""
-	for _ in $(seq 50); do
-		url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/$name.out")
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || fail "$name: the server printed no 'listening' line"
+	listening "$tmp/$name.out" "$name"
 	hp=${url#http://} host=${hp%:*} port=${hp##*:}
 }
 # wait_line FILE: until FILE has a line (at most 60 s)

@@ -11,19 +11,14 @@ tmp=$(mktemp -d)
 pids=
 trap 'kill $pids 2>/dev/null; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL limits: $*" >&2; exit 1; }
+. "$(dirname "$0")/../listening.sh"
 
 # start NAME ARGS...: a server, its URL in $url
 start() {
 	name=$1; shift
 	"$server" --port 0 "$@" >"$tmp/$name.out" &
 	pids="$pids $!"
-	url=
-	for _ in $(seq 50); do
-		url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/$name.out")
-		[ -n "$url" ] && return 0
-		sleep 0.1
-	done
-	fail "$name did not start"
+	listening "$tmp/$name.out" "$name"
 }
 # code URL: the status of a HEAD (no body: a 1 TiB answer is only promised)
 code() { curl -s -I -o /dev/null -w '%{http_code}' "$1"; }
