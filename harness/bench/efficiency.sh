@@ -18,7 +18,7 @@
 #
 # Usage: efficiency.sh BINDIR [POINT...]   (BINDIR holds fetchlab-server and
 # fetch-eventloop; a POINT is C:DELAY_MS:SECONDS, default 1000:50:10 and
-# 10000:1000:20, issue #4's two targets). Environment: ROUNDS (3).
+# 10000:1000:20, the two targets of results/bench.md's loop suite). Environment: ROUNDS (3).
 #
 # Besides the human lines it prints machine-readable ones for `fetchlab bench`:
 #   RESULT ev_C VALUE, RESULT wrk_C VALUE   median efficiency at C, percent

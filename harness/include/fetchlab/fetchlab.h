@@ -78,7 +78,12 @@ struct fl_model {
 };
 
 /* Parse options, build the workload, run the model, report. Returns the
- * process exit status: 0 ok, 1 run failed, 2 bad usage or limit. */
+ * process exit status: 0 every request reported (errors are counted, not
+ * failures); 1 the run could not start (no memory for the workload, the
+ * refused port) or a model bug lost a request; 2 bad usage, a limit, a
+ * --url that cannot be reached, the model's own setup failing, or a
+ * summary, --records or --hdr that could not be written; 130 Ctrl-C
+ * stopped it (the summary of what ran is still printed). */
 int fl_main(int argc, char **argv, const struct fl_model *model);
 
 /* Claim the next request. Returns false when every request has been claimed
