@@ -24,6 +24,9 @@ command -v valgrind >/dev/null ||
 	{ echo "SKIP all valgrind is not installed (apt-get install valgrind)"; exit 77; }
 for exe in fetchlab-server "${@/#/fetch-}"; do
 	[ -x "$bindir/$exe" ] || { echo "instructions.sh: no $bindir/$exe; build it first" >&2; exit 2; }
+	# A sanitizer build's shadow memory and valgrind exclude each other.
+	! grep -qa -e __asan_init -e __tsan_init "$bindir/$exe" ||
+		{ echo "SKIP all a sanitizer build: valgrind cannot run it"; exit 77; }
 done
 
 . "$(dirname "$0")/common.sh"
