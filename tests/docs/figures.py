@@ -56,6 +56,10 @@ def source_numbers(root, paths):
             text = f.read()
         if path.endswith(".csv"):   # commas separate fields, not thousands
             text = text.replace(",", " ")
+        # A report's dates, load averages and machine lines are not figures
+        # (a quoted 28% would pass on "2026-11-28").
+        text = re.sub(r"(?m)^(Measured |date:|- (last run|cpu|cores|memory|kernel|"
+                      r"libcurl|libuv):).*$", "", text)
         for value, decimals, _, literal in numbers_in(text):
             values.add((value, len(literal.partition(".")[2])))
     return sorted(values)
