@@ -11,6 +11,16 @@ foreach(lab 00 01 02 03 04 05 06 07)
     set_tests_properties(labs-${lab}-${what} PROPERTIES LABELS labs TIMEOUT 180)
   endforeach()
 endforeach()
+# lab run: the student's build, run as fetchlab run runs a model.
+foreach(lab 01 03)
+  add_test(NAME labs-run-${lab}
+           COMMAND ${FL_TESTS}/labs/run.sh $<TARGET_FILE:fetchlab-cli> ${lab})
+  set_tests_properties(labs-run-${lab} PROPERTIES LABELS labs TIMEOUT 120)
+endforeach()
+# An interrupted check (| head, Ctrl-C, SIGTERM) ends at once, leaves nothing.
+add_test(NAME labs-interrupt
+         COMMAND ${FL_TESTS}/labs/interrupt.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(labs-interrupt PROPERTIES LABELS labs TIMEOUT 120)
 
 # LAB  PATCH  the test that must FAIL
 set(fl_lab_broken

@@ -61,14 +61,21 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 		  char **out, struct rusage *ru)
 {
 	char path[PATH_MAX];
+
+	if (cli_model_exec(model, path, sizeof path) < 0)
+		return -1;
+	return cli_run_exe(path, server, args, out, ru);
+}
+
+int cli_run_exe(const char *path, const char *server, char *const args[],
+		char **out, struct rusage *ru)
+{
 	char *argv[256];
 	struct spawn s = {.argv = argv, .capture = out != NULL,
 			  .on_int = SPAWN_INT_STOPS};   /* the driver ignores it */
 	int argc = 0, rc;
 
-	if (cli_model_exec(model, path, sizeof path) < 0)
-		return -1;
-	argv[argc++] = path;
+	argv[argc++] = (char *)path;
 	for (int i = 0; args[i] && argc < 250; i++)
 		argv[argc++] = args[i];
 	if (server) {
@@ -80,8 +87,11 @@ int cli_run_model(const char *model, const char *server, char *const args[],
 	if (rc == -ENOENT && strstr(path, "/harness/peers/") != NULL) {
 		/* The script exists (cli_model_path saw it): its interpreter
 		 * does not. A peer is optional: skip it. */
-		fprintf(stderr, "%s: skipped: its interpreter is not installed "
-			"(apt-get install python3 python3-aiohttp)\n", model);
+		const char *name = strrchr(path, '/') + 1;   /* NAME.py */
+
+		fprintf(stderr, "%.*s: skipped: its interpreter is not installed "
+			"(apt-get install python3 python3-aiohttp)\n",
+			(int)strcspn(name, "."), name);
 		rc = CLI_SKIP;
 	} else if (rc < 0) {
 		fprintf(stderr, "fetchlab: cannot run %s: %s\n", path, strerror(-rc));

@@ -103,6 +103,9 @@ void cli_server_stop(struct cli_server *s);
  * run, or -1 for an unknown model (each after a line saying why). */
 int cli_run_model(const char *model, const char *server, char *const args[],
 		  char **out, struct rusage *ru);
+/* The same for the model executable at PATH (a lab's build, say). */
+int cli_run_exe(const char *path, const char *server, char *const args[],
+		char **out, struct rusage *ru);
 
 /* The number at KEY ("a.b": member b of the top object's member a) of the
  * JSON text, read with libfetchlab's parser (json.h). Returns 0, or -1 when
@@ -120,6 +123,11 @@ void cli_proc_field(const char *file, const char *key, char *buf, size_t n);
 void cli_describe_machine(FILE *f, const char *format);
 /* `git describe --always --dirty` of the source tree, or "unknown". */
 void cli_git_describe(char *buf, size_t n);
+
+/* run.c: `fetchlab run`'s run of the model executable at PATH with ARGS
+ * (without argv[0]): the embedded server unless ARGS name a target of their
+ * own, Ctrl-C waited out. Returns the exit status for the driver. */
+int cli_run_with_server(const char *path, char *const args[]);
 
 /* Subcommands. Each returns the process exit status. */
 int cmd_run(int argc, char **argv);

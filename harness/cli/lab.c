@@ -350,10 +350,12 @@ static const char *conf_get(const struct conf *cf, const char *key, int i)
 	return NULL;
 }
 
-/* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status. */
+/* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status.
+ * A group of its own: stopping it stops the compiler's passes too. */
 static int run_logged(char *const argv[], const char *log)
 {
-	struct spawn s = {.argv = argv, .out_file = log, .err_to_out = true};
+	struct spawn s = {.argv = argv, .out_file = log, .err_to_out = true,
+			  .own_group = true};
 	int rc = spawn_run(&s);
 	FILE *f;
 
@@ -1006,17 +1008,26 @@ static int total_points(const struct lab *lab)
 	return sum;
 }
 
-static void remove_tree(const char *tmp)
+/* The mkdtemp template of a scratch directory for lab NUM, in $TMPDIR
+ * (when it fits in N) or /tmp: fetchlab-labNN-TAGXXXXXX. */
+static void scratch_template(char *buf, size_t n, const char *num, const char *tag)
 {
-	static const char *const names[] = {"stdout", "stderr", "records.csv",
-		"build.log", "build-tsan.log", "fetch-lab", "fetch-lab-tsan", NULL};
-	char path[PATH_MAX];
+	const char *t = getenv("TMPDIR");
 
-	for (int i = 0; names[i]; i++) {
-		snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
-		unlink(path);
-	}
-	rmdir(tmp);
+	if (t == NULL || t[0] != '/' || strlen(t) + 32 > n)
+		t = "/tmp";
+	snprintf(buf, n, "%s/fetchlab-lab%s-%sXXXXXX", t, num, tag);
+}
+
+/* After Ctrl-C, SIGTERM, SIGHUP or a closed pipe (spawn_kill_on_interrupt):
+ * die of that signal, as the shell expects; its exit status if we cannot. */
+static int stopped(void)
+{
+	int sig = spawn_stop_signal();
+
+	spawn_kill_on_interrupt(false);
+	raise(sig);
+	return 128 + sig;
 }
 
 /* Check LAB's files in DIR: print each test and the score. Returns the
@@ -1025,7 +1036,8 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 {
 	struct check ck = { .lab = lab, .dir = dir, .correct = true };
 	struct conf cf = {0};
-	int score = 0, total = total_points(lab);
+	char tmpdir[PATH_MAX];
+	int score = 0, total = total_points(lab), rc = -1;
 	bool need_server = lab->files[0] != NULL;
 
 	*got = 0;
@@ -1034,7 +1046,7 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 	if (need_server && conf_load(&cf) < 0)
 		return -1;
 	ck.cf = &cf;
-	snprintf(ck.tmp, sizeof ck.tmp, "/tmp/fetchlab-lab%s-XXXXXX", lab->num);
+	scratch_template(ck.tmp, sizeof ck.tmp, lab->num, "");
 	if (mkdtemp(ck.tmp) == NULL) {
 		perror("fetchlab lab: mkdtemp");
 		free(cf.text);
@@ -1044,11 +1056,12 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/fetch-lab-tsan", ck.tmp);
 	if (lab->model)
 		snprintf(ck.ref, sizeof ck.ref, "%s/fetch-%s", cli_bindir(), lab->model);
-	if (need_server && cli_server_start(&ck.server) < 0) {
-		remove_tree(ck.tmp);
-		free(cf.text);
-		return -1;
-	}
+	/* The compiler's scratch files in ours too, so a stopped build leaves
+	 * none in /tmp. */
+	snprintf(tmpdir, sizeof tmpdir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
+	setenv("TMPDIR", ck.tmp, 1);
+	if (need_server && cli_server_start(&ck.server) < 0)
+		goto done;
 	for (int i = 0; i < 16 && lab->tests[i].name; i++) {
 		const struct test *t = &lab->tests[i];
 		double t0 = now_s();
@@ -1057,6 +1070,8 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 		char label[80];
 		int dots;
 
+		if (spawn_stopping())
+			break;   /* that run was cut short: no verdict */
 		score += pts;
 		snprintf(label, sizeof label, "%s", t->name);
 		dots = 62 - (int)strlen(label);
@@ -1070,12 +1085,88 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 			printf("    %s\n", ck.why);
 		fflush(stdout);
 	}
-	printf("Score: %d/%d\n", score, total);
+	if (!spawn_stopping()) {
+		printf("Score: %d/%d\n", score, total);
+		*got = score;
+		rc = 0;
+	}
+done:
 	cli_server_stop(&ck.server);
-	remove_tree(ck.tmp);
+	cli_remove_tree(ck.tmp);
+	if (tmpdir[0])
+		setenv("TMPDIR", tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
 	free(cf.text);
-	*got = score;
-	return 0;
+	return rc;
+}
+
+/* `lab run NN [--dir DIR] OPTIONS...`: LAB's files in DIR built as `lab
+ * check` builds them, then run as `fetchlab run MODEL OPTIONS...` runs a
+ * model. Returns the exit status: the model's, or 2 when it did not build. */
+static int run_lab(const struct lab *lab, const char *dir, char *const args[])
+{
+	struct conf cf = {0};
+	char tmp[128], exe[PATH_MAX], log[PATH_MAX], tmpdir[PATH_MAX];
+	int rc;
+
+	if (lab->files[0] == NULL) {
+		fprintf(stderr, "fetchlab lab run: lab %s has no code of yours to run; "
+			"it measures the reference models: fetchlab run MODEL (see "
+			"labs/%s/README.md)\n", lab->num, lab->dir);
+		return 2;
+	}
+	if (access(dir, F_OK) != 0) {
+		fprintf(stderr, "fetchlab lab run: no %s; start with: fetchlab lab "
+			"start %s\n", dir, lab->num);
+		return 2;
+	}
+	if (conf_load(&cf) < 0)
+		return 2;
+	scratch_template(tmp, sizeof tmp, lab->num, "run-");
+	if (mkdtemp(tmp) == NULL) {
+		perror("fetchlab lab run: mkdtemp");
+		free(cf.text);
+		return 2;
+	}
+	snprintf(exe, sizeof exe, "%s/fetch-lab", tmp);
+	snprintf(log, sizeof log, "%s/build.log", tmp);
+	spawn_kill_on_interrupt(true);   /* a stopped build leaves nothing */
+	snprintf(tmpdir, sizeof tmpdir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
+	setenv("TMPDIR", tmp, 1);        /* not even the compiler's files */
+	rc = build_model(lab, &cf, dir, exe, NULL, log);
+	if (tmpdir[0])
+		setenv("TMPDIR", tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	spawn_kill_on_interrupt(false);
+	free(cf.text);
+	if (spawn_stopping()) {
+		cli_remove_tree(tmp);
+		return stopped();
+	}
+	if (rc != 0) {
+		char *text = cli_slurp(log);
+		int shown = 0;
+
+		fprintf(stderr, "fetchlab lab run: your lab %s files in %s do not "
+			"compile:\n", lab->num, dir);
+		for (char *l = text ? strtok(text, "\n") : NULL; l && shown < 10;
+		     l = strtok(NULL, "\n"))
+			if (strstr(l, "error") != NULL && ++shown)
+				fprintf(stderr, "  %s\n", l);
+		if (shown == 0)
+			fprintf(stderr, "  the compiler failed (exit %d) without an error "
+				"line\n", rc);
+		fprintf(stderr, "fix them, then run again (fetchlab lab check %s "
+			"shows the same)\n", lab->num);
+		free(text);
+		cli_remove_tree(tmp);
+		return 2;
+	}
+	rc = cli_run_with_server(exe, args);
+	cli_remove_tree(tmp);
+	return rc;
 }
 
 static void lab_usage(FILE *out)
@@ -1084,10 +1175,14 @@ static void lab_usage(FILE *out)
 		"usage: fetchlab lab list\n"
 		"       fetchlab lab start NN [--force] [--dir DIR]\n"
 		"       fetchlab lab check NN [--dir DIR]\n"
+		"       fetchlab lab run NN [--dir DIR] [workload options]\n"
 		"       fetchlab lab grade\n"
 		"The guided labs (labs/NN-topic/README.md). start writes the starter\n"
 		"files into labs/NN-topic/work/ (never over yours without --force);\n"
 		"check builds them as a model and grades it (exit 0 only at full marks);\n"
+		"run builds them the same way and runs your model as fetchlab run MODEL\n"
+		"does (same options, table, --json and exit status; see fetchlab run\n"
+		"MODEL --help), e.g. fetchlab lab run 01 -n 40 -c 1 --delay 50ms;\n"
 		"grade checks every lab you have started. --dir DIR uses DIR instead\n"
 		"of the work directory.\n");
 }
@@ -1183,6 +1278,25 @@ int cmd_lab(int argc, char **argv)
 		lab_usage(sub ? stdout : stderr);
 		return sub ? 0 : 2;
 	}
+	if (!strcmp(sub, "run")) {   /* the options after NN are the model's */
+		int a = 2;
+
+		if (argc < 3 || argv[2][0] == '-') {
+			fprintf(stderr, "fetchlab lab run: which lab? e.g. fetchlab lab "
+				"run 01 -n 40 -c 1\n");
+			return 2;
+		}
+		if ((lab = find_lab(argv[a++])) == NULL)
+			return 2;
+		if (a + 1 < argc && !strcmp(argv[a], "--dir")) {
+			dir = argv[a + 1];
+			a += 2;
+		} else {
+			lab_path(lab, "work", work, sizeof work);
+			dir = work;
+		}
+		return run_lab(lab, dir, argv + a);
+	}
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--force"))
 			force = true;
@@ -1201,11 +1315,15 @@ int cmd_lab(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(sub, "grade")) {
 		int sum = 0, all = 0;
+
+		spawn_kill_on_interrupt(true);   /* stopped: nothing left behind */
 		int score[NLABS];
 
 		for (size_t i = 0; i < NLABS; i++) {
 			lab_path(&lab_table[i], "work", work, sizeof work);
 			score[i] = -1;
+			if (spawn_stopping())
+				return stopped();
 			if (access(work, F_OK) == 0 && check_lab(&lab_table[i], work, &got) == 0) {
 				score[i] = got;
 				putchar('\n');
@@ -1244,7 +1362,8 @@ int cmd_lab(int argc, char **argv)
 			"start %s\n", dir, lab->num);
 		return 2;
 	}
+	spawn_kill_on_interrupt(true);
 	if (check_lab(lab, dir, &got) < 0)
-		return 2;
+		return spawn_stopping() ? stopped() : 2;
 	return got == total_points(lab) ? 0 : 1;
 }

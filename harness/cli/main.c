@@ -16,7 +16,7 @@ static const struct command commands[] = {
 	{"compare", cmd_compare, "compare [options]     every model at every concurrency: table, CSV, charts"},
 	{"plot", cmd_plot, "plot DIR              redraw the table and charts of DIR from its data"},
 	{"demo", cmd_demo, "demo [options]        the four models race, live"},
-	{"lab", cmd_lab, "lab list|start NN|check NN|grade   the guided labs"},
+	{"lab", cmd_lab, "lab list|start|check|run NN|grade   the guided labs"},
 	{"bench", cmd_bench, "bench [SUITE...]      ratios against peers, curl, nginx; results/bench.md"},
 	{NULL, NULL, NULL},
 };

@@ -25,13 +25,36 @@ static void run_usage(FILE *out)
 		"example: fetchlab run sync -n 40 -c 1 --delay 50ms\n");
 }
 
-int cmd_run(int argc, char **argv)
+int cli_run_with_server(const char *path, char *const args[])
 {
 	struct cli_server server = {0};
 	struct rusage ru;
-	char path[PATH_MAX];
 	bool own_server = true;
 	int rc;
+
+	/* The embedded server, unless the model is given a target of the
+	 * user's (--url, or --server: theirs is the one it talks to) or will
+	 * not fetch at all. */
+	for (int i = 0; args[i]; i++)
+		if (!strcmp(args[i], "--url") || !strncmp(args[i], "--url=", 6) ||
+		    !strcmp(args[i], "--server") || !strncmp(args[i], "--server=", 9) ||
+		    !strcmp(args[i], "--help") || !strcmp(args[i], "-h") ||
+		    !strcmp(args[i], "--dry-run"))
+			own_server = false;
+	if (own_server && cli_server_start(&server) < 0)
+		return 1;
+	/* Ctrl-C reaches the model through the terminal; we wait for it to
+	 * write its partial results, then stop the server. */
+	signal(SIGINT, SIG_IGN);
+	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
+	rc = cli_run_exe(path, own_server ? server.url : NULL, args, NULL, &ru);
+	cli_server_stop(&server);
+	return rc < 0 ? 1 : rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	char path[PATH_MAX];
 
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -44,25 +67,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli_model_exec(argv[1], path, sizeof path) < 0)
 		return 2;
-	/* The embedded server, unless the model is given a target of the
-	 * user's (--url, or --server: theirs is the one it talks to) or will
-	 * not fetch at all. */
-	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], "--url") || !strncmp(argv[i], "--url=", 6) ||
-		    !strcmp(argv[i], "--server") || !strncmp(argv[i], "--server=", 9) ||
-		    !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
-		    !strcmp(argv[i], "--dry-run"))
-			own_server = false;
-	if (own_server && cli_server_start(&server) < 0)
-		return 1;
-	/* Ctrl-C reaches the model through the terminal; we wait for it to
-	 * write its partial results, then stop the server. */
-	signal(SIGINT, SIG_IGN);
-	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
-	rc = cli_run_model(argv[1], own_server ? server.url : NULL, argv + 2,
-			   NULL, &ru);
-	cli_server_stop(&server);
-	return rc < 0 ? 1 : rc;
+	return cli_run_with_server(path, argv + 2);
 }
 
 int cmd_serve(int argc, char **argv)

@@ -21,11 +21,13 @@
 #define WATCH_MS 2   /* how late a watchdog's signal may come */
 #define MAX_LIVE 64  /* children at once the terminal's Ctrl-C reaches */
 
-/* The running children a terminal's Ctrl-C would reach, for on_term: a
- * slot is a pid or 0. Written outside the handler only with the signals
- * that run it blocked. */
+/* The running children, for the handlers: a slot is a pid (one the
+ * terminal's Ctrl-C would reach), minus the pid of an own_group child (its
+ * group's id), or 0. Written outside the handlers only with the signals
+ * that run them blocked. */
 static volatile pid_t live[MAX_LIVE];
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping;   /* the signal that stopped us, or 0 */
+static volatile sig_atomic_t kill_mode;  /* spawn_kill_on_interrupt(true) */
 
 /* Open PATH with FLAGS as descriptor TO. Returns 0 or -1 with errno. */
 static int redirect(const char *path, int flags, int to)
@@ -72,8 +74,8 @@ static int start_failed(struct spawn *s, const int out[2], int e)
 	return -e;
 }
 
-/* Block SIGTERM and SIGHUP, the signals on_term handles; *OLD gets the
- * mask to put back. */
+/* Block the signals on_term and on_kill handle; *OLD gets the mask to
+ * put back. */
 static void block_term(sigset_t *old)
 {
 	sigset_t set;
@@ -81,11 +83,13 @@ static void block_term(sigset_t *old)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
-/* Put PID in the slot holding WAS (0: a free one). Call with SIGTERM and
- * SIGHUP blocked. */
+/* Put PID in the slot holding WAS (0: a free one). Call with block_term's
+ * signals blocked. */
 static void track(pid_t pid, pid_t was)
 {
 	for (int i = 0; i < MAX_LIVE; i++)
@@ -97,8 +101,7 @@ static void track(pid_t pid, pid_t was)
 
 static void on_term(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	stopping = sig;
 	for (int i = 0; i < MAX_LIVE; i++)
 		if (live[i] > 0)
 			kill(live[i], SIGINT);
@@ -117,7 +120,33 @@ void spawn_term_as_interrupt(void)
 
 bool spawn_stopping(void)
 {
+	return stopping != 0;
+}
+
+int spawn_stop_signal(void)
+{
 	return stopping;
+}
+
+static void on_kill(int sig)
+{
+	stopping = sig;
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] != 0)
+			kill(live[i], SIGKILL);   /* -pgid: the whole group */
+}
+
+void spawn_kill_on_interrupt(bool on)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	struct sigaction sa = {.sa_handler = on ? on_kill : SIG_DFL};
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	kill_mode = on;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int spawn_start(struct spawn *s)
@@ -141,6 +170,11 @@ int spawn_start(struct spawn *s)
 		return start_failed(s, out, errno);
 	s->t0_ns = cli_now_ns();
 	block_term(&old);
+	if (kill_mode && stopping) {   /* stopped: start nothing more */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(ep[0]), close(ep[1]);
+		return start_failed(s, out, ECANCELED);
+	}
 	s->pid = fork();
 	if (s->pid == 0) {   /* the child: exec, or tell the parent why not */
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -151,11 +185,11 @@ int spawn_start(struct spawn *s)
 		_exit(127);
 	}
 	e = s->pid < 0 ? errno : 0;
-	if (s->pid > 0 && !s->own_group)
-		track(s->pid, 0);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (s->pid > 0 && s->own_group)
 		setpgid(s->pid, s->pid);   /* also here: no race with a signal */
+	if (s->pid > 0)
+		track(s->own_group ? -s->pid : s->pid, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(ep[1]);
 	while (s->pid > 0 && read(ep[0], &e, sizeof e) < 0 && errno == EINTR)
 		;   /* 0 bytes: exec closed the pipe, the program runs */
@@ -225,7 +259,7 @@ static bool reap(struct spawn *s, int flags)
 		sigset_t old;
 
 		block_term(&old);
-		track(0, r);
+		track(0, s->own_group ? -r : r);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 	while (spawn_read(s, -1) != 0)
@@ -238,12 +272,23 @@ static bool reap(struct spawn *s, int flags)
 	return true;
 }
 
+/* Our stdout is a pipe nobody reads any more (`| head` has exited)? The
+ * next write would raise SIGPIPE, but the next line may be minutes away. */
+static bool stdout_gone(void)
+{
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
 bool spawn_poll(struct spawn *s)
 {
 	double t = (cli_now_ns() - s->t0_ns) / 1e9;
 
 	if (s->pid <= 0)
 		return true;
+	if (kill_mode && !stopping && stdout_gone())
+		raise(SIGPIPE);
 	if (s->int_after > 0 && t >= s->int_after && !s->interrupted) {
 		spawn_signal(s, SIGINT);
 		s->interrupted = true;
@@ -261,7 +306,7 @@ bool spawn_poll(struct spawn *s)
 int spawn_wait(struct spawn *s)
 {
 	while (!spawn_poll(s)) {
-		bool watched = s->int_after > 0 || s->kill_after > 0;
+		bool watched = s->int_after > 0 || s->kill_after > 0 || kill_mode;
 
 		if (s->fd >= 0)
 			spawn_read(s, watched ? WATCH_MS : -1);

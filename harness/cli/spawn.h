@@ -89,4 +89,16 @@ void spawn_signal(struct spawn *s, int sig);
 void spawn_term_as_interrupt(void);
 bool spawn_stopping(void);
 
+/* For a driver with nothing to report when stopped (lab check), ON makes
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE kill every running child at once
+ * (SIGKILL; its whole group with own_group), make spawn_stopping() true
+ * and every later spawn_start fail with -ECANCELED: the driver removes
+ * its scratch files and exits 128 + spawn_stop_signal(). While a child
+ * runs, a stdout that is a pipe with no reader left (`| head` exited)
+ * counts as SIGPIPE at once, not at the next line. OFF puts the default
+ * actions back (not the stopped state). */
+void spawn_kill_on_interrupt(bool on);
+/* The signal that stopped the driver, or 0. */
+int spawn_stop_signal(void);
+
 #endif
