@@ -14,6 +14,12 @@ endforeach()
 
 # LAB  PATCH  the test that must FAIL
 set(fl_lab_broken
+  "01|01-handle-per-request.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-leaks-handles.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-ignores-curlcode.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-no-done-on-error.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-no-wait-until-due.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-setup-once.patch|rules: one handle, every request set up and reported (traced)"
   "02|02-queue-without-lock.patch|tsan: no data race (ThreadSanitizer)"
   "02|02-reserve-without-wait.patch|conformance: C=8"
   "03|03-ignores-curl-timer.patch|timer: stalled requests end at --timeout"

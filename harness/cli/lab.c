@@ -93,12 +93,16 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "01", .dir = "01-sync", .title = "Synchronous fetch", .model = "sync",
 	 .files = {"impl-sync/sync.c"},
+	 .others = {"labs/01-sync/check/trace.c"},
+	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_cleanup,--wrap=curl_easy_perform,"
+		 "--wrap=fl_easy_setup,--wrap=fl_done",
 	 .tests = {
 		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: bodies of 0..300k", 1, 30, 1, "1ms", "--size 0..300k", 0},
 		{T_REUSE, "reuse: one connection for the whole run", 1, 40, 1, "1ms", NULL, 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 30, 1, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_RULE, "rules: one handle, every request set up and reported (traced)", 1, 40, 1, "1ms", "--rate 200 --faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=1 vs sync", 2, 200, 1, "2ms", NULL, 0.9},
 	}},
 	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
@@ -804,7 +808,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			why(ck, "%.0f connections opened for %u requests: make one "
+			why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
 			    "easy handle and reuse it, so its connection stays open",
 			    jnum(&p, "connections"), t->n);
 			*pass = false;
