@@ -107,8 +107,12 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
 	 .files = {"impl-threads/queue.c", "impl-threads/threads.c"},
-	 .incdirs = {"impl-threads"}, .threads_c1 = true, .tests = {
+	 .others = {"labs/02-threads/check/trace.c"}, .incdirs = {"impl-threads"},
+	 .wrap = "-Wl,--wrap=pthread_cond_wait,--wrap=pthread_join,--wrap=queue_reserve,"
+		 "--wrap=queue_pop,--wrap=queue_close",
+	 .threads_c1 = true, .tests = {
 		{T_BUILD, "build: queue.c threads.c", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: the queue's waits as steps 1-7 say (traced)", 1, 300, 8, "1ms", NULL, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
