@@ -39,6 +39,10 @@ set(fl_lab_broken
   "05|05-timer-polls.patch|open loop: waiting costs no CPU"
   "05|05-select-sleep.patch|perf: p99 from due at 200/s vs eventloop"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
+  "04|04-resume-not-marked-running.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-yield-not-marked-suspended.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-perform-no-yield.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-on-done-drops-rc.patch|rules: steps 1-4 as the guide says, with faults (traced)"
   "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"
   "07|07-work-on-the-loop.patch|offload: every response's work ran off the loop thread"
   "07|07-finish-on-the-pool.patch|tsan: the pool and the loop share no state unguarded")

@@ -142,12 +142,15 @@ static const struct lab lab_table[] = {
 	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
 	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
 	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true,
-	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action", .tests = {
+	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action,--wrap=coro_yield,"
+		 "--wrap=curl_multi_info_read,--wrap=curl_multi_add_handle,"
+		 "--wrap=curl_multi_remove_handle,--wrap=fl_done", .tests = {
 		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_CONFORM, "conformance: C=1000", 1, 2000, 1000, "20ms", NULL, 0},
 		{T_RULE, "rule: resumed only from the loop, never inside libcurl", 1, 200, 20, "1ms", NULL, 0},
+		{T_RULE, "rules: steps 1-4 as the guide says, with faults (traced)", 1, 200, 20, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
 	}},
