@@ -24,8 +24,18 @@ set_tests_properties(labs-interrupt PROPERTIES LABELS labs TIMEOUT 120)
 
 # LAB  PATCH  the test that must FAIL
 set(fl_lab_broken
+  "01|01-handle-per-request.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-leaks-handles.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-ignores-curlcode.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-no-done-on-error.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-no-wait-until-due.patch|rules: one handle, every request set up and reported (traced)"
+  "01|01-setup-once.patch|rules: one handle, every request set up and reported (traced)"
   "02|02-queue-without-lock.patch|tsan: no data race (ThreadSanitizer)"
   "02|02-reserve-without-wait.patch|conformance: C=8"
+  "02|02-reserve-waits-once.patch|rules: the queue's waits as steps 1-7 say (traced)"
+  "02|02-pop-waits-once.patch|rules: the queue's waits as steps 1-7 say (traced)"
+  "02|02-pop-gives-up-when-empty.patch|rules: the queue's waits as steps 1-7 say (traced)"
+  "02|02-close-signals-one.patch|rules: the queue's waits as steps 1-7 say (traced)"
   "03|03-ignores-curl-timer.patch|timer: stalled requests end at --timeout"
   "03|03-done-inside-info-read.patch|rules: libcurl driven as steps 1-4 say (traced)"
   "03|03-drain-reads-one.patch|rules: libcurl driven as steps 1-4 say (traced)"
@@ -39,6 +49,10 @@ set(fl_lab_broken
   "05|05-timer-polls.patch|open loop: waiting costs no CPU"
   "05|05-select-sleep.patch|perf: p99 from due at 200/s vs eventloop"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
+  "04|04-resume-not-marked-running.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-yield-not-marked-suspended.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-perform-no-yield.patch|rules: steps 1-4 as the guide says, with faults (traced)"
+  "04|04-on-done-drops-rc.patch|rules: steps 1-4 as the guide says, with faults (traced)"
   "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"
   "07|07-work-on-the-loop.patch|offload: every response's work ran off the loop thread"
   "07|07-finish-on-the-pool.patch|tsan: the pool and the loop share no state unguarded")

@@ -93,18 +93,26 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "01", .dir = "01-sync", .title = "Synchronous fetch", .model = "sync",
 	 .files = {"impl-sync/sync.c"},
+	 .others = {"labs/01-sync/check/trace.c"},
+	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_cleanup,--wrap=curl_easy_perform,"
+		 "--wrap=fl_easy_setup,--wrap=fl_done",
 	 .tests = {
 		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: bodies of 0..300k", 1, 30, 1, "1ms", "--size 0..300k", 0},
 		{T_REUSE, "reuse: one connection for the whole run", 1, 40, 1, "1ms", NULL, 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 30, 1, "1ms", "--faults 0.4 --timeout 300ms", 0},
+		{T_RULE, "rules: one handle, every request set up and reported (traced)", 1, 40, 1, "1ms", "--rate 200 --faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=1 vs sync", 2, 200, 1, "2ms", NULL, 0.9},
 	}},
 	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
 	 .files = {"impl-threads/queue.c", "impl-threads/threads.c"},
-	 .incdirs = {"impl-threads"}, .threads_c1 = true, .tests = {
+	 .others = {"labs/02-threads/check/trace.c"}, .incdirs = {"impl-threads"},
+	 .wrap = "-Wl,--wrap=pthread_cond_wait,--wrap=pthread_join,--wrap=queue_reserve,"
+		 "--wrap=queue_pop,--wrap=queue_close",
+	 .threads_c1 = true, .tests = {
 		{T_BUILD, "build: queue.c threads.c", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: the queue's waits as steps 1-7 say (traced)", 1, 300, 8, "1ms", NULL, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
@@ -134,12 +142,15 @@ static const struct lab lab_table[] = {
 	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
 	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
 	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true,
-	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action", .tests = {
+	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action,--wrap=coro_yield,"
+		 "--wrap=curl_multi_info_read,--wrap=curl_multi_add_handle,"
+		 "--wrap=curl_multi_remove_handle,--wrap=fl_done", .tests = {
 		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_CONFORM, "conformance: C=1000", 1, 2000, 1000, "20ms", NULL, 0},
 		{T_RULE, "rule: resumed only from the loop, never inside libcurl", 1, 200, 20, "1ms", NULL, 0},
+		{T_RULE, "rules: steps 1-4 as the guide says, with faults (traced)", 1, 200, 20, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
 		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
 	}},
@@ -806,7 +817,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			why(ck, "%.0f connections opened for %u requests: make one "
+			why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
 			    "easy handle and reuse it, so its connection stays open",
 			    jnum(&p, "connections"), t->n);
 			*pass = false;
