@@ -173,12 +173,17 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/06-faults/check/trace.c"},
+	 .incdirs = {"impl-eventloop"},
+	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_done,--wrap=curl_multi_add_handle,"
+		 "--wrap=curl_multi_remove_handle,--wrap=curl_multi_info_read",
+	 .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_FAULTS, "accounting: refused, reset, stall, http500 in their classes", 1, 40, 8, "1ms", "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2", 0},
 		{T_FAULTS, "accounting: every fault kind mixed, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
+		{T_RULE, "rules: each request reported once, as it ended (traced)", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
 		{T_INTERRUPT, "ctrl-c: exit 130 within 500 ms, every request accounted", 2, 100000, 20, "10s", NULL, 0},
 		{T_PERF, "perf: throughput at C=100 vs eventloop", 1, 1000, 100, "10ms", NULL, 0.9},
 	}},
