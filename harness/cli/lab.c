@@ -63,7 +63,7 @@ struct test {
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
 	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
-	const char *hint;       /* T_PERF / T_LATENCY: the likely step, short of target */
+	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN: the likely step, on a FAIL */
 };
 
 struct lab {
@@ -189,12 +189,17 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "07", .dir = "07-offload", .title = "Don't block the loop",
 	 .model = "eventloop", .files = {"impl-eventloop/offload.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .threads_pool = true, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/07-offload/check/trace.c"},
+	 .incdirs = {"impl-eventloop"}, .threads_pool = true,
+	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_work,--wrap=fl_done,--wrap=curl_multi_info_read",
+	 .tests = {
 		{T_BUILD, "build: offload.c (+ curl_uv.c, lanes.c)", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: loop begins and records, pool works, once (traced)", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 100us", 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_FAULTS, "accounting: faults with work, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 200us", 0},
-		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0},
+		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0,
+		 "STEP 2 runs on a pool thread: it may touch only its own request (fl_work); no shared counter, no loop state"},
 		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
 		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
 		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
@@ -848,7 +853,8 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		if (p.err && strstr(p.err, "WARNING: ThreadSanitizer")) {
 			const char *w = strstr(p.err, "WARNING: ThreadSanitizer");
 
-			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
+			why(ck, "%.*s%s%s", (int)strcspn(w, "\n"), w,
+			    t->hint ? "\n    " : "", t->hint ? t->hint : "");
 			break;
 		}
 		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
@@ -953,7 +959,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
 			break;
 		if (jnum(&p, "work_off_thread") < t->n) {
-			why(ck, "the work of %.0f of %u responses ran on the loop thread: "
+			why(ck, "STEP 2: the work of %.0f of %u responses ran on the loop thread: "
 			    "do it in the pool's callback (do_work), not on the loop",
 			    t->n - jnum(&p, "work_off_thread"), t->n);
 			*pass = false;
