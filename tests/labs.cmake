@@ -54,8 +54,15 @@ set(fl_lab_broken
   "04|04-perform-no-yield.patch|rules: steps 1-4 as the guide says, with faults (traced)"
   "04|04-on-done-drops-rc.patch|rules: steps 1-4 as the guide says, with faults (traced)"
   "06|06-drops-failed-requests.patch|accounting: every fault kind mixed, ok + errors == requests"
+  "06|06-retries-failed.patch|rules: each request reported once, as it ended (traced)"
+  "06|06-errors-as-recv.patch|rules: each request reported once, as it ended (traced)"
+  "06|06-cancel-keeps-transfer.patch|ctrl-c: exit 130 within 500 ms, every request accounted"
+  "06|06-cancel-forgets-report.patch|ctrl-c: exit 130 within 500 ms, every request accounted"
   "07|07-work-on-the-loop.patch|offload: every response's work ran off the loop thread"
-  "07|07-finish-on-the-pool.patch|tsan: the pool and the loop share no state unguarded")
+  "07|07-finish-on-the-pool.patch|rules: loop begins and records, pool works, once (traced)"
+  "07|07-rc-not-kept.patch|rules: loop begins and records, pool works, once (traced)"
+  "07|07-work-twice.patch|rules: loop begins and records, pool works, once (traced)"
+  "07|07-shared-counter.patch|tsan: the pool and the loop share no state unguarded")
 foreach(entry IN LISTS fl_lab_broken)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 lab)

@@ -63,7 +63,7 @@ struct test {
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
 	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
-	const char *hint;       /* T_PERF / T_LATENCY: the likely step, short of target */
+	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN: the likely step, on a FAIL */
 };
 
 struct lab {
@@ -117,7 +117,8 @@ static const struct lab lab_table[] = {
 		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_TSAN, "tsan: no data race (ThreadSanitizer)", 2, 300, 8, "1ms", NULL, 0},
+		{T_TSAN, "tsan: no data race (ThreadSanitizer)", 2, 300, 8, "1ms", NULL, 0,
+		 "STEPS 1-5 read and write the queue's fields only with q->lock held"},
 		{T_PERF, "perf: throughput at C=50 vs threads", 2, 1000, 50, "10ms", NULL, 0.9},
 	}},
 	{.num = "03", .dir = "03-eventloop", .title = "Event loop", .model = "eventloop",
@@ -173,23 +174,33 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/06-faults/check/trace.c"},
+	 .incdirs = {"impl-eventloop"},
+	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_done,--wrap=curl_multi_add_handle,"
+		 "--wrap=curl_multi_remove_handle,--wrap=curl_multi_info_read",
+	 .tests = {
 		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
 		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
 		{T_FAULTS, "accounting: refused, reset, stall, http500 in their classes", 1, 40, 8, "1ms", "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2", 0},
 		{T_FAULTS, "accounting: every fault kind mixed, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
+		{T_RULE, "rules: each request reported once, as it ended (traced)", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
 		{T_INTERRUPT, "ctrl-c: exit 130 within 500 ms, every request accounted", 2, 100000, 20, "10s", NULL, 0},
 		{T_PERF, "perf: throughput at C=100 vs eventloop", 1, 1000, 100, "10ms", NULL, 0.9},
 	}},
 	{.num = "07", .dir = "07-offload", .title = "Don't block the loop",
 	 .model = "eventloop", .files = {"impl-eventloop/offload.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c"},
-	 .incdirs = {"impl-eventloop"}, .threads_pool = true, .tests = {
+	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
+		    "labs/07-offload/check/trace.c"},
+	 .incdirs = {"impl-eventloop"}, .threads_pool = true,
+	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_work,--wrap=fl_done,--wrap=curl_multi_info_read",
+	 .tests = {
 		{T_BUILD, "build: offload.c (+ curl_uv.c, lanes.c)", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: loop begins and records, pool works, once (traced)", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 100us", 0},
 		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
 		{T_FAULTS, "accounting: faults with work, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 200us", 0},
-		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0},
+		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0,
+		 "STEP 2 runs on a pool thread: it may touch only its own request (fl_work); no shared counter, no loop state"},
 		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
 		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
 		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
@@ -845,7 +856,8 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		if (p.err && strstr(p.err, "WARNING: ThreadSanitizer")) {
 			const char *w = strstr(p.err, "WARNING: ThreadSanitizer");
 
-			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
+			why(ck, "%.*s%s%s", (int)strcspn(w, "\n"), w,
+			    t->hint ? "\n    " : "", t->hint ? t->hint : "");
 			break;
 		}
 		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
@@ -950,7 +962,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
 			break;
 		if (jnum(&p, "work_off_thread") < t->n) {
-			why(ck, "the work of %.0f of %u responses ran on the loop thread: "
+			why(ck, "STEP 2: the work of %.0f of %u responses ran on the loop thread: "
 			    "do it in the pool's callback (do_work), not on the loop",
 			    t->n - jnum(&p, "work_off_thread"), t->n);
 			*pass = false;

@@ -8,7 +8,9 @@
  * each queue call's result is checked under the queue's lock, and the first
  * rule broken is printed as "lab-check: STEP n: ..." and the run aborts.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* pthread_timedjoin_np */
+#endif
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
