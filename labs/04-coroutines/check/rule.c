@@ -76,7 +76,7 @@ int __wrap_coro_resume(struct coro *co)
 	int rc;
 
 	if (inside_curl > 0) {
-		fprintf(stderr, "lab-check: coro_resume called inside "
+		fprintf(stderr, "lab-check: STEP 4: coro_resume called inside "
 			"curl_multi_socket_action (from a libcurl callback): resume "
 			"coroutines only from the loop, after libcurl has returned\n");
 		abort();
