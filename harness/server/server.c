@@ -39,6 +39,7 @@ struct server {
 	uv_tcp_t listener;
 	uv_signal_t sigterm, sigint;
 	struct conn_set conns;
+	const char *tls_dir;   /* --tls: where the CA lives */
 	int status;          /* exit status */
 };
 
@@ -68,7 +69,8 @@ static void usage(FILE *f)
 		"                       to 1 TiB, delays up to 1 hour, pause_ms up to 10 s.\n"
 		"                       Always: 10 s of pause_ms a minute, all clients together.\n"
 		"                       A request over a limit is answered 403, saying which.\n"
-		"Prints 'fetchlab-server listening on http[s]://HOST:PORT' once ready.\n"
+		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready\n"
+		"(with --tls: 'https://HOST:PORT ca DIR/ca.pem').\n"
 		"  GET /fetch?id=ID&delay_ms=D&bytes=B[&fault=KIND]   body of request ID after D ms\n"
 		"      (delay_us=N also works; KIND: reset reset_body stall short trickle)\n"
 		"  GET /status/N                                      status N, 100 < N < 600\n",
@@ -267,14 +269,17 @@ static int start_listening(struct server *s, const char *host, int port)
 	if (addr.ss_family == AF_INET6) {
 		uv_ip6_name((struct sockaddr_in6 *)&addr, name, sizeof name);
 		port = ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
-		printf("fetchlab-server listening on %s://[%s]:%d\n",
+		printf("fetchlab-server listening on %s://[%s]:%d",
 		       s->conns.tls ? "https" : "http", name, port);
 	} else {
 		uv_ip4_name((struct sockaddr_in *)&addr, name, sizeof name);
 		port = ntohs(((struct sockaddr_in *)&addr)->sin_port);
-		printf("fetchlab-server listening on %s://%s:%d\n",
+		printf("fetchlab-server listening on %s://%s:%d",
 		       s->conns.tls ? "https" : "http", name, port);
 	}
+	if (s->conns.tls)   /* what its clients verify it against */
+		printf(" ca %s/ca.pem", s->tls_dir);
+	putchar('\n');
 	fflush(stdout);
 	return 0;
 }
@@ -321,6 +326,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		s.conns.tls = tls_server_new(dir, o.host, why, sizeof why);
+		s.tls_dir = dir;
 		s.conns.tls_in = malloc(CONN_TLS_IN);
 		if (s.conns.tls == NULL || s.conns.tls_in == NULL) {
 			fprintf(stderr, "fetchlab-server: --tls: %s\n",
