@@ -988,6 +988,8 @@ static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
 	/* Reused connections: ten requests each, so the first handshakes
 	 * weigh as they would in a longer run; fresh ones cost the same each. */
 	unsigned n = is_sequential(model) ? 20 : (mode[0] == 'r' ? 10 : 3) * CONN_C;
+
+	n = (unsigned)fmax(is_sequential(model) ? 4 : CONN_C, n * sw->scale);
 	char n_arg[16], c_arg[16], what[96], *json = NULL, strings[1024];
 	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", "50ms", "--size",
 			(char *)sw->size, "--json", "--connections", (char *)mode,
