@@ -873,12 +873,13 @@ static const char *const conn_models[] = {
 struct conn_runs {
 	char skip[192];
 	double startup_cpu_s;
-	double rps[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS], full[2][MAX_ROUNDS];
+	double rps[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS];
+	double full[2][MAX_ROUNDS];   /* full handshakes / requests */
 	int runs[2];
 };
 
 /* Run MODEL once with MODE (CONN_*) over the https SERVER, N requests;
- * keep its throughput, CPU per request and full handshakes. A fresh run
+ * keep its throughput, CPU and full handshakes per request. A fresh run
  * must make a full handshake per request and resume none. Returns 0, or
  * -1 after a line saying what failed (marking it failed). */
 static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
@@ -913,7 +914,7 @@ static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
 	}
 	m->rps[mode][m->runs[mode]] = rps;
 	m->cpu[mode][m->runs[mode]] = (json_cpu_s(json) - m->startup_cpu_s) / n * 1e6;
-	m->full[mode][m->runs[mode]] = full;
+	m->full[mode][m->runs[mode]] = full / n;
 	fprintf(stderr, "bench: %-14s https -n %-4u -c 100 --connections %s %7.0f req/s, "
 		"%7.1f us CPU/request, %4.0f full handshakes, %.0f resumed\n", model, n,
 		args[11], rps, m->cpu[mode][m->runs[mode]], full, resumed);
@@ -960,7 +961,7 @@ static void tls_connection_rows(struct bench *b)
 	for (size_t i = 0; i < NCONN_MODELS; i++) {
 		struct conn_runs *x = &m[i];
 		static const char *const fig[3] = {"%s", "  CPU per request, %s",
-						   "  full handshakes a run, %s"};
+						   "  full handshakes per request, %s"};
 		static const char *const unit[3] = {"req/s", "us", ""};
 
 		for (int f = 0; f < 3; f++) {
