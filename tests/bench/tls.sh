@@ -1,10 +1,10 @@
 #!/bin/sh
 # tls.sh CLI - `fetchlab bench --quick tls` end to end: exit 0; the four
 # server rows measured (both sides above zero, judged) or skipped for a
-# missing wrk or nginx; nginx resumed no handshake under no_resume.so; for
-# every concurrent C model over https the fresh / reuse rows measured, with
-# one full handshake per request when fresh and fewer when reused; the
-# peers measured alike or skipped.
+# missing wrk or nginx; nginx resumed no handshake under no_resume.so, and
+# no wrk run saw an error; for every concurrent C model over https the
+# fresh / reuse rows measured, with one full handshake per request when
+# fresh and fewer when reused; the peers measured alike or skipped.
 set -u
 cli=${1:?usage: tls.sh PATH-TO-fetchlab-cli}
 tmp=$(mktemp -d /tmp/fetchlab-bench-tls.XXXXXX)
@@ -40,6 +40,9 @@ done
 if [ "${measured:-0}" = 1 ]; then
 	grep -q 'check: nginx TLSv1.3, handshakes resumed: 0 of [1-9]' "$tmp/err" ||
 		{ cat "$tmp/err" >&2; fail "nginx resumed handshakes under no_resume.so"; }
+	# 2 kinds x 2 servers, one round: every wrk run without an error.
+	[ "$(grep -c ' run 1  .* req/s, .* requests, server CPU .*, errors: none$' "$tmp/err")" -eq 4 ] ||
+		{ cat "$tmp/err" >&2; fail "a wrk run with errors, or fewer than 4 runs"; }
 fi
 
 # The clients: fresh against reuse for each model.
