@@ -11,7 +11,9 @@
 # TLS settings as Debian ships them (tickets issued: so do ours). wrk would
 # resume its sessions on reconnect; no_resume.c, preloaded, stops that, so
 # every fresh connection is a full handshake on both servers (checked on
-# nginx's log: RESULT nginx_resumed).
+# nginx's log: RESULT nginx_resumed). wrk spends more CPU per request than
+# the servers: on two CPUs the rates are wrk's, and the servers' CPU per
+# request (and their share of their core) is the figure to compare.
 #
 # Usage: tls.sh BINDIR [DURATION, default 5s]
 # Environment: ROUNDS (3) runs per server of each kind.
