@@ -803,10 +803,10 @@ static void suite_server(struct bench *b)
 /* The tls suite's server half: harness/bench/tls.sh, each throughput row
  * with the servers' CPU per request under it (target the inverse). One
  * client core cannot load one server core over TLS: wrk spends more per
- * request than the server (measured alone on 2 vCPUs, kept-alive 38 us
- * against 20, a fresh connection 1.2-1.4 ms against 0.5-0.6). When neither
- * server reached SATURATED of its core, the runs measured wrk, and the
- * verdict is the CPU row's. */
+ * request than the server (measured once, pinned, on 2 busy vCPUs:
+ * kept-alive 38 us against 20, a fresh connection 1.2-1.4 ms against
+ * 0.5-0.6). When neither server reached SATURATED of its core, the runs
+ * measured wrk, and the verdict is the CPU row's. */
 #define SATURATED 90
 static void tls_server_rows(struct bench *b)
 {
