@@ -817,6 +817,7 @@ static void tls_server_rows(struct bench *b)
 		 "  server CPU per handshake: fetchlab-server / nginx"},
 	};
 	char env[64], args[PATH_MAX + 16], skip[256] = "", nginx[256] = "", buf[256], key[40];
+	const char *why;   /* "" when the servers were measured */
 	struct result res[24];
 	int nres = 24, rc;
 
@@ -825,15 +826,13 @@ static void tls_server_rows(struct bench *b)
 	snprintf(args, sizeof args, "'%s' %s", cli_bindir(), b->quick ? "2s" : "5s");
 	fprintf(stderr, "bench: tls.sh (%s)\n", env);
 	rc = run_script("tls.sh", env, args, res, &nres, skip, "nginx", nginx, sizeof skip);
+	why = rc != 0 ? script_reason(b, "tls.sh", rc, skip, buf, sizeof buf) : nginx;
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		double v[2][3];   /* [ours, nginx][rps, cpu_us, cpu_pct] */
 		const char *fig[3] = {"rps", "cpu_us", "cpu_pct"};
 		struct row *t, *c;
 
-		if (rc != 0 || nginx[0]) {
-			const char *why = rc != 0 ? script_reason(b, "tls.sh", rc, skip, buf,
-								  sizeof buf) : nginx;
-
+		if (why[0]) {
 			add_skip(b, kinds[k].what, why, G_RATIO_MIN, 0.8, "");
 			add_skip(b, kinds[k].cpu, why, G_RATIO_MAX, 1.25, "");
 			continue;
@@ -887,10 +886,9 @@ struct conn_runs {
 static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
 		    const struct cli_server *server, int mode, unsigned n)
 {
-	char n_arg[16];
+	char n_arg[16], *how = mode == CONN_FRESH ? "fresh" : "reuse";
 	char *args[] = {"-n", n_arg, "-c", "100", "--delay", "0", "--size", "1k",
-			"--ca", (char *)server->ca, "--connections",
-			mode == CONN_FRESH ? "fresh" : "reuse", "--json", NULL};
+			"--ca", (char *)server->ca, "--connections", how, "--json", NULL};
 	double rps, ok, full, resumed;
 	char *json = NULL;
 	struct rusage ru;
@@ -905,11 +903,11 @@ static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
 	    (mode == CONN_FRESH && (full != n || resumed != 0))) {
 		fprintf(stderr, "fetchlab bench: %s -n %u -c 100 --delay 0 --connections %s "
 			"over https failed (exit status %d, %s); try: fetchlab run %s --tls "
-			"-n %u -c 100 --delay 0 --connections %s\n", model, n, args[11], rc,
+			"-n %u -c 100 --delay 0 --connections %s\n", model, n, how, rc,
 			json && strstr(json, "\"tls_full\":") ? "not all ok, or fresh "
-			"handshakes != requests" : "no summary", model, n, args[11]);
+			"handshakes != requests" : "no summary", model, n, how);
 		snprintf(m->skip, sizeof m->skip, "failed: %s --connections %s, see the "
-			 "line on stderr", model, args[11]);
+			 "line on stderr", model, how);
 		b->failed++;
 		free(json);
 		return -1;
@@ -919,7 +917,7 @@ static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
 	m->full[mode][m->runs[mode]] = full / n;
 	fprintf(stderr, "bench: %-14s https -n %-4u -c 100 --connections %s %7.0f req/s, "
 		"%7.1f us CPU/request, %4.0f full handshakes, %.0f resumed\n", model, n,
-		args[11], rps, m->cpu[mode][m->runs[mode]], full, resumed);
+		how, rps, m->cpu[mode][m->runs[mode]], full, resumed);
 	m->runs[mode]++;
 	free(json);
 	return 0;
