@@ -4,7 +4,7 @@
 if(NOT TARGET fetchlab-cli OR FL_SANITIZE)   # the checks build with sanitizers of their own
   return()
 endif()
-foreach(lab 00 01 02 03 04 05 06 07)
+foreach(lab 00 01 02 03 04 05 06 07 08)
   foreach(what reference starter)
     add_test(NAME labs-${lab}-${what}
              COMMAND ${FL_TESTS}/labs/check.sh $<TARGET_FILE:fetchlab-cli> ${lab} ${what})

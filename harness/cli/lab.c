@@ -52,6 +52,7 @@ enum kind {
 	T_LAG,        /* loop lag p99 against the reference model's */
 	T_PERF,       /* throughput against the reference model */
 	T_LATENCY,    /* latency from due against the reference model */
+	T_SPEEDUP,    /* throughput against the reference: medians of alternating runs */
 	T_ANSWERS,    /* answers.md: question `n` answered */
 };
 
@@ -63,7 +64,7 @@ struct test {
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
 	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
-	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN: the likely step, on a FAIL */
+	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN / T_REUSE: the likely step, on a FAIL */
 };
 
 struct lab {
@@ -204,6 +205,23 @@ static const struct lab lab_table[] = {
 		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
 		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
 		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
+	}},
+	/* The starter is not the reference minus its steps but a file of its
+	 * own, the model as it starts out: a new easy handle per request. The
+	 * reference is impl-sync/sync.c. */
+	{.num = "08", .dir = "08-reuse", .title = "Reuse your connections", .model = "sync",
+	 .files = {"labs/08-reuse/starter/sync.c"},
+	 .others = {"labs/08-reuse/check/trace.c"},
+	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_duphandle,--wrap=curl_easy_cleanup,"
+		 "--wrap=curl_easy_setopt,--wrap=fl_easy_setup,--wrap=fl_done",
+	 .tests = {
+		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: one handle for the run, cleaned up once (traced)", 1, 60, 1, "1ms", "--faults 0.3 --timeout 300ms", 0},
+		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "1ms", NULL, 0},
+		{T_REUSE, "connections: 1 for 100 requests, not 100", 1, 100, 1, "0ms", NULL, 0,
+		 "STEPS 1-3: one easy handle for the whole run, with reuse left on (no "
+		 "CURLOPT_FORBID_REUSE, CURLOPT_FRESH_CONNECT or Connection: close)"},
+		{T_SPEEDUP, "perf: throughput vs sync, medians of 5 runs each", 2, 200, 1, "1ms", NULL, 0.8},
 	}},
 };
 #define NLABS (sizeof lab_table / sizeof lab_table[0])
@@ -733,6 +751,58 @@ static double ratio(struct check *ck, const struct test *t, bool latency,
 	return best;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof v[0], by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define SPEEDUP_RUNS 5
+
+/* Throughput, student against reference, from SPEEDUP_RUNS runs of each
+ * taken in turns (ABBA: neither always goes first): the ratio of the
+ * medians, which one run slowed by a neighbour on the machine moves
+ * little. *CONNS: the connections of the student's median run. */
+static double speedup(struct check *ck, const struct test *t, double *stu,
+		      double *ref, double *conns)
+{
+	double a[SPEEDUP_RUNS], b[SPEEDUP_RUNS], c[SPEEDUP_RUNS];
+
+	for (int i = 0; i < SPEEDUP_RUNS; i++) {
+		struct proc ps, pr;
+
+		if (i % 2 == 0) {
+			run_test(ck, ck->ref, t, false, 0, &pr);
+			run_test(ck, ck->exe, t, false, 0, &ps);
+		} else {
+			run_test(ck, ck->exe, t, false, 0, &ps);
+			run_test(ck, ck->ref, t, false, 0, &pr);
+		}
+		if (!ran(ck, &ps, false) || !accounted(ck, &ps, t->n) ||
+		    jnum(&ps, "ok") != t->n || !ran(ck, &pr, false)) {
+			if (ck->why[0] == '\0')
+				why(ck, "not every request ok");
+			proc_free(&ps), proc_free(&pr);
+			return -1;
+		}
+		a[i] = jnum(&ps, "throughput_rps");
+		b[i] = jnum(&pr, "throughput_rps");
+		c[i] = jnum(&ps, "connections");
+		proc_free(&ps), proc_free(&pr);
+	}
+	*stu = median(a, SPEEDUP_RUNS);
+	*ref = median(b, SPEEDUP_RUNS);
+	*conns = median(c, SPEEDUP_RUNS);
+	return *ref > 0 ? *stu / *ref : 0;
+}
+
 /* answers.md: the text under heading "## N." has something in it besides
  * the template's placeholder and comments. */
 static bool answered(struct check *ck, unsigned q)
@@ -828,9 +898,13 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
-			    "easy handle and reuse it, so its connection stays open",
-			    jnum(&p, "connections"), t->n);
+			if (t->hint)
+				why(ck, "%.0f connections opened for %u requests\n    %s",
+				    jnum(&p, "connections"), t->n, t->hint);
+			else
+				why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
+				    "easy handle and reuse it, so its connection stays open",
+				    jnum(&p, "connections"), t->n);
 			*pass = false;
 		}
 		break;
@@ -985,6 +1059,23 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		    stu, ref, t->target);
 		break;
 	}
+	case T_SPEEDUP: {
+		double conns;
+
+		if (!ck->correct) {
+			why(ck, "skipped: correctness first");
+			return 0;
+		}
+		r = speedup(ck, t, &stu, &ref, &conns);
+		if (r < 0)
+			break;
+		points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
+		*pass = r >= t->target;
+		why(ck, "%.0f req/s vs the reference's %.0f: %.2fx (full marks at "
+		    "%.2fx); medians of %d runs, yours with %.0f connection%s each",
+		    stu, ref, r, t->target, SPEEDUP_RUNS, conns, conns == 1 ? "" : "s");
+		return points;
+	}
 	case T_PERF:
 	case T_LATENCY:
 		if (t->extra && strstr(t->extra, "--work") && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
@@ -1021,6 +1112,11 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 }
 
 /* ---- the commands -------------------------------------------------------- */
+
+static bool is_perf(const struct test *t)
+{
+	return t->kind == T_PERF || t->kind == T_LATENCY || t->kind == T_SPEEDUP;
+}
 
 static int total_points(const struct lab *lab)
 {
@@ -1101,10 +1197,10 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 		printf("%s %.*s %s (%.1fs)", label, dots > 1 ? dots : 1,
 		       "..............................................................",
 		       pass ? "OK" : "FAIL", now_s() - t0);
-		if (t->points > 1 || (t->kind == T_PERF || t->kind == T_LATENCY))
+		if (t->points > 1 || is_perf(t))
 			printf(" %d/%d", pts, t->points);
 		putchar('\n');
-		if (ck.why[0] && (!pass || t->kind == T_PERF || t->kind == T_LATENCY))
+		if (ck.why[0] && (!pass || is_perf(t)))
 			printf("    %s\n", ck.why);
 		fflush(stdout);
 	}
