@@ -62,7 +62,15 @@ set(fl_lab_broken
   "07|07-finish-on-the-pool.patch|rules: loop begins and records, pool works, once (traced)"
   "07|07-rc-not-kept.patch|rules: loop begins and records, pool works, once (traced)"
   "07|07-work-twice.patch|rules: loop begins and records, pool works, once (traced)"
-  "07|07-shared-counter.patch|tsan: the pool and the loop share no state unguarded")
+  "07|07-shared-counter.patch|tsan: the pool and the loop share no state unguarded"
+  "08|08-handle-per-request.patch|connections: 1 for 100 requests, not 100"
+  "08|08-connection-close.patch|connections: 1 for 100 requests, not 100"
+  "08|08-handle-every-10.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-new-handle-after-error.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-forbid-reuse.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-fresh-connect.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-cleanup-in-loop.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-leaks-handle.patch|rules: one handle for the run, cleaned up once (traced)")
 foreach(entry IN LISTS fl_lab_broken)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 lab)

@@ -30,7 +30,7 @@ static struct {
 	unsigned made, live;    /* easy handles made, and not cleaned up */
 	unsigned set_up;        /* requests set up so far */
 	long last_id;           /* the request set up last, -1 before the first */
-	CURLcode last_rc;       /* how the last reported request ended */
+	bool last_failed;       /* the last request reported was not ok */
 	bool in_setup;          /* inside fl_easy_setup: the harness's options */
 } tr = {.last_id = -1};
 
@@ -59,7 +59,7 @@ static void another_handle(const char *how)
 	broken(1, "%s after request %ld (%u handle%s made before, %u live)%s: make "
 	       "the handle once, before the loop; a new one has no connection, so it "
 	       "opens its own", how, tr.last_id, tr.made, tr.made == 1 ? "" : "s",
-	       tr.live, tr.last_rc != CURLE_OK ? ", which failed: a handle stays "
+	       tr.live, tr.last_failed ? ", which failed: a handle stays "
 	       "usable after an error" : "");
 }
 
@@ -143,8 +143,8 @@ void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy
 void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		    CURL *easy)
 {
-	tr.last_rc = rc;
 	__real_fl_done(run, req, rc, easy);
+	tr.last_failed = req->klass != FL_OK;
 }
 
 /* At exit: the handle cleaned up. */
