@@ -31,6 +31,7 @@ struct curl_uv {
 	void *ctx;                /* DONE's first argument */
 	int error;                /* first failure inside a loop callback, or 0;
 	                           * curl then fails the transfers in flight */
+	struct fl_run *run;       /* if set, told of each socket closed (sockets.c) */
 
 	/* Private to curl_uv.c and sockets.c. */
 	uv_timer_t timer;         /* the one timeout curl asks for */

@@ -42,6 +42,7 @@ int lanes_init(struct lanes *l, struct fl_run *run, unsigned n,
 	for (; l->ngroups < groups; l->ngroups++) {
 		if ((err = curl_uv_init(&l->group[l->ngroups], &l->loop, done, ctx)) < 0)
 			return err;
+		l->group[l->ngroups].run = run;
 		/* Keep every connection of the group alive between requests. */
 		curl_multi_setopt(l->group[l->ngroups].multi, CURLMOPT_MAXCONNECTS,
 				  (long)LANES_GROUP);

@@ -22,7 +22,7 @@
 int cli_server_start(struct cli_server *s)
 {
 	char path[PATH_MAX];
-	char *argv[] = {path, "--port", "0", NULL};
+	char *argv[] = {path, "--port", "0", s->tls ? "--tls" : NULL, NULL};
 	int rc;
 
 	/* Its own group: the terminal's Ctrl-C stops the model, which then
@@ -38,7 +38,8 @@ int cli_server_start(struct cli_server *s)
 	}
 	while (strchr(s->proc.out, '\n') == NULL && spawn_read(&s->proc, -1) > 0)
 		;   /* its one line; it prints nothing more */
-	if (sscanf(s->proc.out, "fetchlab-server listening on %63s", s->url) != 1) {
+	if (sscanf(s->proc.out, "fetchlab-server listening on %63s ca %4095[^\n]",
+		   s->url, s->ca) != 1 + s->tls) {
 		fprintf(stderr, "fetchlab: the embedded server did not start "
 			"(%s); try: %s --port 0\n", path, path);
 		cli_server_stop(s);

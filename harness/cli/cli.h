@@ -85,8 +85,10 @@ void cli_model_peers(char *buf, size_t n);
 
 /* A running fetchlab-server. */
 struct cli_server {
+	bool tls;          /* set before the start: HTTPS (fetchlab-server --tls) */
 	struct spawn proc;
-	char url[64];   /* http://127.0.0.1:PORT */
+	char url[64];      /* http://127.0.0.1:PORT, or https:// */
+	char ca[4096];     /* with tls: the CA certificate its clients verify it by */
 };
 
 /* Start fetchlab-server on an ephemeral loopback port. Returns 0 or -1 after

@@ -44,7 +44,12 @@ struct fl_options {
 	struct fl_dist work;      /* --work, microseconds of CPU per response */
 	const char *work_spec;
 	unsigned loops;           /* --loops */
+	const char *ca;           /* --ca FILE: the CA an https server is verified against */
+	bool fresh;               /* --connections fresh: a new connection per request */
 };
+
+/* The --faults kinds every server has; the TLS kinds follow them. */
+#define FL_FAULT_HTTP_KINDS FL_FAULT_TLS_UNKNOWN_CA
 
 extern const char *const fl_fault_names[FL_FAULT_COUNT];
 
@@ -104,6 +109,9 @@ struct fl_run {
 	pthread_mutex_t lag_lock;     /* guards lag */
 	struct fl_hist *lag;          /* loop lag, microseconds (loops.c), or NULL */
 	char refused_url[64];         /* a bound port with no listener */
+	bool tls;                     /* --server is https */
+	char tls_url[FL_FAULT_COUNT][300];  /* the TLS faults' base URLs, by name */
+	struct curl_slist *connect_to;      /* ... and where those names connect */
 	int refused_fd;
 };
 

@@ -43,12 +43,14 @@ static int probe_url(struct fl_run *run)
 	curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
 	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	if (run->opt.ca)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, run->opt.ca);
 	rc = curl_easy_perform(easy);
 	curl_easy_cleanup(easy);
 	if (rc != CURLE_OK) {
-		fl_error(run, "--url %s: cannot reach it (%s); check the address and "
+		fl_error(run, "--url %s: cannot reach it (%s); check the address%s and "
 			 "that the server is running", run->opt.url,
-			 curl_easy_strerror(rc));
+			 curl_easy_strerror(rc), run->tls ? ", the --ca" : "");
 		return -1;
 	}
 	return 0;
@@ -96,6 +98,43 @@ static int map_progress(struct fl_run *run)
 	run->progress = p;
 	run->progress->requests = run->opt.requests;
 	return 0;
+}
+
+/* Over https: the base URL of each TLS fault, a name of the server's
+ * (SNI picks the certificate, tls.h) on its port, and a CURLOPT_CONNECT_TO
+ * entry that sends those names to the server's own host. */
+static int tls_faults(struct fl_run *run)
+{
+	static const char *const names[] = {"unknown-ca", "wrong-host", "expired", "reset"};
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, entry[600];
+	int rc = -1;
+
+	if (u && curl_url_set(u, CURLUPART_URL, run->base_url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		rc = 0;
+		for (int k = FL_FAULT_HTTP_KINDS; k < FL_FAULT_COUNT && rc == 0; k++) {
+			const char *name = names[k - FL_FAULT_HTTP_KINDS];
+			struct curl_slist *l;
+
+			snprintf(run->tls_url[k], sizeof run->tls_url[k],
+				 "https://%s.fetchlab.test:%s", name, port);
+			snprintf(entry, sizeof entry, "%s.fetchlab.test:%s:%s:%s",
+				 name, port, host, port);
+			l = curl_slist_append(run->connect_to, entry);
+			if (l == NULL)
+				rc = -1;
+			else
+				run->connect_to = l;
+		}
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	if (rc < 0)
+		fl_error(run, "--server %s: cannot set up the TLS faults' names", run->base_url);
+	return rc;
 }
 
 /* For fault=refused: a loopback port that is bound but never listens, so a
@@ -165,6 +204,9 @@ int fl_main(int argc, char **argv, const struct fl_model *model)
 		run.work_ns_per_step = fl_work_calibrate();
 	if (run.opt.faults[FL_FAULT_REFUSED] > 0 && reserve_refused_port(&run) < 0)
 		return 1;
+	run.tls = strncmp(run.opt.server ? run.opt.server : run.opt.url, "https:", 6) == 0;
+	if (run.tls && run.opt.server && tls_faults(&run) < 0)
+		return 1;
 	if (run.opt.url != NULL && probe_url(&run) < 0) {
 		rc = 2;
 		goto out;
@@ -205,6 +247,7 @@ out:
 	if (run.progress)
 		munmap(run.progress, fl_progress_size(run.opt.requests));
 	free(run.reqs);
+	curl_slist_free_all(run.connect_to);
 	curl_global_cleanup();
 	return rc;
 }

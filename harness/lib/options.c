@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fetchlab/spec.h"
 #include "internal.h"
@@ -174,7 +175,11 @@ int fl_spec_mean(const char *s, bool is_time, double *mean, const char **why)
 const char *const fl_fault_names[FL_FAULT_COUNT] = {
 	"none", "refused", "reset", "reset_body", "stall", "short", "trickle",
 	"http500", "http503",
+	"tls_unknown_ca", "tls_wrong_host", "tls_expired", "tls_reset",
 };
+
+#define FAULT_KINDS "refused, reset, reset_body, stall, short, trickle, http500, " \
+	"http503, and over https tls_unknown_ca, tls_wrong_host, tls_expired, tls_reset"
 
 int fl_parse_faults(const char *s, double faults[FL_FAULT_COUNT],
 		    const char **why)
@@ -187,11 +192,11 @@ int fl_parse_faults(const char *s, double faults[FL_FAULT_COUNT],
 		double f = strtod(s, &e);
 
 		if (e == s || *e != '\0' || !(f >= 0 && f <= 1)) {
-			*why = "is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds refused, reset, reset_body, stall, short, trickle, http500, http503";
+			*why = "is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds " FAULT_KINDS;
 			return -1;
 		}
-		for (int k = 1; k < FL_FAULT_COUNT; k++)
-			faults[k] = f / (FL_FAULT_COUNT - 1);
+		for (int k = 1; k < FL_FAULT_HTTP_KINDS; k++)   /* TLS kinds by name */
+			faults[k] = f / (FL_FAULT_HTTP_KINDS - 1);
 		return 0;
 	}
 	while (*s != '\0') {
@@ -203,7 +208,7 @@ int fl_parse_faults(const char *s, double faults[FL_FAULT_COUNT],
 			    strncmp(s, fl_fault_names[k], n) == 0)
 				break;
 		if (k == FL_FAULT_COUNT || s[n] != '=') {
-			*why = "names an unknown fault; kinds are refused, reset, reset_body, stall, short, trickle, http500, http503";
+			*why = "names an unknown fault; kinds are " FAULT_KINDS;
 			return -1;
 		}
 		faults[k] = strtod(s + n + 1, &e);
@@ -252,7 +257,8 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"  --arrivals KIND     with --rate: constant (default) or poisson gaps\n"
 		"  --timeout DUR       bound on each request (default 30s)\n"
 		"  --seed N            seed for delays, sizes and arrivals (default 1)\n"
-		"  --faults SPEC       inject faults: 0.3 (30%% over every kind) or reset=0.1,stall=0.05\n"
+		"  --faults SPEC       inject faults: 0.3 (30%% over the 8 HTTP kinds) or reset=0.1,stall=0.05;\n"
+		"                      over https also tls_unknown_ca, tls_wrong_host, tls_expired, tls_reset\n"
 		"  --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)\n"
 		"  --stack-size SIZE   per-thread / per-coroutine stack (default 64k)\n"
 		"CPU work:\n"
@@ -261,9 +267,15 @@ static void usage(FILE *out, const char *prog, const char *summary)
 		"target (one of):\n"
 		"  --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)\n"
 		"  --url URL           any HTTP server: fetch URL N times, no checksum\n"
+		"HTTPS and connections:\n"
+		"  --ca FILE           verify an https server against this CA (default: the system's);\n"
+		"                      fetchlab run --tls gives the embedded server's\n"
+		"  --connections MODE  reuse (default): keep connections alive; fresh: a new\n"
+		"                      connection and a full TLS handshake for every request\n"
 		"output:\n"
 		"  --json              one JSON object instead of the table\n"
-		"  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n"
+		"  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error,\n"
+		"                      connect_us,tls_us,wait_us,transfer_us,handshake\n"
 		"  --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)\n"
 		"  --progress FILE     live counters in a shared file, for fetchlab demo\n"
 		"  --dry-run           check the options and stop\n"
@@ -273,7 +285,7 @@ static void usage(FILE *out, const char *prog, const char *summary)
 
 enum { O_DELAY = 256, O_SIZE, O_RATE, O_ARRIVALS, O_TIMEOUT, O_SEED,
        O_STACK, O_SERVER, O_URL, O_JSON, O_RECORDS, O_HDR, O_FAULTS,
-       O_PROGRESS, O_DRY_RUN, O_PAUSE, O_WORK, O_LOOPS };
+       O_PROGRESS, O_DRY_RUN, O_PAUSE, O_WORK, O_LOOPS, O_CA, O_CONNECTIONS };
 
 static const struct option longopts[] = {
 	{"delay", required_argument, NULL, O_DELAY},
@@ -294,11 +306,13 @@ static const struct option longopts[] = {
 	{"server-pause", required_argument, NULL, O_PAUSE},
 	{"work", required_argument, NULL, O_WORK},
 	{"loops", required_argument, NULL, O_LOOPS},
+	{"ca", required_argument, NULL, O_CA},
+	{"connections", required_argument, NULL, O_CONNECTIONS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
-/* Check that S is an http:// URL curl can parse. */
+/* Check that S is an http:// or https:// URL curl can parse. */
 static int check_url(const char *s)
 {
 	CURLU *u = curl_url();
@@ -309,16 +323,33 @@ static int check_url(const char *s)
 		return -1;
 	bad = curl_url_set(u, CURLUPART_URL, s, 0) != CURLUE_OK ||
 	      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	      strcmp(scheme, "http") != 0;
+	      (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0);
 	curl_free(scheme);
 	curl_url_cleanup(u);
 	return bad ? -1 : 0;
 }
 
+/* What the HTTPS options and the target say together: NULL when they
+ * agree, else the error to print. */
+static const char *check_tls(const struct fl_options *opt)
+{
+	const char *target = opt->server ? opt->server : opt->url;
+	bool https = target && strncmp(target, "https:", 6) == 0;
+
+	if (opt->ca && target && !https)
+		return "--ca is for an https server, and the target is http://; "
+		       "give an https:// URL (fetchlab run --tls) or drop --ca";
+	for (int k = FL_FAULT_HTTP_KINDS; k < FL_FAULT_COUNT; k++)
+		if (opt->faults[k] > 0 && !(opt->server && https))
+			return "--faults: the tls_ kinds need an https --server "
+			       "(fetchlab run --tls)";
+	return NULL;
+}
+
 int fl_parse_options(int argc, char **argv, const char *prog,
 		     const char *summary, struct fl_options *opt)
 {
-	const char *why = NULL;
+	const char *why = NULL, *err;
 	int ch;
 
 	*opt = (struct fl_options){
@@ -359,6 +390,21 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 				why = "is not a number of loops from 1 to 256";
 				goto bad;
 			}
+			break;
+		case O_CA:
+			if (access(optarg, R_OK) != 0) {
+				why = "cannot be read; give the CA certificate (PEM) the "
+				      "server's certificate is signed by, e.g. ~/.cache/fetchlab/tls/ca.pem";
+				goto bad;
+			}
+			opt->ca = optarg;
+			break;
+		case O_CONNECTIONS:
+			if (strcmp(optarg, "reuse") != 0 && strcmp(optarg, "fresh") != 0) {
+				why = "is not a connection mode; give reuse (keep-alive) or fresh (one per request)";
+				goto bad;
+			}
+			opt->fresh = optarg[0] == 'f';
 			break;
 		case O_SIZE:
 			if (fl_parse_dist(optarg, false, &opt->size, &why) < 0)
@@ -414,7 +460,7 @@ int fl_parse_options(int argc, char **argv, const char *prog,
 		case O_SERVER:
 		case O_URL:
 			if (check_url(optarg) < 0) {
-				why = "is not an http:// URL, e.g. http://127.0.0.1:8080/";
+				why = "is not an http:// or https:// URL, e.g. http://127.0.0.1:8080/";
 				goto bad;
 			}
 			if (ch == O_SERVER)
@@ -486,6 +532,10 @@ bad:
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'; see %s --help\n",
 			prog, argv[optind], prog);
+		return 2;
+	}
+	if ((err = check_tls(opt)) != NULL) {
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return 2;
 	}
 	if (opt->server == NULL && opt->url == NULL && !opt->dry_run) {

@@ -36,6 +36,8 @@ static void table_lat(FILE *out, const char *name, const struct lat *l)
 		l->p99 / 1e3, l->p999 / 1e3, l->max / 1e3);
 }
 
+static const char *const handshake_names[] = {"none", "full", "resumed"};
+
 static int write_records(const struct fl_run *run, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -45,18 +47,21 @@ static int write_records(const struct fl_run *run, const char *path)
 			 "writable path", path);
 		return -1;
 	}
-	fputs("id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n", f);
+	fputs("id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error,"
+	      "connect_us,tls_us,wait_us,transfer_us,handshake\n", f);
 	for (unsigned i = 0; i < run->opt.requests; i++) {
 		const struct fl_request *r = &run->reqs[i];
 
 		if (r->end_ns == 0)
 			continue;   /* never started: the run was interrupted */
 		fprintf(f, "%u,%u,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-			",%d,%" PRIu64 ",%s\n", r->id, r->lane,
+			",%d,%" PRIu64 ",%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32
+			",%s\n", r->id, r->lane,
 			r->due_ns - run->t0_ns, r->start_ns - run->t0_ns,
 			r->first_byte_ns ? r->first_byte_ns - run->t0_ns : 0,
 			r->end_ns - run->t0_ns, r->status, r->bytes,
-			fl_class_names[r->klass]);
+			fl_class_names[r->klass], r->connect_us, r->tls_us, r->wait_us,
+			r->transfer_us, handshake_names[r->handshake]);
 	}
 	if (fclose(f) != 0) {
 		fl_error(run, "--records %s: write failed (%m)", path);
@@ -95,6 +100,8 @@ struct figures {
 	double busy;                         /* client_busy; NAN: unknown */
 	double steady, from, to;             /* steady_rps, its window (s from t0) */
 	double in_mean, in_peak;             /* requests in flight; NAN: none ran */
+	struct phase { double mean, p50, p99; } phase[4];   /* connect, tls, wait, transfer */
+	uint64_t handshakes[3];              /* none, full, resumed */
 	unsigned cores;                      /* the cores it can use */
 };
 
@@ -165,6 +172,15 @@ static void write_json(FILE *out, const struct fl_run *run, const struct figures
 	v[FL_M_INFLIGHT_MEAN].num = f->in_mean;
 	v[FL_M_INFLIGHT_PEAK].num = f->in_peak;
 	v[FL_M_CONN_PEAK].num = (double)atomic_load(&run->sockets_peak);
+	v[FL_M_TLS].flag = run->tls;
+	v[FL_M_CONN_MODE].str = o->fresh ? "fresh" : "reuse";
+	v[FL_M_TLS_FULL].num = (double)f->handshakes[1];
+	v[FL_M_TLS_RESUMED].num = (double)f->handshakes[2];
+	for (int p = 0; p < 4; p++) {
+		v[FL_M_CONNECT_MEAN + 3 * p].num = f->phase[p].mean;
+		v[FL_M_CONNECT_P50 + 3 * p].num = f->phase[p].p50;
+		v[FL_M_CONNECT_P99 + 3 * p].num = f->phase[p].p99;
+	}
 	v[FL_M_CLIENT_BUSY].num = f->busy;
 	v[FL_M_CLIENT_BOUND].flag = f->busy >= FL_CLIENT_BOUND;
 	fl_write_json(out, v);
@@ -211,6 +227,13 @@ static void write_table(FILE *out, const struct fl_run *run, const struct figure
 			o->concurrency, f->in_mean < 0.9 * o->concurrency &&
 			(double)o->concurrency <= (double)o->requests / 2 ?
 			"   (C NOT REACHED: the figures are for the concurrency achieved)" : "");
+	if (run->tls || o->fresh)
+		fprintf(out, "  %s, connections %s: TLS handshakes %" PRIu64 " full, %" PRIu64
+			" resumed\n", run->tls ? "https" : "http", o->fresh ? "fresh" : "reused",
+			f->handshakes[1], f->handshakes[2]);
+	fprintf(out, "  where the time went (ms, mean of the ok requests): connect %.3f, "
+		"TLS %.3f, wait %.3f, transfer %.3f\n", f->phase[0].mean / 1e3,
+		f->phase[1].mean / 1e3, f->phase[2].mean / 1e3, f->phase[3].mean / 1e3);
 	fprintf(out, "  latency (ms)        min     mean      p50      p90      p99    p99.9      max\n");
 	table_lat(out, "from start", &f->ls);
 	table_lat(out, "from due", &f->ld);
@@ -343,6 +366,39 @@ static void in_flight(const struct fl_run *run, struct figures *f)
 	f->in_peak = (double)peak;
 }
 
+_Static_assert(FL_M_HANDSHAKE_MEAN - FL_M_CONNECT_MEAN == 3 &&
+	       FL_M_TRANSFER_P99 - FL_M_CONNECT_MEAN == 11,
+	       "the phases' figures are mean, p50, p99 of each phase in turn");
+
+/* Where the ok requests' time went, each phase's mean, p50 and p99, and
+ * the TLS handshakes every request made. Sets F's phase and handshakes. */
+static int phases(const struct fl_run *run, struct figures *f)
+{
+	struct fl_hist *h = fl_hist_new();
+
+	if (h == NULL)
+		return -1;
+	for (unsigned i = 0; i < run->opt.requests; i++)
+		if (run->reqs[i].end_ns != 0)
+			f->handshakes[run->reqs[i].handshake]++;
+	for (int p = 0; p < 4; p++) {
+		fl_hist_reset(h);
+		for (unsigned i = 0; i < run->opt.requests; i++) {
+			const struct fl_request *r = &run->reqs[i];
+			const uint32_t us[4] = {r->connect_us, r->tls_us, r->wait_us,
+						r->transfer_us};
+
+			if (r->end_ns != 0 && r->klass == FL_OK)
+				fl_hist_record(h, us[p]);
+		}
+		f->phase[p].mean = fl_hist_count(h) ? fl_hist_mean(h) : NAN;
+		f->phase[p].p50 = fl_hist_count(h) ? (double)fl_hist_percentile(h, 50) : NAN;
+		f->phase[p].p99 = fl_hist_count(h) ? (double)fl_hist_percentile(h, 99) : NAN;
+	}
+	fl_hist_free(h);
+	return 0;
+}
+
 /* How busy the client was: the time it ran or wanted to, from the run's
  * start to the model's return (the process's CPU time, plus the main
  * thread's wait for a CPU: a loop starved by another process is as bound
@@ -414,6 +470,11 @@ int fl_report(struct fl_run *run, FILE *out)
 	client_busy(run, &f);
 	steady_state(run, &f);
 	in_flight(run, &f);
+	if (phases(run, &f) < 0) {
+		fl_error(run, "no memory for the histograms");
+		rc = 1;
+		goto out;
+	}
 	f.lag[0] = f.lag[1] = f.lag[2] = NAN;
 	if (run->lag != NULL) {
 		f.lag[0] = (double)fl_hist_percentile(run->lag, 50);

@@ -9,11 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include "fetchlab/body.h"
 #include "internal.h"
 
 const char *const fl_class_names[FL_CLASS_COUNT] = {
-	"ok", "connect", "timeout", "http", "recv", "checksum", "other",
+	"ok", "connect", "timeout", "http", "recv", "checksum", "tls", "other",
 };
 
 unsigned fl_requests(const struct fl_run *run) { return run->opt.requests; }
@@ -122,6 +124,12 @@ static void format_url(const struct fl_run *run, const struct fl_request *req,
 	case FL_FAULT_HTTP503:
 		path = "status/503";
 		break;
+	case FL_FAULT_TLS_UNKNOWN_CA:
+	case FL_FAULT_TLS_WRONG_HOST:
+	case FL_FAULT_TLS_EXPIRED:
+	case FL_FAULT_TLS_RESET:
+		base = run->tls_url[req->fault];   /* the server's name for it */
+		break;
 	default:
 		fault = fl_fault_names[req->fault];
 		break;
@@ -136,6 +144,24 @@ static void format_url(const struct fl_run *run, const struct fl_request *req,
 			 run->opt.pause_ns / 1000000);
 }
 
+/* At the status line, while the connection is still open: did this
+ * request make a TLS handshake (a new connection over https), and did it
+ * resume a session? OpenSSL knows; libcurl lends us its session. */
+static void note_handshake(struct fl_request *req)
+{
+	curl_off_t tls_done = 0;
+	struct curl_tlssessioninfo *info = NULL;
+
+	if (curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &tls_done) != CURLE_OK ||
+	    tls_done == 0)
+		return;   /* plain HTTP, or a reused connection */
+	req->handshake = 1;
+	if (curl_easy_getinfo(req->easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
+	    info && info->backend == CURLSSLBACKEND_OPENSSL && info->internals &&
+	    SSL_session_reused(info->internals))
+		req->handshake = 2;
+}
+
 /* Each line of the response's head: the blank one ends it. A connection
  * closed mid-head leaves head_done false, which libcurl itself accepts as
  * an empty body (CURLE_OK); classify counts it as the recv error it is. */
@@ -146,6 +172,8 @@ static size_t on_header(char *line, size_t one, size_t n, void *arg)
 	(void)one;   /* always 1 */
 	if (n <= 2 && (line[0] == '\r' || line[0] == '\n'))
 		req->head_done = true;
+	else if (req->handshake == 0 && n > 5 && memcmp(line, "HTTP/", 5) == 0)
+		note_handshake(req);
 	return n;
 }
 
@@ -171,11 +199,14 @@ static curl_socket_t on_open_socket(void *arg, curlsocktype purpose,
 	return fd;
 }
 
+void fl_socket_closed(struct fl_run *run)
+{
+	atomic_fetch_sub_explicit(&run->root->sockets, 1, memory_order_relaxed);
+}
+
 static int on_close_socket(void *arg, curl_socket_t fd)
 {
-	struct fl_run *run = arg;
-
-	atomic_fetch_sub_explicit(&run->sockets, 1, memory_order_relaxed);
+	fl_socket_closed(arg);
 	return close(fd);
 }
 
@@ -208,6 +239,19 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, run->root);
 	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
 	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, run->root);
+	/* --connections fresh: a connection of its own, closed after it, and
+	 * no session to resume: what a new aiohttp.ClientSession per fetch
+	 * costs. Set either way: a model may run many requests on one handle. */
+	curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, (long)o->fresh);
+	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, (long)o->fresh);
+	curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, (long)!o->fresh);
+	if (o->ca)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, o->ca);
+	if (run->root->connect_to)
+		curl_easy_setopt(easy, CURLOPT_CONNECT_TO, run->root->connect_to);
+	req->easy = easy;
+	req->handshake = 0;
+	req->connect_us = req->tls_us = req->wait_us = req->transfer_us = 0;
 	req->lane = run->lane0 + lane;   /* --loops: lanes numbered across loops */
 	req->thread = pthread_self();
 	req->bytes = 0;
@@ -244,6 +288,21 @@ static enum fl_class classify(const struct fl_run *run,
 	case CURLE_WEIRD_SERVER_REPLY:     /* not HTTP, or lying about its length */
 	case CURLE_UNSUPPORTED_PROTOCOL:   /* here: no status line (HTTP/0.9) */
 		return FL_ERR_RECV;
+	case CURLE_SSL_CONNECT_ERROR:        /* the handshake failed, or was reset */
+	case CURLE_PEER_FAILED_VERIFICATION: /* unknown CA, wrong name, expired */
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_USE_SSL_FAILED:
+		return FL_ERR_TLS;
 	case CURLE_OUT_OF_MEMORY:
 		/* After a status line: libcurl refused a head over its limit
 		 * (CURL_MAX_HTTP_HEADER), which it reports as out of memory. */
@@ -251,6 +310,31 @@ static enum fl_class classify(const struct fl_run *run,
 	default:
 		return FL_ERR_OTHER;
 	}
+}
+
+static uint32_t us32(curl_off_t us)
+{
+	return us <= 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+/* Where REQ's time went, from libcurl's timers (each from the transfer's
+ * start): connect, the TLS handshake (over a connection it opened, NEW),
+ * the wait for the first byte, and the transfer of the rest. */
+static void phases(struct fl_request *req, CURL *easy, bool new)
+{
+	curl_off_t connect = 0, tls = 0, first = 0, total = 0, ready;
+
+	curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+	curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+	if (!new)
+		connect = tls = 0;
+	ready = tls > connect ? tls : connect;   /* when it could send */
+	req->connect_us = us32(connect);
+	req->tls_us = us32(tls > 0 ? tls - connect : 0);
+	req->wait_us = us32(first > ready ? first - ready : 0);
+	req->transfer_us = us32(total > first && first > 0 ? total - first : 0);
 }
 
 void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
@@ -268,6 +352,7 @@ void fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
 		atomic_fetch_add_explicit(&run->connects, (uint64_t)connects,
 					  memory_order_relaxed);
+		phases(req, easy, connects > 0);
 	}
 	req->status = (int32_t)status;
 	if (req->first_byte_ns == 0 && rc == CURLE_OK && easy != NULL) {

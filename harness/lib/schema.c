@@ -28,6 +28,11 @@ static double bound(const double *run)
 	[id] = {.name = key, .json = key, .csv = column, .col = place, \
 		.unit = "us", .fmt = "%.0f", .reduce = FL_R_MEDIAN, .doc = what}
 
+/* Where an ok request's time went (the phases of libcurl's timers). */
+#define PHASE(id, key, column, place, what) \
+	[id] = {.name = key, .json = key, .csv = column, .col = place, \
+		.unit = "us", .fmt = "%.0f", .reduce = FL_R_MEDIAN, .doc = what}
+
 const struct fl_metric fl_metrics[FL_M_COUNT] = {
 	[FL_M_MODEL] = {.name = "model", .json = "model", .csv = "model", .col = 1,
 		.type = FL_STR, .reduce = FL_R_FIRST, .doc = "the model's name"},
@@ -144,6 +149,35 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 		.csv = "connections_peak", .col = 35, .fmt = "%.0f", .reduce = FL_R_MEDIAN,
 		.doc = "connections open at once, the most (sockets curl opened and "
 		       "had not yet closed)"},
+	[FL_M_TLS] = {.name = "tls", .json = "tls", .csv = "tls", .col = 36,
+		.type = FL_BOOL, .reduce = FL_R_FIRST,
+		.doc = "HTTPS: the target was an https:// URL"},
+	[FL_M_CONN_MODE] = {.name = "connection_mode", .json = "connection_mode",
+		.csv = "connection_mode", .col = 37, .type = FL_STR, .reduce = FL_R_FIRST,
+		.doc = "--connections: reuse (keep-alive) or fresh (one per request)"},
+	[FL_M_TLS_FULL] = {.name = "tls_full", .json = "tls_full", .csv = "tls_full",
+		.col = 38, .fmt = "%.0f", .reduce = FL_R_MEDIAN,
+		.doc = "TLS handshakes made in full (a new session)"},
+	[FL_M_TLS_RESUMED] = {.name = "tls_resumed", .json = "tls_resumed",
+		.csv = "tls_resumed", .col = 39, .fmt = "%.0f", .reduce = FL_R_MEDIAN,
+		.doc = "TLS handshakes that resumed a session (cheaper: no certificate)"},
+	PHASE(FL_M_CONNECT_MEAN, "connect_us.mean", "connect_mean_us", 40,
+	      "the TCP connect (0 on a reused connection): the mean"),
+	PHASE(FL_M_CONNECT_P50, "connect_us.p50", NULL, 0, "the TCP connect: the median"),
+	PHASE(FL_M_CONNECT_P99, "connect_us.p99", NULL, 0, "the TCP connect: 99th percentile"),
+	PHASE(FL_M_HANDSHAKE_MEAN, "tls_us.mean", "tls_mean_us", 41,
+	      "the TLS handshake (0 when reused, or plain HTTP): the mean"),
+	PHASE(FL_M_HANDSHAKE_P50, "tls_us.p50", NULL, 0, "the TLS handshake: the median"),
+	PHASE(FL_M_HANDSHAKE_P99, "tls_us.p99", NULL, 0, "the TLS handshake: 99th percentile"),
+	PHASE(FL_M_WAIT_MEAN, "wait_us.mean", "wait_mean_us", 42,
+	      "from connected (or sent) to the first byte, the server's delay "
+	      "included: the mean"),
+	PHASE(FL_M_WAIT_P50, "wait_us.p50", NULL, 0, "the wait for the first byte: the median"),
+	PHASE(FL_M_WAIT_P99, "wait_us.p99", NULL, 0, "the wait for the first byte: 99th percentile"),
+	PHASE(FL_M_TRANSFER_MEAN, "transfer_us.mean", "transfer_mean_us", 43,
+	      "from the first byte to the last: the mean"),
+	PHASE(FL_M_TRANSFER_P50, "transfer_us.p50", NULL, 0, "the transfer: the median"),
+	PHASE(FL_M_TRANSFER_P99, "transfer_us.p99", NULL, 0, "the transfer: 99th percentile"),
 	[FL_M_CLIENT_BOUND] = {.name = "client_bound", .json = "client_bound",
 		.type = FL_BOOL, .doc = "client_busy reached FL_CLIENT_BOUND (0.90): "
 		"the client, not the model, set the figures"},
@@ -393,6 +427,8 @@ void fl_write_summary_row(FILE *out, const union fl_value v[FL_M_COUNT])
 			fputc(',', out);
 		if (fl_metrics[i].type == FL_STR)
 			fputs(v[i].str ? v[i].str : "", out);
+		else if (fl_metrics[i].type == FL_BOOL)
+			fputs(v[i].flag ? "1" : "0", out);
 		else if (fl_metrics[i].type == FL_U64)
 			fprintf(out, "%" PRIu64, v[i].u64);
 		else

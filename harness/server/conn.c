@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/err.h>
+
 #include "fetchlab/body.h"
 #include "conn.h"
 #include "http.h"
@@ -18,6 +20,7 @@
 #define TRICKLE_MS     100           /* ... this often */
 #define LINGER_MS      1000          /* how long a closing connection drains */
 #define QUANTUM        (16 * OUT_CAP) /* bytes a connection writes in one turn */
+#define TLS_OUT_CAP    (OUT_CAP + 1024) /* a record of out[] and its overhead */
 
 enum state {
 	IDLE,     /* waiting for (the rest of) a request: the idle or header timer */
@@ -45,9 +48,12 @@ struct conn {
 	bool head_sent;
 	uint64_t sent;             /* body bytes handed to the kernel */
 	uint64_t stop;             /* body bytes to send before the fault acts */
+	SSL *ssl;                  /* HTTPS: the session (memory BIOs), else NULL */
+	bool tls_writing;          /* HTTPS: tls_out[] is in a write in flight */
 	size_t in_off, in_len;     /* in[in_off, in_len): bytes not parsed yet */
 	char in[HTTP_MAX_HEAD];    /* fields from here on are not zeroed at accept */
-	char out[OUT_CAP];
+	char out[OUT_CAP];         /* plaintext: the answer's next piece */
+	char tls_out[];            /* HTTPS: ciphertext on its way (TLS_OUT_CAP) */
 };
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
@@ -61,6 +67,9 @@ static void wait_for_request(struct conn *c);
 static void reset(struct conn *c);
 static void send_more(struct conn *c);
 static void conn_close(struct conn *c);
+static void tls_read(struct conn *c, const char *data, size_t n);
+static int tls_pull(struct conn *c);
+static void send_more_tls(struct conn *c);
 
 /* At the cap: close the oldest connection that waits for a request, so a
  * new client gets its place. Those that are answering are left alone. */
@@ -103,7 +112,7 @@ int conn_accept(struct conn_set *set, uv_stream_t *listener)
 
 	if (set->count >= set->cap && !evict_one(set))
 		return refuse(listener);
-	if ((c = malloc(sizeof *c)) == NULL)
+	if ((c = malloc(sizeof *c + (set->tls ? TLS_OUT_CAP : 0))) == NULL)
 		return UV_ENOMEM;
 	/* Zero the fields but not the buffers: an idle connection's buffers
 	 * then stay untouched pages, which is what lets 10,000 of them fit. */
@@ -126,6 +135,8 @@ int conn_accept(struct conn_set *set, uv_stream_t *listener)
 	set->count++;
 
 	r = uv_accept(listener, (uv_stream_t *)&c->tcp);
+	if (r == 0 && set->tls && (c->ssl = tls_session_new(set->tls)) == NULL)
+		r = UV_EBUSY;   /* no memory for a session: the client comes back */
 	if (r == 0)
 		r = uv_tcp_nodelay(&c->tcp, 1);   /* answers leave at once, no Nagle wait */
 	if (r == 0)
@@ -154,6 +165,9 @@ int conn_set_init(struct conn_set *set, uv_loop_t *loop)
 	set->max_pause_us = 10000000;
 	set->pause_budget_us = CONN_PAUSE_BUDGET_US;
 	set->paused_us = set->window_ms = 0;
+	set->tls = NULL;
+	set->tls_in = NULL;
+	set->handshakes_failed = 0;
 	return deadlines_init(&set->deadlines, loop, on_delay_over);
 }
 
@@ -227,6 +241,10 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct conn *c = h->data;
 
 	(void)suggested;
+	if (c->ssl) {   /* ciphertext: fed to the session at once (tls_read) */
+		*buf = uv_buf_init(c->set->tls_in, CONN_TLS_IN);
+		return;
+	}
 	if (c->state == STALL || c->state == LINGER) {
 		c->in_off = c->in_len = 0;
 	} else if (c->in_off > 0) {
@@ -241,7 +259,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct conn *c = s->data;
 
-	(void)buf;
+	if (c->ssl && nread > 0) {
+		tls_read(c, buf->base, (size_t)nread);
+		return;
+	}
 	if (nread == UV_ENOBUFS) {
 		/* in[] is full of pipelined requests we have not reached: stop
 		 * reading (and let TCP push back) until serve() wants more. */
@@ -340,6 +361,13 @@ static void serve(struct conn *c)
 		int n = http_parse(c->in + c->in_off, c->in_len - c->in_off, &req, &why);
 
 		if (n == HTTP_NEED_MORE) {
+			size_t had = c->in_len - c->in_off;
+
+			/* HTTPS: the session may hold more of it already. */
+			if (c->ssl && !c->eof && tls_pull(c) < 0)
+				return;
+			if (c->in_len - c->in_off > had)
+				continue;
 			if (c->eof) {
 				conn_close(c);   /* all read, all answered */
 				return;
@@ -438,6 +466,10 @@ static void send_more(struct conn *c)
 {
 	size_t turn = 0;   /* bytes handed over in this turn of the loop */
 
+	if (c->ssl) {
+		send_more_tls(c);
+		return;
+	}
 	for (;;) {
 		size_t n = fill(c);
 		uv_buf_t buf = uv_buf_init(c->out, (unsigned)n);
@@ -546,5 +578,176 @@ static void on_close(uv_handle_t *h)
 	else
 		c->set->last = c->prev;
 	c->set->count--;
+	SSL_free(c->ssl);
 	free(c);
+}
+
+/* ---- HTTPS: the session between the socket and in[] / out[] ---------- */
+
+static void on_tls_written(uv_write_t *w, int status);
+
+/* Hand the kernel the ciphertext the session has for the client: at once
+ * where the socket takes it (TRY), else by a write whose callback goes on.
+ * Returns 0 all sent, 1 a write is in flight, -1 the connection closed. */
+static int tls_flush(struct conn *c, bool try)
+{
+	BIO *out = SSL_get_wbio(c->ssl);
+
+	if (c->tls_writing)
+		return 1;
+	while (BIO_ctrl_pending(out) > 0) {
+		int n = BIO_read(out, c->tls_out, TLS_OUT_CAP);
+		uv_buf_t buf = uv_buf_init(c->tls_out, n > 0 ? (unsigned)n : 0);
+		int r = try && n > 0 ? uv_try_write((uv_stream_t *)&c->tcp, &buf, 1) : 0;
+
+		if (r == UV_EAGAIN)
+			r = 0;
+		if (n <= 0 || r < 0) {
+			conn_close(c);
+			return -1;
+		}
+		if (r < n) {
+			buf = uv_buf_init(c->tls_out + r, (unsigned)(n - r));
+			c->write.data = c;
+			if (uv_write(&c->write, (uv_stream_t *)&c->tcp, &buf, 1,
+				     on_tls_written) < 0) {
+				conn_close(c);
+				return -1;
+			}
+			c->tls_writing = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void on_tls_written(uv_write_t *w, int status)
+{
+	struct conn *c = w->data;
+
+	c->tls_writing = false;
+	if (status < 0 || c->state == CLOSED) {
+		conn_close(c);
+		return;
+	}
+	if (c->state == SEND) {   /* the answer goes on, as in on_write */
+		if (BIO_ctrl_pending(SSL_get_wbio(c->ssl)) == 0 &&
+		    c->plan.fault == FAULT_TRICKLE && c->sent < c->stop)
+			uv_timer_start(&c->timer, on_timer, TRICKLE_MS, 0);
+		else
+			send_more(c);
+	} else if (tls_flush(c, true) < 0) {
+		return;
+	}
+	if (c->state == IDLE)
+		serve(c);
+}
+
+/* The handshake has more to read: go on with it. Returns 0 done, 1 not
+ * yet, -1 failed (the connection is closed, or reset for a fault). */
+static int handshake(struct conn *c)
+{
+	int r = SSL_do_handshake(c->ssl);
+
+	if (r == 1)
+		return tls_flush(c, true) < 0 ? -1 : 0;
+	if (SSL_get_error(c->ssl, r) == SSL_ERROR_WANT_READ) {
+		if (!c->in_head)   /* a handshake is the head of a request */
+			uv_timer_start(&c->timer, on_timer, c->set->header_ms, 0);
+		c->in_head = true;
+		return tls_flush(c, true) < 0 ? -1 : 1;
+	}
+	ERR_clear_error();
+	c->set->handshakes_failed++;
+	if (tls_wants_reset(c->ssl)) {
+		reset(c);
+	} else if (tls_flush(c, true) >= 0) {   /* the alert says why */
+		linger(c);
+	}
+	return -1;
+}
+
+/* Ciphertext from the socket: through the handshake, then as plaintext
+ * into in[], and serve what is whole. */
+static void tls_read(struct conn *c, const char *data, size_t n)
+{
+	if (BIO_write(SSL_get_rbio(c->ssl), data, (int)n) != (int)n) {
+		conn_close(c);
+		return;
+	}
+	if (!SSL_is_init_finished(c->ssl) && handshake(c) != 0)
+		return;
+	if (tls_pull(c) < 0)
+		return;
+	if (c->state == IDLE)
+		serve(c);
+}
+
+/* Move the plaintext the session has into in[] (dropped in STALL and
+ * LINGER, as on_alloc does). A full in[] stops reading until serve() has
+ * room, so TCP pushes back. Returns 0, or -1 when the connection closed. */
+static int tls_pull(struct conn *c)
+{
+	for (;;) {
+		int r;
+
+		if (c->state == STALL || c->state == LINGER) {
+			c->in_off = c->in_len = 0;
+		} else if (c->in_off > 0) {
+			memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+			c->in_len -= c->in_off;
+			c->in_off = 0;
+		}
+		if (c->in_len == sizeof c->in) {
+			stop_reading(c);
+			return 0;
+		}
+		r = SSL_read(c->ssl, c->in + c->in_len, (int)(sizeof c->in - c->in_len));
+		if (r > 0) {
+			c->in_len += (size_t)r;
+			continue;
+		}
+		switch (SSL_get_error(c->ssl, r)) {
+		case SSL_ERROR_WANT_READ:
+			return tls_flush(c, true) < 0 ? -1 : 0;
+		case SSL_ERROR_ZERO_RETURN:   /* close_notify: as UV_EOF */
+			c->eof = true;
+			stop_reading(c);
+			return 0;
+		default:
+			ERR_clear_error();
+			conn_close(c);
+			return -1;
+		}
+	}
+}
+
+/* send_more over HTTPS: each piece of out[] becomes a record, and the
+ * records go out as tls_flush can. The quantum works as in send_more. */
+static void send_more_tls(struct conn *c)
+{
+	size_t turn = 0;
+
+	for (;;) {
+		size_t n;
+
+		if (tls_flush(c, turn < QUANTUM) != 0)
+			return;   /* closed, or on_tls_written goes on */
+		n = fill(c);
+		if (n == 0) {
+			finish(c);
+			return;
+		}
+		if (SSL_write(c->ssl, c->out, (int)n) != (int)n) {
+			ERR_clear_error();
+			conn_close(c);
+			return;
+		}
+		turn += n;
+		if (c->plan.fault == FAULT_TRICKLE && c->sent < c->stop) {
+			if (tls_flush(c, true) == 0)
+				uv_timer_start(&c->timer, on_timer, TRICKLE_MS, 0);
+			return;
+		}
+	}
 }

@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "deadline.h"
+#include "tls.h"
 
 struct conn;
 
@@ -28,7 +29,15 @@ struct conn_set {
 	uint64_t max_pause_us;   /* pause_ms=: 0 refuses it */
 	uint64_t pause_budget_us;       /* of pause a minute, all clients together */
 	uint64_t paused_us, window_ms;  /* the pause spent in the minute from window_ms */
+	/* HTTPS: every connection a TLS session from TLS (NULL: plain HTTP).
+	 * The ciphertext read buffer is the set's: the loop reads one socket
+	 * at a time, and conn.c feeds what it read to the session at once. */
+	struct tls_server *tls;
+	char *tls_in;
+	unsigned long handshakes_failed;
 };
+
+#define CONN_TLS_IN (64 * 1024)
 
 #define CONN_HEADER_MS  10000   /* nginx's client_header_timeout is 60 s */
 #define CONN_IDLE_MS    60000   /* nginx's keepalive_timeout is 75 s */

@@ -30,6 +30,8 @@ struct options {
 	double header_s, idle_s;   /* conn_set's timeouts, in seconds */
 	long cap;                  /* --max-connections; 0: from the fd limit */
 	bool shared;               /* --shared, or --host not a loopback address */
+	bool tls;                  /* --tls: HTTPS */
+	const char *tls_dir;       /* --tls-dir: where the CA lives */
 };
 
 struct server {
@@ -37,16 +39,24 @@ struct server {
 	uv_tcp_t listener;
 	uv_signal_t sigterm, sigint;
 	struct conn_set conns;
+	const char *tls_dir;   /* --tls: where the CA lives */
 	int status;          /* exit status */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fetchlab-server [--host ADDR] [--port N] [limits]\n"
+		"usage: fetchlab-server [--host ADDR] [--port N] [--tls [--tls-dir DIR]] [limits]\n"
 		"Serve fetchlab's test workload over HTTP/1.1 until SIGTERM or SIGINT.\n"
 		"  --host ADDR  numeric IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
 		"  --port N     TCP port, 0 picks a free one (default 0)\n"
+		"  --tls        HTTPS (TLS 1.2 and 1.3), with a certificate for localhost,\n"
+		"               the loopback addresses and ADDR (every address, for 0.0.0.0),\n"
+		"               signed by a CA made on first use; clients verify against\n"
+		"               DIR/ca.pem (give them --ca DIR/ca.pem). TLS faults by name:\n"
+		"               unknown-ca, wrong-host, expired, reset .fetchlab.test\n"
+		"  --tls-dir DIR  where the CA lives (default $FETCHLAB_TLS_DIR, else\n"
+		"               ~/.cache/fetchlab/tls); its ca.key never leaves it\n"
 		"Limits that keep honest clients served when others misbehave:\n"
 		"  --header-timeout S   close a connection whose request is not whole S seconds\n"
 		"                       after its first byte (default %d)\n"
@@ -59,7 +69,8 @@ static void usage(FILE *f)
 		"                       to 1 TiB, delays up to 1 hour, pause_ms up to 10 s.\n"
 		"                       Always: 10 s of pause_ms a minute, all clients together.\n"
 		"                       A request over a limit is answered 403, saying which.\n"
-		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready.\n"
+		"Prints 'fetchlab-server listening on http://HOST:PORT' once ready\n"
+		"(with --tls: 'https://HOST:PORT ca DIR/ca.pem').\n"
 		"  GET /fetch?id=ID&delay_ms=D&bytes=B[&fault=KIND]   body of request ID after D ms\n"
 		"      (delay_us=N also works; KIND: reset reset_body stall short trickle)\n"
 		"  GET /status/N                                      status N, 100 < N < 600\n",
@@ -86,7 +97,8 @@ static int parse_seconds(const char *opt, const char *arg, double *out)
  * --help, 2 after a one-line error naming the bad option). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP, OPT_HEADER, OPT_IDLE, OPT_CAP, OPT_SHARED };
+	enum { OPT_HOST = 1, OPT_PORT, OPT_HELP, OPT_HEADER, OPT_IDLE, OPT_CAP, OPT_SHARED,
+	       OPT_TLS, OPT_TLS_DIR };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "port", required_argument, NULL, OPT_PORT },
@@ -94,6 +106,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "max-connections", required_argument, NULL, OPT_CAP },
 		{ "shared", no_argument, NULL, OPT_SHARED },
+		{ "tls", no_argument, NULL, OPT_TLS },
+		{ "tls-dir", required_argument, NULL, OPT_TLS_DIR },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -109,6 +123,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SHARED:
 			o->shared = true;
+			break;
+		case OPT_TLS:
+			o->tls = true;
+			break;
+		case OPT_TLS_DIR:
+			if (*optarg == '\0') {
+				fprintf(stderr, "fetchlab-server: --tls-dir is empty; give a directory\n");
+				return 2;
+			}
+			o->tls_dir = optarg;
 			break;
 		case OPT_HEADER:
 			if (parse_seconds("--header-timeout", optarg, &o->header_s) < 0)
@@ -149,6 +173,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 				argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (o->tls_dir && !o->tls) {
+		fprintf(stderr, "fetchlab-server: --tls-dir without --tls; add --tls\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "fetchlab-server: unexpected argument '%s' (try --help)\n",
@@ -241,12 +269,17 @@ static int start_listening(struct server *s, const char *host, int port)
 	if (addr.ss_family == AF_INET6) {
 		uv_ip6_name((struct sockaddr_in6 *)&addr, name, sizeof name);
 		port = ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
-		printf("fetchlab-server listening on http://[%s]:%d\n", name, port);
+		printf("fetchlab-server listening on %s://[%s]:%d",
+		       s->conns.tls ? "https" : "http", name, port);
 	} else {
 		uv_ip4_name((struct sockaddr_in *)&addr, name, sizeof name);
 		port = ntohs(((struct sockaddr_in *)&addr)->sin_port);
-		printf("fetchlab-server listening on http://%s:%d\n", name, port);
+		printf("fetchlab-server listening on %s://%s:%d",
+		       s->conns.tls ? "https" : "http", name, port);
 	}
+	if (s->conns.tls)   /* what its clients verify it against */
+		printf(" ca %s/ca.pem", s->tls_dir);
+	putchar('\n');
 	fflush(stdout);
 	return 0;
 }
@@ -254,6 +287,7 @@ static int start_listening(struct server *s, const char *host, int port)
 int main(int argc, char **argv)
 {
 	struct server s;
+	char dir[4096], why[512];
 	struct options o = { .host = "127.0.0.1",
 			     .header_s = CONN_HEADER_MS / 1000.0,
 			     .idle_s = CONN_IDLE_MS / 1000.0 };
@@ -283,6 +317,23 @@ int main(int argc, char **argv)
 	/* Loopback: 127.0.0.0/8 and ::1 (numeric addresses only, see --host). */
 	if (o.shared || !(strncmp(o.host, "127.", 4) == 0 || strcmp(o.host, "::1") == 0))
 		conn_set_share(&s.conns);
+	if (o.tls) {
+		if (o.tls_dir)
+			snprintf(dir, sizeof dir, "%s", o.tls_dir);
+		else if (tls_default_dir(dir, sizeof dir) < 0) {
+			fprintf(stderr, "fetchlab-server: --tls: the CA directory's path is too "
+				"long; give a shorter one with --tls-dir\n");
+			return 2;
+		}
+		s.conns.tls = tls_server_new(dir, o.host, why, sizeof why);
+		s.tls_dir = dir;
+		s.conns.tls_in = malloc(CONN_TLS_IN);
+		if (s.conns.tls == NULL || s.conns.tls_in == NULL) {
+			fprintf(stderr, "fetchlab-server: --tls: %s\n",
+				s.conns.tls ? "out of memory" : why);
+			return 1;
+		}
+	}
 	if (o.cap > 0)
 		s.conns.cap = (unsigned)o.cap;
 	else if (fds > FD_RESERVE && fds - FD_RESERVE < UINT_MAX)
@@ -301,5 +352,7 @@ int main(int argc, char **argv)
 	}
 	uv_run(&s.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&s.loop);
+	tls_server_free(s.conns.tls);
+	free(s.conns.tls_in);
 	return s.status;
 }

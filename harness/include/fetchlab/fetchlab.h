@@ -26,6 +26,7 @@ enum fl_class {
 	FL_ERR_HTTP,      /* the server answered with status >= 400 */
 	FL_ERR_RECV,      /* connection reset, short or empty body */
 	FL_ERR_CHECKSUM,  /* the body is not the one the server owes us */
+	FL_ERR_TLS,       /* the TLS handshake failed, or the certificate did not verify */
 	FL_ERR_OTHER,     /* anything else curl reports */
 	FL_CLASS_COUNT
 };
@@ -41,6 +42,11 @@ enum fl_fault {
 	FL_FAULT_TRICKLE,     /* a few bytes per 100 ms: timeout, if short */
 	FL_FAULT_HTTP500,     /* status 500: http */
 	FL_FAULT_HTTP503,     /* status 503: http */
+	/* Over HTTPS only, each asked for by name: tls */
+	FL_FAULT_TLS_UNKNOWN_CA,   /* a certificate from a CA nobody trusts */
+	FL_FAULT_TLS_WRONG_HOST,   /* a certificate for another name */
+	FL_FAULT_TLS_EXPIRED,      /* an expired certificate */
+	FL_FAULT_TLS_RESET,        /* the connection reset at the ClientHello */
 	FL_FAULT_COUNT
 };
 
@@ -66,6 +72,13 @@ struct fl_request {
 	uint8_t fault;           /* enum fl_fault injected into it */
 	bool body_bad;           /* a body byte differed from the expected stream */
 	bool head_done;          /* the response's head ended (its blank line came) */
+	uint8_t handshake;       /* a TLS handshake it made: 0 none, 1 full, 2 resumed */
+	/* Where its time went (libcurl's timers, microseconds; fl_done): */
+	uint32_t connect_us;     /* the TCP connect; 0 on a reused connection */
+	uint32_t tls_us;         /* the TLS handshake; 0 when reused or plain HTTP */
+	uint32_t wait_us;        /* from connected (or sent) to the first byte */
+	uint32_t transfer_us;    /* from the first byte to the last */
+	CURL *easy;              /* the handle that ran it (fl_easy_setup) */
 };
 
 struct fl_run;   /* opaque: one run of one model over one workload */
@@ -113,6 +126,12 @@ void fl_work(struct fl_run *run, struct fl_request *req);
 /* For loop helpers (impl-eventloop/lanes.c): a periodic timer of the loop
  * fired LATE_NS after it was due. Thread-safe. */
 void fl_loop_lag(struct fl_run *run, int64_t late_ns);
+
+/* For loop helpers that close curl's sockets themselves (a
+ * CURLOPT_CLOSESOCKETFUNCTION of their own replaces the harness's, which
+ * counts the connections open at once): count one socket closed, as the
+ * harness's callback would. Thread-safe. */
+void fl_socket_closed(struct fl_run *run);
 
 /* Read-only facts a model needs. */
 unsigned fl_requests(const struct fl_run *run);     /* -n */
