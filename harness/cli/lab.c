@@ -222,7 +222,9 @@ static const struct lab lab_table[] = {
 		{T_REUSE, "connections: 1 for 100 requests, not 100", 1, 100, 1, "0ms", NULL, 0,
 		 "STEPS 1-3: one easy handle for the whole run, with reuse left on (no "
 		 "CURLOPT_FORBID_REUSE, CURLOPT_FRESH_CONNECT or Connection: close)"},
-		{T_SPEEDUP, "perf: throughput vs sync, medians of 5 runs each", 2, 200, 1, "1ms", NULL, 0.8},
+		/* The reference against itself, 10 checks, load average 2.4-3.0 on
+		 * 2 vCPUs: 0.90-1.11, median 1.00; a connection per request: 0.27-0.40. */
+		{T_SPEEDUP, "perf: throughput vs sync, medians of 5 runs each", 2, 200, 1, "1ms", NULL, 0.75},
 	}},
 };
 #define NLABS (sizeof lab_table / sizeof lab_table[0])
