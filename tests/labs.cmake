@@ -12,7 +12,7 @@ foreach(lab 00 01 02 03 04 05 06 07 08)
   endforeach()
 endforeach()
 # lab run: the student's build, run as fetchlab run runs a model.
-foreach(lab 01 03)
+foreach(lab 01 03 08)
   add_test(NAME labs-run-${lab}
            COMMAND ${FL_TESTS}/labs/run.sh $<TARGET_FILE:fetchlab-cli> ${lab})
   set_tests_properties(labs-run-${lab} PROPERTIES LABELS labs TIMEOUT 120)

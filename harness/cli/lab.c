@@ -788,8 +788,11 @@ static double speedup(struct check *ck, const struct test *t, struct speedup *s)
 {
 	double v[4][SPEEDUP_RUNS];
 	struct test fresh = *t;
+	char extra[256];
 
-	fresh.extra = "--connections fresh";
+	snprintf(extra, sizeof extra, "%s%s--connections fresh", t->extra ? t->extra : "",
+		 t->extra ? " " : "");
+	fresh.extra = extra;
 	for (int i = 0; i < SPEEDUP_RUNS; i++) {
 		struct proc p[3];   /* student, reference, reference fresh */
 
@@ -916,7 +919,11 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			if (t->hint)
+			if (t->hint && ck->server.tls)
+				why(ck, "%.0f connections opened for %u requests, %.0f full TLS "
+				    "handshakes\n    %s", jnum(&p, "connections"), t->n,
+				    jnum(&p, "tls_full"), t->hint);
+			else if (t->hint)
 				why(ck, "%.0f connections opened for %u requests\n    %s",
 				    jnum(&p, "connections"), t->n, t->hint);
 			else
