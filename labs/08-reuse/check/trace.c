@@ -1,8 +1,8 @@
 /* trace.c - lab 08's check of the easy handle's life, call by call: made
  * once before the first request, never copied, never told to drop its
- * connection, cleaned up once after the last. A handle made every tenth
- * request or after an error, or one leaked at exit, can leave the
- * connection count looking right on a short run without faults.
+ * connection, cleaned up once after the last. A handle made only after a
+ * failed request, or one leaked at exit, leaves the connection count
+ * right on a run without faults; this names the step.
  *
  * `fetchlab lab check 08` links the student's model with -Wl,--wrap= for
  * the calls below (libfetchlab's calls too: it is a static library, so the
