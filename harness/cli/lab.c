@@ -52,7 +52,7 @@ enum kind {
 	T_LAG,        /* loop lag p99 against the reference model's */
 	T_PERF,       /* throughput against the reference model */
 	T_LATENCY,    /* latency from due against the reference model */
-	T_SPEEDUP,    /* throughput against the reference: medians of alternating runs */
+	T_SPEEDUP,    /* throughput against the reference: the median of turns, each both back to back */
 	T_ANSWERS,    /* answers.md: question `n` answered */
 };
 
@@ -63,7 +63,7 @@ struct test {
 	unsigned n, c;          /* -n, -c */
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
-	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
+	double target;          /* T_PERF / T_LATENCY / T_SPEEDUP: the ratio for full points */
 	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN / T_REUSE: the likely step, on a FAIL */
 };
 
