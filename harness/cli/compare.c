@@ -98,6 +98,7 @@ struct sweep {
 	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
 	bool c10k;                  /* --full: the C10K run of each concurrent C model */
 	int conn_axis;              /* the connections axis: 1 on, 0 off, -1 default */
+	const char *server, *ca;    /* --server URL (a remote fetchlab-server), --ca FILE */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -135,7 +136,11 @@ static void compare_usage(FILE *out)
 		"  --requests-scale F  scale each point's requests (default 1: ~1 s a point)\n"
 		"  --quick             --repeat 1 --requests-scale 0.1 (a smoke test)\n"
 		"  --out DIR           where data/ and charts/ go (default ./results,\n"
-		"                      or $FETCHLAB_ROOT/results)\n");
+		"                      or $FETCHLAB_ROOT/results)\n"
+		"  --server URL        measure against the fetchlab-server at URL (fetchlab\n"
+		"                      serve --host ADDR on another machine) instead of the\n"
+		"                      embedded one; no connections axis\n"
+		"  --ca FILE           with an https:// --server: the ca.pem it printed\n");
 }
 
 /* Split a comma list LIST into C values. */
@@ -203,7 +208,8 @@ static int parse_work(const char *list, struct sweep *sw)
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS };
+	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS,
+	       O_SERVER, O_CA };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
@@ -218,6 +224,8 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{"connections-axis", no_argument, NULL, O_CONN_AXIS},
 		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
 		{"out", required_argument, NULL, O_OUT},
+		{"server", required_argument, NULL, O_SERVER},
+		{"ca", required_argument, NULL, O_CA},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -293,6 +301,12 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			sw->out = sw->final = optarg;
 			sw->out_given = true;
 			break;
+		case O_SERVER:
+			sw->server = optarg;
+			break;
+		case O_CA:
+			sw->ca = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return 1;
@@ -318,6 +332,19 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			"is a closed-loop sweep; run it without --rate\n");
 		return 2;
 	}
+	if (sw->ca && !sw->server) {
+		fprintf(stderr, "fetchlab compare: --ca is for an https:// --server; "
+			"the embedded server needs none\n");
+		return 2;
+	}
+	/* The connections axis compares http with https on servers of its own. */
+	if (sw->server && sw->conn_axis == 1) {
+		fprintf(stderr, "fetchlab compare: --connections-axis runs on embedded "
+			"servers of its own, not on --server; leave one of them out\n");
+		return 2;
+	}
+	if (sw->server)
+		sw->conn_axis = 0;
 	if (!sw->work_given && sw->nrates == 0)
 		parse_work("0,500us,1ms,2ms", sw);
 	if (sw->nconc == 0 && sw->nrates > 0) {
@@ -517,8 +544,9 @@ bad:
 	return 2;
 }
 
-/* Write DIR/machine.txt: the hardware, kernel, libraries and sweep. */
-static int write_machine(const struct sweep *sw, int argc, char **argv)
+/* Write DIR/machine.txt: the hardware, kernel, libraries, server and sweep. */
+static int write_machine(const struct sweep *sw, const struct cli_server *server,
+			 int argc, char **argv)
 {
 	char path[PATH_MAX], buf[256];
 	time_t t = time(NULL);
@@ -538,6 +566,7 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	fprintf(f, "gnuplot:    %s\n", buf);
 	cli_git_describe(buf, sizeof buf);
 	fprintf(f, "fetchlab:   git %s\n", buf);
+	cli_server_describe(f, "server:     ", server);
 	fprintf(f, "command:    fetchlab");
 	for (int i = 0; i < argc; i++)
 		fprintf(f, " %s", argv[i]);
@@ -777,6 +806,23 @@ static void driver_figures(const struct sweep *sw, const char *model, unsigned c
 	v[FL_M_CPU_BASE].num = sw->cpu_base;
 }
 
+/* cli_run_model, and the --ca of the user's https --server. */
+static int run_model(const struct sweep *sw, const char *model, const char *server,
+		     char *const args[], char **out, struct rusage *ru)
+{
+	char *argv[64];
+	int argc = 0;
+
+	for (; args[argc] && argc < 60; argc++)
+		argv[argc] = args[argc];
+	if (sw->ca) {
+		argv[argc++] = "--ca";
+		argv[argc++] = (char *)sw->ca;
+	}
+	argv[argc] = NULL;
+	return cli_run_model(model, server, argv, out, ru);
+}
+
 /* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
  * 0, and append its row to the summary; or with WORK (a --work spec) one
  * point of the work axis, to the work summary. Returns 0, 1 if the point
@@ -827,7 +873,7 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	progress_bar(sw, what);
 	snprintf(n_arg, sizeof n_arg, "%u", n);
 	snprintf(c_arg, sizeof c_arg, "%u", c);
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
@@ -868,7 +914,7 @@ static int cpu_baseline(const struct sweep *sw, const char *server,
 		char *json = NULL;
 		struct rusage ru;
 		double cpu;
-		int rc = cli_run_model(model, server, args, &json, &ru);
+		int rc = run_model(sw, model, server, args, &json, &ru);
 
 		free(json);
 		if (rc != 0)
@@ -894,7 +940,7 @@ static int run_timeline(struct sweep *sw, const char *server, const char *model)
 	int rc;
 
 	snprintf(records, sizeof records, "%s/data/timeline-%s.csv", sw->out, model);
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	free(json);
 	if (rc != 0)
 		fprintf(stderr, "fetchlab compare: the timeline run of %s failed "
@@ -919,7 +965,7 @@ static int run_c10k(struct sweep *sw, const char *server, const char *model,
 	int rc;
 
 	progress_bar(sw, "C10K: -n 30000 -c 10000 --delay 1s");
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
 		fprintf(stderr, "fetchlab compare: %s -n 30000 -c 10000 --delay 1s failed "
 			"(exit status %d); try: fetchlab run %s -n 30000 -c 10000 "
@@ -1099,9 +1145,12 @@ int cmd_compare(int argc, char **argv)
 	 * concurrency sweep's data (plot.c draws what the data holds). */
 	if (sw.nrates > 0 && !sw.out_given)
 		snprintf(out + strlen(out), sizeof out - strlen(out), "/open-loop");
+	/* A user's server is probed before --out is touched. */
+	if (sw.server && cli_server_use(&server, "fetchlab compare", sw.server, sw.ca) < 0)
+		return 2;
 	if (stage_out(&sw, stage, sizeof stage) != 0)
 		return 2;
-	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0) {
+	if (open_out(&sw) != 0 || write_machine(&sw, &server, argc, argv) != 0) {
 		place_out(&sw, true);
 		return 2;
 	}
@@ -1122,7 +1171,7 @@ int cmd_compare(int argc, char **argv)
 			"x %d repeats, delay %s, size %s: about %.0f s, then the charts in "
 			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
 			sw.size, sw.planned_total, sw.final);
-	if (cli_server_start(&server) < 0) {
+	if (!server.remote && cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		if (sw.work_summary)
 			fclose(sw.work_summary);
@@ -1189,6 +1238,7 @@ int cmd_compare(int argc, char **argv)
 		place_out(&sw, true);
 		return rc == 130 ? 130 : 1;
 	}
+	cli_server_describe(stdout, "measured against ", &server);
 	plotted = cli_plot(sw.out, true, sw.final);
 	if (plotted == 0)
 		plotted = check_charts(sw.out);
