@@ -98,7 +98,10 @@ struct sweep {
 	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
 	bool c10k;                  /* --full: the C10K run of each concurrent C model */
 	int conn_axis;              /* the connections axis: 1 on, 0 off, -1 default */
-	const char *server, *ca;    /* --server URL (a remote fetchlab-server), --ca FILE */
+	bool tls;                   /* --tls: the sweep over HTTPS */
+	const char *ca;             /* ... verified by the server's CA */
+	const char *connections;    /* --connections: reuse (default) or fresh */
+	const char *server;         /* --server URL: a remote fetchlab-server (and --ca) */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -117,6 +120,9 @@ static void compare_usage(FILE *out)
 		"                      and python-asyncio,python-threads, dashed on the\n"
 		"                      charts, up to C = 1000, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
+		"  --tls               the sweep over HTTPS (the embedded server's CA verified)\n"
+		"  --connections MODE  reuse (default): keep-alive; fresh: a connection and a\n"
+		"                      full TLS handshake per request, for every point\n"
 		"  --connections-axis  every model at C = 100, delay 50 ms, over http and\n"
 		"                      https, connections reused and fresh, and the chart\n"
 		"                      of where the time goes (on by default, off with\n"
@@ -208,8 +214,8 @@ static int parse_work(const char *list, struct sweep *sw)
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS,
-	       O_SERVER, O_CA };
+	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS, O_TLS,
+	       O_CONNECTIONS, O_SERVER, O_CA };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
@@ -222,6 +228,8 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{"requests-scale", required_argument, NULL, O_SCALE},
 		{"quick", no_argument, NULL, O_QUICK},
 		{"connections-axis", no_argument, NULL, O_CONN_AXIS},
+		{"tls", no_argument, NULL, O_TLS},
+		{"connections", required_argument, NULL, O_CONNECTIONS},
 		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
 		{"out", required_argument, NULL, O_OUT},
 		{"server", required_argument, NULL, O_SERVER},
@@ -288,6 +296,17 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			if (sw->conn_axis < 0)
 				sw->conn_axis = 0;
 			break;
+		case O_TLS:
+			sw->tls = true;
+			break;
+		case O_CONNECTIONS:
+			if (strcmp(optarg, "reuse") != 0 && strcmp(optarg, "fresh") != 0) {
+				fprintf(stderr, "fetchlab compare: --connections '%s': give "
+					"reuse (keep-alive) or fresh (one per request)\n", optarg);
+				return 2;
+			}
+			sw->connections = optarg;
+			break;
 		case O_CONN_AXIS:
 		case O_NO_CONN_AXIS:
 			sw->conn_axis = ch == O_CONN_AXIS;
@@ -330,6 +349,11 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 	if (sw->nrates > 0 && sw->nwork > 0) {
 		fprintf(stderr, "fetchlab compare: --work with --rate: the work axis "
 			"is a closed-loop sweep; run it without --rate\n");
+		return 2;
+	}
+	if (sw->tls && sw->server) {
+		fprintf(stderr, "fetchlab compare: --tls is for the embedded server; "
+			"with --server, give its https:// URL (and --ca FILE)\n");
 		return 2;
 	}
 	if (sw->ca && !sw->server) {
@@ -579,6 +603,9 @@ static int write_machine(const struct sweep *sw, const struct cli_server *server
 		fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
 			"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
 			sw->repeat, sw->delay, sw->size, sw->scale);
+	fprintf(f, "transport:  %s, connections %s\n", sw->tls ? "https (TLS, the "
+		"server's certificate verified)" : "http", sw->connections &&
+		sw->connections[0] == 'f' ? "fresh (one per request)" : "kept alive");
 	if (sw->nwork > 0) {
 		fprintf(f, "work axis:  %d models x works", sw->nmodels);
 		for (int i = 0; i < sw->nwork; i++)
@@ -785,6 +812,30 @@ static int read_figures(const char *model, const char *text, union fl_value *v,
 	return isnan(v[FL_M_OK].num) ? -1 : 0;
 }
 
+/* cli_run_model with the sweep's own options after ARGS: --tls's CA (or
+ * --server's --ca), --connections. */
+static int run_model(const struct sweep *sw, const char *model, const char *server,
+		     char *const args[], char **out, struct rusage *ru)
+{
+	char *all[32];
+	int n = 0;
+
+	while (args[n] && n < 26) {
+		all[n] = args[n];
+		n++;
+	}
+	if (sw->tls && sw->ca[0]) {   /* a --server's without --ca: the system's */
+		all[n++] = "--ca";
+		all[n++] = (char *)sw->ca;
+	}
+	if (sw->connections) {
+		all[n++] = "--connections";
+		all[n++] = (char *)sw->connections;
+	}
+	all[n] = NULL;
+	return cli_run_model(model, server, all, out, ru);
+}
+
 /* The figures only the driver knows: the run's place in the sweep, and
  * the child's own rusage (wait4), which includes its start and exit. */
 static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
@@ -804,23 +855,6 @@ static void driver_figures(const struct sweep *sw, const char *model, unsigned c
 	v[FL_M_CTX_INVOLUNTARY].num = (double)ru->ru_nivcsw;
 	v[FL_M_DELAY_MEAN].num = work ? WORK_DELAY_US : sw->delay_us;
 	v[FL_M_CPU_BASE].num = sw->cpu_base;
-}
-
-/* cli_run_model, and the --ca of the user's https --server. */
-static int run_model(const struct sweep *sw, const char *model, const char *server,
-		     char *const args[], char **out, struct rusage *ru)
-{
-	char *argv[64];
-	int argc = 0;
-
-	for (; args[argc] && argc < 60; argc++)
-		argv[argc] = args[argc];
-	if (sw->ca) {
-		argv[argc++] = "--ca";
-		argv[argc++] = (char *)sw->ca;
-	}
-	argv[argc] = NULL;
-	return cli_run_model(model, server, argv, out, ru);
 }
 
 /* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
@@ -1148,6 +1182,7 @@ int cmd_compare(int argc, char **argv)
 	/* A user's server is probed before --out is touched. */
 	if (sw.server && cli_server_use(&server, "fetchlab compare", sw.server, sw.ca) < 0)
 		return 2;
+	sw.tls |= server.tls;   /* an https:// --server: the transport machine.txt names */
 	if (stage_out(&sw, stage, sizeof stage) != 0)
 		return 2;
 	if (open_out(&sw) != 0 || write_machine(&sw, &server, argc, argv) != 0) {
@@ -1171,6 +1206,7 @@ int cmd_compare(int argc, char **argv)
 			"x %d repeats, delay %s, size %s: about %.0f s, then the charts in "
 			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
 			sw.size, sw.planned_total, sw.final);
+	server.tls = sw.tls;
 	if (!server.remote && cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		if (sw.work_summary)
@@ -1183,6 +1219,7 @@ int cmd_compare(int argc, char **argv)
 	 * --out as it was. */
 	signal(SIGINT, SIG_IGN);
 	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
+	sw.ca = server.ca;
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {

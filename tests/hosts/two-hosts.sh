@@ -4,7 +4,8 @@
 # another, joined by a veth pair this test creates (and always removes).
 # Every C model gets every body checked, over http and https (--ca); a
 # server not on loopback has the shared limits; compare --quick --server
-# and demo --server measure against it and say so (machine.txt, the table);
+# (http and https) and demo --server measure against it and say so
+# (machine.txt, the table);
 # an unreachable --server is refused before --out is touched; and a tbf
 # bandwidth limit on the link shows in the figures: the network matters.
 # Needs root (ip netns, veth, tc): skips (77) without it.
@@ -123,7 +124,19 @@ rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	fail "compare's points not all ok (good, rows: $rows): $(cat "$tmp/cmp/data/summary.csv")"
 echo "ok: compare --quick --server $http: ${rows#* } points, every request ok"
 
-# The same over https, with the CA the server printed: demo's race.
+# Over https, with the CA the server printed: compare (two models, one
+# point each) and demo's race.
+in_cl "$cli" compare --quick --server "$https" --ca "$ca" --models eventloop,threads \
+	--concurrency 20 --work none --out "$tmp/cmps" >"$tmp/table" 2>"$tmp/cmps.err" ||
+	fail "compare --quick --server $https: $(tail -5 "$tmp/cmps.err")"
+grep -q "^measured against $https, a fetchlab-server of the user's (--server, --ca $ca)" "$tmp/table" &&
+	grep -q '^transport: *https' "$tmp/cmps/machine.txt" ||
+	fail "compare over https: $(head -3 "$tmp/table"; cat "$tmp/cmps/machine.txt")"
+rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$col["ok"] == $col["requests"] && $col["tls"] == 1 && $col["tls_full"] > 0 { good++ }
+	END { print good + 0 " " NR - 1 }' "$tmp/cmps/data/summary.csv")
+[ "$rows" = "2 2" ] || fail "compare over https, rows ok with handshakes, of all: $rows"
+echo "ok: compare --quick --server $https --ca: every request ok, over TLS"
 in_cl "$cli" demo -n 200 -c 20 --delay 5ms --deadline 20 --models sync,eventloop \
 	--server "$https" --ca "$ca" >"$tmp/demo" 2>&1 || fail "demo --server https: $(cat "$tmp/demo")"
 grep -q "^server $https, deadline" "$tmp/demo" && grep -q '^eventloop .* 1st' "$tmp/demo" ||
