@@ -912,8 +912,10 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
 		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status "
-			"%d); try: fetchlab run %s -n %u -c %u%s\n", model, n, c, opts,
-			rc, model, n, c, opts);
+			"%d); try: fetchlab run %s -n %u -c %u%s%s%s%s%s\n", model, n, c,
+			opts, rc, model, n, c, opts, sw->server ? " --server " : "",
+			sw->server ? server : "", sw->server && sw->ca[0] ? " --ca " : "",
+			sw->server && sw->ca[0] ? sw->ca : "");
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
