@@ -147,7 +147,7 @@ int cli_server_use(struct cli_server *s, const char *who, const char *url,
 		return -1;
 	}
 	if (len >= sizeof s->url || (ca && strlen(ca) >= sizeof s->ca)) {
-		fprintf(stderr, "%s: --server %s: too long\n", who, url);
+		fprintf(stderr, "%s: --server or --ca: too long\n", who);
 		return -1;
 	}
 	if (ca && !https) {
