@@ -61,7 +61,7 @@ int cli_run_with_server(const char *path, char *const args[])
 	}
 	if (own_server && cli_server_start(&server) < 0)
 		return 1;
-	if (server.tls) {
+	if (server.tls && own_server) {
 		argv[argc++] = "--ca";
 		argv[argc++] = server.ca;
 	}
