@@ -5,8 +5,8 @@
 # Every C model gets every body checked, over http and https (--ca); a
 # server not on loopback has the shared limits; compare --quick --server
 # (http and https) and demo --server measure against it and say so
-# (machine.txt, the table);
-# an unreachable --server is refused before --out is touched; and a tbf
+# (machine.txt, the table); an unreachable --server is refused before
+# --out is touched; and a tbf
 # bandwidth limit on the link shows in the figures: the network matters.
 # Needs root (ip netns, veth, tc): skips (77) without it.
 set -u
@@ -49,7 +49,6 @@ for ns in "$srv" "$cl"; do
 	ip -n "$ns" link set lo up
 done
 ip -n "$srv" link set "$vs" up && ip -n "$cl" link set "$vc" up || fail "veth up"
-in_srv() { ip netns exec "$srv" "$@"; }
 in_cl() { ip netns exec "$cl" "$@"; }
 # The link comes up in a moment (IPv4 needs no duplicate detection).
 for _ in $(seq 50); do
@@ -61,7 +60,8 @@ done
 # $url (and with --tls its CA in $ca).
 serve() {
 	name=$1; shift
-	# Not through in_srv: $! must be the server's (ip netns exec execs it).
+	# Not through a shell function: $! must be the server's (timeout's,
+	# which passes our TERM on), and ip netns exec execs what it runs.
 	ip netns exec "$srv" timeout 170 "$cli" serve --host "$addr" "$@" >"$tmp/$name.out" 2>&1 &
 	pids="$pids $!"
 	url=
