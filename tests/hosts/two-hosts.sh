@@ -6,8 +6,8 @@
 # server not on loopback has the shared limits; compare --quick --server
 # (http and https) and demo --server measure against it and say so
 # (machine.txt, the table); an unreachable --server is refused before
-# --out is touched; and a tbf
-# bandwidth limit on the link shows in the figures: the network matters.
+# --out is touched; and a tbf bandwidth limit on the link shows in the
+# figures: the network matters.
 # Needs root (ip netns, veth, tc): skips (77) without it.
 set -u
 cli=${1:?usage: two-hosts.sh CLI BINDIR}
