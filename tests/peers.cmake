@@ -14,6 +14,10 @@ foreach(peer python-asyncio python-threads)
     # --work: pure-Python CPU per response; asyncio's --offload.
     add_test(NAME peers-${peer}-work
              COMMAND ${FL_TESTS}/peers/work.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+    # #18: --connections reuse|fresh and the phases; HTTPS, its faults.
+    add_test(NAME peers-${peer}-tls
+             COMMAND ${FL_TESTS}/peers/tls.sh $<TARGET_FILE:fetchlab-cli>
+                     $<TARGET_FILE:fetchlab-server> ${peer})
   endif()
   # What every model promises (tests/conformance/check.sh).
   add_test(NAME peers-${peer}-conformance
@@ -31,7 +35,7 @@ foreach(peer python-asyncio python-threads)
   # The classification corpus, the C models' (tests/conformance/classes.sh).
   add_test(NAME peers-${peer}-classes
            COMMAND ${FL_TESTS}/conformance/classes.sh $<TARGET_FILE:fetchlab-cli> ${peer})
-  foreach(t run options work conformance conformance-c100 steady classes)
+  foreach(t run options work tls conformance conformance-c100 steady classes)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
                            LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)

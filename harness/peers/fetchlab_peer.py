@@ -646,6 +646,8 @@ class Run:
         that completed; then its status and body decide, as classify does."""
         req.end_ns = now_ns()
         req.expected = None
+        if req.status == 0:
+            req.handshake = 0    # counted at the status line, as request.c does
         if error is None:
             if req.first_byte_ns == 0:
                 req.first_byte_ns = req.headers_ns   # an empty body
