@@ -94,3 +94,24 @@ foreach(model ${FL_MODELS})
     set_tests_properties(conformance-${model}-classes PROPERTIES LABELS conformance TIMEOUT 180)
   endif()
 endforeach()
+
+# HTTPS, with connections kept alive and fresh (a connection and a full
+# handshake per request): the same promises, and the setting honoured.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    foreach(mode reuse fresh)
+      add_test(NAME conformance-${model}-tls-${mode}
+               COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                       ${model} 60 8 1ms..10ms 0..300k)
+      set_tests_properties(conformance-${model}-tls-${mode} PROPERTIES
+                           LABELS conformance TIMEOUT 120
+                           ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+    endforeach()
+    add_test(NAME conformance-${model}-http-fresh
+             COMMAND ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                     ${model} 60 8 2ms 1k)
+    set_tests_properties(conformance-${model}-http-fresh PROPERTIES
+                         LABELS conformance TIMEOUT 120
+                         ENVIRONMENT "FL_RUN_ARGS=--connections fresh")
+  endif()
+endforeach()

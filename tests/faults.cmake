@@ -56,3 +56,20 @@ add_test(NAME faults-edges
          COMMAND ${FL_TESTS}/faults/edges.sh $<TARGET_FILE:fetchlab-cli>
                  $<TARGET_FILE_DIR:fetchlab-cli>)
 set_tests_properties(faults-edges PROPERTIES LABELS faults TIMEOUT 60)
+
+# Over HTTPS, connections kept alive and fresh: the HTTP faults and the TLS
+# ones (unknown CA, wrong name, expired, reset at the ClientHello), and Ctrl-C.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    foreach(mode reuse fresh)
+      add_test(NAME faults-${model}-tls-${mode}
+               COMMAND ${FL_TESTS}/faults/matrix.sh $<TARGET_FILE:fetchlab-cli> ${model})
+      set_tests_properties(faults-${model}-tls-${mode} PROPERTIES LABELS faults TIMEOUT 300
+                           ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+    endforeach()
+    add_test(NAME interrupt-${model}-tls
+             COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
+    set_tests_properties(interrupt-${model}-tls PROPERTIES LABELS faults TIMEOUT 300
+                         ENVIRONMENT "FL_RUN_ARGS=--tls --connections fresh")
+  endif()
+endforeach()

@@ -11,4 +11,11 @@ if(VALGRIND_EXECUTABLE AND NOT FL_SANITIZE AND TARGET fetchlab-server)
       set_tests_properties(valgrind-${model} PROPERTIES LABELS valgrind TIMEOUT 300)
     endif()
   endforeach()
+  # HTTPS: the server and one model, both under valgrind.
+  if(TARGET fetch-eventloop)
+    add_test(NAME valgrind-eventloop-tls
+             COMMAND ${FL_TESTS}/valgrind/model.sh ${VALGRIND_EXECUTABLE}
+                     $<TARGET_FILE:fetchlab-server> $<TARGET_FILE:fetch-eventloop> --tls)
+    set_tests_properties(valgrind-eventloop-tls PROPERTIES LABELS valgrind TIMEOUT 600)
+  endif()
 endif()

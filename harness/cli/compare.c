@@ -14,6 +14,9 @@
  *                           not written by a rate sweep
  *   data/c10k-summary.csv   --full: each concurrent C model at -n 30000
  *                           -c 10000 --delay 1s (same columns)
+ *   data/connections-summary.csv  the connections axis: every model at
+ *                           C = 100, delay 50 ms, over http and https, with
+ *                           connections reused and fresh (same columns)
  *   data/work-summary.csv   the work axis: every model at C = 100, delay
  *                           10 ms, for each --work value (same columns)
  *   data/points.csv, work-points.csv, charts/  written by plot.c from the
@@ -94,6 +97,7 @@ struct sweep {
 	FILE *summary;              /* DIR/data/summary.csv, open for append */
 	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
 	bool c10k;                  /* --full: the C10K run of each concurrent C model */
+	int conn_axis;              /* the connections axis: 1 on, 0 off, -1 default */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -112,6 +116,10 @@ static void compare_usage(FILE *out)
 		"                      and python-asyncio,python-threads, dashed on the\n"
 		"                      charts, up to C = 1000, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
+		"  --connections-axis  every model at C = 100, delay 50 ms, over http and\n"
+		"                      https, connections reused and fresh, and the chart\n"
+		"                      of where the time goes (on by default, off with\n"
+		"                      --quick, --rate or --no-connections-axis)\n"
 		"  --full              C = 1,10,100,1000,3000,10000, and C10K as it really\n"
 		"                      is: each concurrent C model with -n 30000 -c 10000\n"
 		"                      --delay 1s (data/c10k-summary.csv)\n"
@@ -195,7 +203,7 @@ static int parse_work(const char *list, struct sweep *sw)
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT, O_WORK };
+	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
@@ -207,6 +215,8 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{"repeat", required_argument, NULL, O_REPEAT},
 		{"requests-scale", required_argument, NULL, O_SCALE},
 		{"quick", no_argument, NULL, O_QUICK},
+		{"connections-axis", no_argument, NULL, O_CONN_AXIS},
+		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
 		{"out", required_argument, NULL, O_OUT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -267,6 +277,12 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		case O_QUICK:
 			sw->repeat = 1;
 			sw->scale = 0.1;
+			if (sw->conn_axis < 0)
+				sw->conn_axis = 0;
+			break;
+		case O_CONN_AXIS:
+		case O_NO_CONN_AXIS:
+			sw->conn_axis = ch == O_CONN_AXIS;
 			break;
 		case O_OUT:
 			if (optarg[0] == '\0') {   /* "" + "/data" would be the root's */
@@ -957,10 +973,115 @@ static int run_c10ks(struct sweep *sw, const char *server, int *failed)
 	return rc;
 }
 
+/* The connections axis: what a connection costs. Every model at CONN_C,
+ * delay 50 ms, over http and https, its connections kept alive (reuse) or
+ * one per request (fresh: a TCP connect and a full TLS handshake each, what
+ * an aiohttp.ClientSession per fetch costs). One run of each into
+ * DIR/data/connections-summary.csv; conn.gp draws where the time went. */
+#define CONN_C 100u
+static const char *const conn_modes[] = {"reuse", "fresh"};
+
+/* One run of MODEL over SRV (http or https) with MODE. Returns as run_point. */
+static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
+			  const char *model, const char *mode, double base, FILE *csv)
+{
+	/* Reused connections: ten requests each, so the first handshakes
+	 * weigh as they would in a longer run; fresh ones cost the same each. */
+	unsigned n = is_sequential(model) ? 20 : (mode[0] == 'r' ? 10 : 3) * CONN_C;
+
+	n = (unsigned)fmax(is_sequential(model) ? 4 : CONN_C, n * sw->scale);
+	char n_arg[16], c_arg[16], what[96], *json = NULL, strings[1024];
+	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", "50ms", "--size",
+			(char *)sw->size, "--json", "--connections", (char *)mode,
+			srv->tls ? "--ca" : NULL, (char *)srv->ca, NULL};
+	union fl_value v[FL_M_COUNT];
+	struct rusage ru;
+	int rc;
+
+	snprintf(n_arg, sizeof n_arg, "%u", n);
+	snprintf(c_arg, sizeof c_arg, "%u", CONN_C);
+	snprintf(what, sizeof what, "connections: %s %s %s", model,
+		 srv->tls ? "https" : "http", mode);
+	progress_bar(sw, what);
+	rc = cli_run_model(model, srv->url, args, &json, &ru);
+	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
+		fprintf(stderr, "\nfetchlab compare: %s over %s with --connections %s "
+			"failed (exit status %d); try: fetchlab run %s%s -n %u -c %u "
+			"--connections %s\n", model, srv->tls ? "https" : "http", mode, rc,
+			model, srv->tls ? " --tls" : "", n, CONN_C, mode);
+		free(json);
+		return rc == 130 ? 130 : 1;
+	}
+	free(json);
+	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
+		return 130;
+	driver_figures(sw, model, CONN_C, false, 1, &ru, v);
+	v[FL_M_DELAY].str = "50ms";
+	v[FL_M_DELAY_MEAN].num = 50000;
+	v[FL_M_CPU_BASE].num = base;
+	fl_write_summary_row(csv, v);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	fprintf(stderr, "compare: %-15s %-5s %-5s %6.0f req/s, CPU %.3f ms/request, "
+		"%4.0f connections, %4.0f full handshakes; connect %.2f + TLS %.2f + "
+		"wait %.2f + transfer %.2f ms\n", model, srv->tls ? "https" : "http", mode,
+		v[FL_M_THROUGHPUT].num, fl_metrics[FL_M_CPU_PER_REQ].derive(
+			(double[FL_M_COUNT]){[FL_M_CPU_USER] = v[FL_M_CPU_USER].num,
+			[FL_M_CPU_SYS] = v[FL_M_CPU_SYS].num, [FL_M_CPU_BASE] = base,
+			[FL_M_REQUESTS] = v[FL_M_REQUESTS].num}),
+		v[FL_M_CONNECTIONS].num, v[FL_M_TLS_FULL].num, v[FL_M_CONNECT_MEAN].num / 1e3,
+		v[FL_M_HANDSHAKE_MEAN].num / 1e3, v[FL_M_WAIT_MEAN].num / 1e3,
+		v[FL_M_TRANSFER_MEAN].num / 1e3);
+	return 0;
+}
+
+/* The connections axis over the sweep's models: HTTP is the sweep's
+ * server, HTTPS one of its own. Returns as run_c10ks. */
+static int run_conn_axis(struct sweep *sw, const struct cli_server *http, int *failed)
+{
+	struct cli_server https = {.tls = true};
+	char path[PATH_MAX];
+	FILE *csv;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "%s/data/connections-summary.csv", sw->out);
+	if ((csv = fopen(path, "w")) == NULL || cli_server_start(&https) < 0) {
+		fprintf(stderr, "fetchlab compare: no connections axis: %s\n",
+			csv ? "the HTTPS server did not start" : strerror(errno));
+		if (csv)
+			fclose(csv);
+		(*failed)++;
+		return 0;
+	}
+	fl_write_summary_header(csv);
+	for (int m = 0; m < sw->nmodels && rc != 130; m++) {
+		double base;
+
+		/* Its start-up CPU, as for the sweep's points (over http: the
+		 * CA file https loads costs little against a handshake). */
+		if (cpu_baseline(sw, http->url, sw->models[m], &base) != 0)
+			base = 0;
+		for (int s = 0; s < 2 && rc != 130; s++)
+			for (int k = 0; k < 2 && rc != 130; k++) {
+				rc = run_conn_point(sw, s ? &https : http, sw->models[m],
+						    conn_modes[k], base, csv);
+				*failed += rc == 1;
+			}
+	}
+	cli_server_stop(&https);
+	if (fclose(csv) != 0) {
+		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
+			strerror(errno));
+		(*failed)++;
+	}
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct sweep sw = {
 		.delay = "50ms", .size = "1k", .repeat = 3, .scale = 1.0,
+		.conn_axis = -1,
 	};
 	struct cli_server server = {0};
 	char out[PATH_MAX], stage[PATH_MAX - 64];   /* room for the names below it */
@@ -1048,6 +1169,8 @@ int cmd_compare(int argc, char **argv)
 		failed += run_timeline(&sw, server.url, sw.models[m]) != 0;
 	if (sw.c10k && sw.nrates == 0 && rc != 130)
 		rc = run_c10ks(&sw, server.url, &failed);
+	if (sw.conn_axis != 0 && sw.nrates == 0 && rc != 130)
+		rc = run_conn_axis(&sw, &server, &failed);
 	cli_server_stop(&server);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);

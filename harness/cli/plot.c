@@ -569,6 +569,8 @@ static const char *missing_data(const char *dir, const char *name)
 		 "--hdr files of a concurrency sweep)"},
 		{"timeline", "data/timeline-*.csv", "no data/timeline-MODEL.csv (compare's "
 		 "timeline runs, made after the sweep)"},
+		{"connections", "data/connections-summary.csv", "no data/connections-summary.csv "
+		 "(compare's connections axis; --quick leaves it out, --connections-axis adds it)"},
 	};
 	char pattern[PATH_MAX];
 	glob_t g;

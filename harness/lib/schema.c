@@ -72,7 +72,7 @@ const struct fl_metric fl_metrics[FL_M_COUNT] = {
 	[FL_M_BYTES] = {.name = "bytes", .json = "bytes", .unit = "B", .fmt = "%.0f",
 		.reduce = FL_R_SUM, .doc = "body bytes received"},
 	[FL_M_CONNECTIONS] = {.name = "connections", .json = "connections",
-		.fmt = "%.0f", .reduce = FL_R_MEDIAN, .doc = "connections opened"},
+		.csv = "connections", .col = 44, .fmt = "%.0f", .reduce = FL_R_MEDIAN, .doc = "connections opened"},
 	LAT(FL_M_LAT_MIN, "latency_us.min", NULL, 0, "end - start: the least"),
 	LAT(FL_M_LAT_MEAN, "latency_us.mean", "mean_us", 17, "end - start: the mean"),
 	LAT(FL_M_LAT_P50, "latency_us.p50", "p50_us", 12, "end - start: the median"),

@@ -14,8 +14,16 @@ class_of() {
 	reset|reset_body|short) echo recv ;;
 	stall|trickle) echo timeout ;;
 	http500|http503) echo http ;;
+	tls_*) echo tls ;;
 	esac
 }
+
+# Over HTTPS (FL_RUN_ARGS=--tls ...), the TLS faults too, by name.
+kinds="refused reset reset_body stall short trickle http500 http503"
+case " ${FL_RUN_ARGS:-} " in
+*" --tls "*) tls=1 kinds="$kinds tls_unknown_ca tls_wrong_host tls_expired tls_reset" ;;
+*) tls=0 ;;
+esac
 
 check() { # LABEL JSON_FILE JQ_EXPR
 	if jq -e "$3" "$2" >/dev/null; then
@@ -28,7 +36,7 @@ check() { # LABEL JSON_FILE JQ_EXPR
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for fault in refused reset reset_body stall short trickle http500 http503; do
+for fault in $kinds; do
 	j=$tmp/$fault.json
 	start=$(date +%s)
 	"$cli" run "$model" ${FL_RUN_ARGS:-} -n $n -c 8 --delay 1ms --size 1k --timeout 400ms \
@@ -55,6 +63,23 @@ check mixed "$j" '.errors.http == .injected.http500 + .injected.http503'
 check mixed "$j" '.errors.checksum == 0 and .errors.other == 0'
 check mixed "$j" '.ok == 80 - ([.injected[]] | add)'
 check mixed "$j" '.ok + ([.errors[]] | add) == .requests and .requests == 80'
+
+if [ "$tls" = 1 ]; then
+	# A certificate nobody vouches for is never accepted: every request tls.
+	j=$tmp/untrusted.json
+	"$cli" run "$model" ${FL_RUN_ARGS:-} -n 20 -c 4 --delay 1ms --faults tls_unknown_ca=1 \
+		--json >"$j" || true
+	check untrusted "$j" '.ok == 0 and .errors.tls == 20 and .requests == 20'
+	# The TLS kinds mixed with HTTP ones: each counted in its class.
+	j=$tmp/mixedtls.json
+	"$cli" run "$model" ${FL_RUN_ARGS:-} -n 80 -c 16 --delay 1ms --timeout 400ms --seed 5 \
+		--faults tls_unknown_ca=0.1,tls_wrong_host=0.1,tls_expired=0.1,tls_reset=0.1,reset=0.1,stall=0.1 \
+		--json >"$j" || true
+	check mixedtls "$j" '.errors.tls == .injected.tls_unknown_ca + .injected.tls_wrong_host + .injected.tls_expired + .injected.tls_reset'
+	check mixedtls "$j" '.errors.recv == .injected.reset and .errors.timeout == .injected.stall'
+	check mixedtls "$j" '.ok == 80 - ([.injected[]] | add)'
+	check mixedtls "$j" '.ok + ([.errors[]] | add) == .requests and .requests == 80'
+fi
 
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -25,7 +25,8 @@ static const char summary_header[] =
 	"p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib,"
 	"ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s,"
 	"work,work_mean_us,loop_lag_p99_us,client_busy,steady_rps,in_flight_mean,"
-	"in_flight_peak,connections_peak\n";
+	"in_flight_peak,connections_peak,tls,connection_mode,tls_full,tls_resumed,"
+	"connect_mean_us,tls_mean_us,wait_mean_us,transfer_mean_us,connections\n";
 
 static const char points_header[] =
 	"model,concurrency,rate,repeats,throughput_rps,throughput_min,"
@@ -39,10 +40,11 @@ static const char json_want[] =
 	"{\"model\":\"sync\",\"requests\":5,\"concurrency\":1,\"rate\":0,"
 	"\"delay\":\"1ms\",\"size\":\"1k\",\"seed\":18446744073709551615,"
 	"\"faults\":\"reset=0.5\",\"ok\":3,\"errors\":{\"connect\":0,\"timeout\":0,"
-	"\"http\":0,\"recv\":2,\"checksum\":0,\"other\":0},\"error_samples\":"
+	"\"http\":0,\"recv\":2,\"checksum\":0,\"tls\":0,\"other\":0},\"error_samples\":"
 	"{\"recv\":[\"request 0: reset\",\"say \\\"hi\\\"\\n\"]},\"injected\":"
 	"{\"refused\":0,\"reset\":2,\"reset_body\":0,\"stall\":0,\"short\":0,"
-	"\"trickle\":0,\"http500\":0,\"http503\":0},\"interrupted\":false,"
+	"\"trickle\":0,\"http500\":0,\"http503\":0,\"tls_unknown_ca\":0,"
+	"\"tls_wrong_host\":0,\"tls_expired\":0,\"tls_reset\":0},\"interrupted\":false,"
 	"\"wall_s\":0.012,\"throughput_rps\":260.4,\"bytes\":3072,"
 	"\"connections\":3,\"latency_us\":{\"min\":1182,\"mean\":2142,"
 	"\"p50\":1287,\"p90\":3961,\"p99\":3961,\"p999\":3961,\"max\":3961},"
@@ -53,7 +55,12 @@ static const char json_want[] =
 	"\"work_spec\":\"500us\",\"work_mean_us\":500.0,\"work_ns_per_iter\":1.5000,"
 	"\"work_off_thread\":5,\"loop_lag_us\":{\"p50\":812,\"p99\":41000,"
 	"\"max\":48125},\"client_busy\":0.973,\"client_bound\":true,\"steady_rps\":271.5,"
-	"\"in_flight_mean\":1.0,\"in_flight_peak\":1,\"connections_peak\":1}\n";
+	"\"in_flight_mean\":1.0,\"in_flight_peak\":1,\"connections_peak\":1,"
+	"\"tls\":true,\"connection_mode\":\"fresh\",\"tls_full\":4,\"tls_resumed\":1,"
+	"\"connect_us\":{\"mean\":100,\"p50\":101,\"p99\":102},"
+	"\"tls_us\":{\"mean\":200,\"p50\":201,\"p99\":202},"
+	"\"wait_us\":{\"mean\":300,\"p50\":301,\"p99\":302},"
+	"\"transfer_us\":{\"mean\":400,\"p50\":401,\"p99\":402}}\n";
 
 static void test_tables(struct tally *t)
 {
@@ -182,6 +189,12 @@ static void sample_values(union fl_value *v, uint64_t *klass, uint64_t *inj,
 	v[FL_M_INFLIGHT_PEAK].num = 1;
 	v[FL_M_CONN_PEAK].num = 1;
 	v[FL_M_CLIENT_BOUND].flag = true;
+	v[FL_M_TLS].flag = true;
+	v[FL_M_CONN_MODE].str = "fresh";
+	v[FL_M_TLS_FULL].num = 4;
+	v[FL_M_TLS_RESUMED].num = 1;
+	for (int p = 0; p < 12; p++)   /* connect, tls, wait, transfer: mean p50 p99 */
+		v[FL_M_CONNECT_MEAN + p].num = 100 * (p / 3 + 1) + p % 3;
 }
 
 static void test_json(struct tally *t)
@@ -189,7 +202,7 @@ static void test_json(struct tally *t)
 	const char *samples[FL_CLASS_COUNT][FL_SAMPLES_MAX + 1] = {{NULL}};
 	uint64_t klass[FL_CLASS_COUNT], inj[FL_FAULT_COUNT];
 	union fl_value v[FL_M_COUNT], back[FL_M_COUNT];
-	struct fl_json_tok tok[256];
+	struct fl_json_tok tok[512];
 	struct fl_json j;
 	char *text = NULL, strings[256];
 	const char *why = "";
@@ -203,7 +216,7 @@ static void test_json(struct tally *t)
 	fclose(f);
 	check(t, strcmp(text, json_want) == 0, "the JSON summary is\n%s\nwant\n%s",
 	      text, json_want);
-	if (!check(t, fl_json_parse(&j, text, strlen(text), tok, 256, &why, &at) == 0,
+	if (!check(t, fl_json_parse(&j, text, strlen(text), tok, 512, &why, &at) == 0,
 		   "the JSON summary does not parse: %s at %zu", why, at)) {
 		free(text);
 		return;
@@ -236,7 +249,7 @@ static void test_json(struct tally *t)
 	fclose(f);
 	check(t, strstr(text, "\"delay\":\"50\\\"ms\\\\\"") && strstr(text, "\"wall_s\":null"),
 	      "delay or wall_s written as %s", text);
-	check(t, fl_json_parse(&j, text, strlen(text), tok, 256, &why, &at) == 0,
+	check(t, fl_json_parse(&j, text, strlen(text), tok, 512, &why, &at) == 0,
 	      "escaped summary does not parse: %s", why);
 	free(text);
 }
@@ -259,7 +272,7 @@ static void test_summary_row(struct tally *t)
 	fl_write_summary_row(f, v);
 	fclose(f);
 	check(t, strcmp(text, "sync,1,0,1ms,1k,2,5,3,2,0.012,260.4,1287,3961,3961,"
-			"3961,3961,2142,1295,3965,0.028000,0.006000,10224,6,27,1,1000,0.010400,500us,500.0,41000,0.973,271.5,1.0,1,1\n") == 0,
+			"3961,3961,2142,1295,3965,0.028000,0.006000,10224,6,27,1,1000,0.010400,500us,500.0,41000,0.973,271.5,1.0,1,1,1,fresh,4,1,100,200,300,400,3\n") == 0,
 	      "summary row is %s", text);
 	free(text);
 }

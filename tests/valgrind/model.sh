@@ -5,9 +5,11 @@
 # paths: resets, refused and stalled connections, timeouts), and on Ctrl-C
 # with transfers in flight (they are cancelled).
 # Valgrind wraps the model itself, so the server is started here, not by
-# the driver.
+# the driver. With a fourth argument, --tls: all of it over HTTPS, fresh
+# connections and the TLS faults too, and the server under valgrind as well
+# (it must exit clean on SIGTERM).
 set -eu
-valgrind=$1 server=$2 model=$3
+valgrind=$1 server=$2 model=$3 tls=${4:-}
 dir=$(mktemp -d)
 pid=
 cleanup() {
@@ -31,11 +33,18 @@ wait_for() {
 	done
 }
 
-"$server" --port 0 >"$dir/server.out" &
+if [ -n "$tls" ]; then
+	"$valgrind" -q --leak-check=full --error-exitcode=99 \
+		"$server" --port 0 --tls --tls-dir "$dir/tls" >"$dir/server.out" &
+else
+	"$server" --port 0 >"$dir/server.out" &
+fi
 pid=$!
-wait_for 100 0.05 "$server did not start in 5 s" \
+wait_for 600 0.05 "$server did not start in 30 s" \
 	grep -qs '^fetchlab-server listening on ' "$dir/server.out"
-url=$(sed -n '1s/^fetchlab-server listening on //p' "$dir/server.out")
+url=$(awk 'NR == 1 { print $4 }' "$dir/server.out")
+ca=
+[ -z "$tls" ] || ca="--ca $dir/tls/ca.pem"
 
 # check NAME N OPTIONS...: run the model under valgrind; OK must be N, or
 # with faults, ok plus errors must be N (the driver's contract).
@@ -44,7 +53,7 @@ check() {
 	shift 2
 	echo "== $name: $(basename "$model") -n $n $*"
 	"$valgrind" -q --leak-check=full --error-exitcode=99 \
-		"$model" -n "$n" --server "$url" --json "$@" >"$dir/out.json"
+		"$model" -n "$n" --server "$url" $ca --json "$@" >"$dir/out.json"
 	cat "$dir/out.json"
 	ok=$(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$dir/out.json")
 	errors=$(sed -n 's/.*"errors":{\([^}]*\)}.*/\1/p' "$dir/out.json" |
@@ -66,9 +75,14 @@ check() {
 check closed 200 -c 20 --delay 5ms
 check open 100 -c 10 --delay 5ms --rate 500
 check faults 100 -c 10 --delay 5ms --faults 0.3 --timeout 1s
+if [ -n "$tls" ]; then
+	check fresh 60 -c 10 --delay 5ms --connections fresh
+	check tlsfaults 60 -c 10 --delay 5ms --timeout 1s \
+		--faults tls_unknown_ca=0.1,tls_wrong_host=0.1,tls_expired=0.1,tls_reset=0.1
+fi
 echo "== interrupt: SIGINT while 20 transfers wait 10 s"
 "$valgrind" -q --leak-check=full --error-exitcode=99 \
-	"$model" -n 100 -c 20 --delay 10s --server "$url" --json \
+	"$model" -n 100 -c 20 --delay 10s --server "$url" $ca --json \
 	--progress "$dir/progress" >"$dir/out.json" &
 vpid=$!
 # Signal only once requests are in flight: valgrind starts slowly, and a
@@ -84,5 +98,15 @@ cat "$dir/out.json"
 if [ "$rc" != 130 ]; then
 	echo "model.sh: interrupt: exit status $rc, want 130" >&2
 	exit 1
+fi
+if [ -n "$tls" ]; then   # the server, under valgrind too, leaves clean
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	pid=
+	if [ "$rc" != 0 ]; then
+		echo "model.sh: the TLS server under valgrind exited $rc (99: valgrind's errors)" >&2
+		exit 1
+	fi
 fi
 echo "model.sh: clean"
