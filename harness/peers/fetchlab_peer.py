@@ -930,8 +930,9 @@ def probe_url(o):
     try:
         socket.create_connection((t.host, t.port), timeout=min(3.0, o.timeout_ns / 1e9)).close()
     except OSError as e:
-        raise UsageError("--url %s: cannot reach it (%s); check the address "
-                         "and that the server is running" % (o.url, e))
+        raise UsageError("--url %s: cannot reach it (%s); check the address%s "
+                         "and that the server is running"
+                         % (o.url, e, ", the --ca" if o.url.startswith("https:") else ""))
 
 
 def raise_fd_limit(fds):
