@@ -104,7 +104,7 @@ def new_session(run, tools, limit):
 def connection_trace(run):
     """A TraceConfig that tells a request (its trace_request_ctx) it opened
     a new connection, and counts it. Over plain http the connection is up
-    then; over https its TLS object says when TCP and TLS were (got)."""
+    then; over https its TLS object says when TCP was up and TLS done."""
     async def on_connection_create_end(session, ctx, params):
         run.opened()
         run.connected(ctx.trace_request_ctx, peer.now_ns())
