@@ -555,11 +555,9 @@ class Run:
         self.connections = 0      # new connections made (TCP connects that succeeded)
         self.tls = (opt.server or opt.url or "").startswith("https:")
         self.server_host = Target(opt.server or opt.url).host if self.tls else None
-
-    def ssl_context(self):
-        """The client's TLS: always verified, against --ca when given (that
-        CA only), else the system's store. No insecure path."""
-        return ssl.create_default_context(cafile=self.opt.ca)
+        # The client's TLS: always verified, against --ca alone when given,
+        # else the system's store. There is no insecure path.
+        self.ssl = ssl.create_default_context(cafile=opt.ca) if self.tls else None
 
     def target(self, req):
         """format_url: the URL that asks the server for REQ."""

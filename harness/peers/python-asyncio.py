@@ -196,13 +196,11 @@ async def perform_all(run):
     run.loop_name = "%s.%s" % (loop.__module__.split(".")[0], loop.__name__)
     sem = asyncio.Semaphore(c)
     lanes = list(range(c - 1, -1, -1))
-    context = None
     if run.tls:
-        context = run.ssl_context()
-        context.sslobject_class = TimedSSLObject
+        run.ssl.sslobject_class = TimedSSLObject
     # aiohttp cannot resume a TLS session: asyncio never passes one to the
     # SSLObject, so every handshake here is a full one.
-    tools = (context, FaultResolver(run.server_host), connection_trace(run))
+    tools = (run.ssl, FaultResolver(run.server_host), connection_trace(run))
     pool = None
     if run.opt.offload == "thread":
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count())

@@ -204,13 +204,12 @@ def fetch(run, worker, watchdog, req):
     run.work(req)                           # process the response: --work, under the GIL
     run.done(req, error, text)
     if error is not None or fired or run.opt.fresh:
-        conn.close()                        # after an error, start afresh
+        conn.close()                        # after an error start afresh; fresh: always
 
 
 def perform(run):
     """The lesson's shape: a pool of C threads, one task per request."""
     c = run.opt.concurrency
-    run.ssl = run.ssl_context() if run.tls else None
     # threading.local runs __init__ here too, in the main thread, which
     # fetches nothing: it takes lane -1, so the workers number 0..C-1.
     worker = Worker(itertools.count(-1))
