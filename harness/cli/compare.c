@@ -98,6 +98,9 @@ struct sweep {
 	FILE *work_summary;         /* DIR/data/work-summary.csv, or NULL */
 	bool c10k;                  /* --full: the C10K run of each concurrent C model */
 	int conn_axis;              /* the connections axis: 1 on, 0 off, -1 default */
+	bool tls;                   /* --tls: the sweep over HTTPS */
+	const char *ca;             /* ... verified by the server's CA */
+	const char *connections;    /* --connections: reuse (default) or fresh */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -116,6 +119,9 @@ static void compare_usage(FILE *out)
 		"                      and python-asyncio,python-threads, dashed on the\n"
 		"                      charts, up to C = 1000, except in a --rate sweep)\n"
 		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
+		"  --tls               the sweep over HTTPS (the embedded server's CA verified)\n"
+		"  --connections MODE  reuse (default): keep-alive; fresh: a connection and a\n"
+		"                      full TLS handshake per request, for every point\n"
 		"  --connections-axis  every model at C = 100, delay 50 ms, over http and\n"
 		"                      https, connections reused and fresh, and the chart\n"
 		"                      of where the time goes (on by default, off with\n"
@@ -203,7 +209,8 @@ static int parse_work(const char *list, struct sweep *sw)
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS };
+	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS, O_TLS,
+	       O_CONNECTIONS };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
@@ -216,6 +223,8 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{"requests-scale", required_argument, NULL, O_SCALE},
 		{"quick", no_argument, NULL, O_QUICK},
 		{"connections-axis", no_argument, NULL, O_CONN_AXIS},
+		{"tls", no_argument, NULL, O_TLS},
+		{"connections", required_argument, NULL, O_CONNECTIONS},
 		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
 		{"out", required_argument, NULL, O_OUT},
 		{"help", no_argument, NULL, 'h'},
@@ -279,6 +288,17 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			sw->scale = 0.1;
 			if (sw->conn_axis < 0)
 				sw->conn_axis = 0;
+			break;
+		case O_TLS:
+			sw->tls = true;
+			break;
+		case O_CONNECTIONS:
+			if (strcmp(optarg, "reuse") != 0 && strcmp(optarg, "fresh") != 0) {
+				fprintf(stderr, "fetchlab compare: --connections '%s': give "
+					"reuse (keep-alive) or fresh (one per request)\n", optarg);
+				return 2;
+			}
+			sw->connections = optarg;
 			break;
 		case O_CONN_AXIS:
 		case O_NO_CONN_AXIS:
@@ -550,6 +570,9 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 		fprintf(f, "\nsweep:      %d models x %d concurrencies x %d repeats, "
 			"delay %s, size %s, requests x%g\n", sw->nmodels, sw->nconc,
 			sw->repeat, sw->delay, sw->size, sw->scale);
+	fprintf(f, "transport:  %s, connections %s\n", sw->tls ? "https (TLS, the "
+		"server's certificate verified)" : "http", sw->connections &&
+		sw->connections[0] == 'f' ? "fresh (one per request)" : "kept alive");
 	if (sw->nwork > 0) {
 		fprintf(f, "work axis:  %d models x works", sw->nmodels);
 		for (int i = 0; i < sw->nwork; i++)
@@ -756,6 +779,30 @@ static int read_figures(const char *model, const char *text, union fl_value *v,
 	return isnan(v[FL_M_OK].num) ? -1 : 0;
 }
 
+/* cli_run_model with the sweep's own options after ARGS: --tls's CA,
+ * --connections. */
+static int run_model(const struct sweep *sw, const char *model, const char *server,
+		     char *const args[], char **out, struct rusage *ru)
+{
+	char *all[32];
+	int n = 0;
+
+	while (args[n] && n < 26) {
+		all[n] = args[n];
+		n++;
+	}
+	if (sw->tls) {
+		all[n++] = "--ca";
+		all[n++] = (char *)sw->ca;
+	}
+	if (sw->connections) {
+		all[n++] = "--connections";
+		all[n++] = (char *)sw->connections;
+	}
+	all[n] = NULL;
+	return cli_run_model(model, server, all, out, ru);
+}
+
 /* The figures only the driver knows: the run's place in the sweep, and
  * the child's own rusage (wait4), which includes its start and exit. */
 static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
@@ -827,7 +874,7 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	progress_bar(sw, what);
 	snprintf(n_arg, sizeof n_arg, "%u", n);
 	snprintf(c_arg, sizeof c_arg, "%u", c);
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
@@ -868,7 +915,7 @@ static int cpu_baseline(const struct sweep *sw, const char *server,
 		char *json = NULL;
 		struct rusage ru;
 		double cpu;
-		int rc = cli_run_model(model, server, args, &json, &ru);
+		int rc = run_model(sw, model, server, args, &json, &ru);
 
 		free(json);
 		if (rc != 0)
@@ -894,7 +941,7 @@ static int run_timeline(struct sweep *sw, const char *server, const char *model)
 	int rc;
 
 	snprintf(records, sizeof records, "%s/data/timeline-%s.csv", sw->out, model);
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	free(json);
 	if (rc != 0)
 		fprintf(stderr, "fetchlab compare: the timeline run of %s failed "
@@ -919,7 +966,7 @@ static int run_c10k(struct sweep *sw, const char *server, const char *model,
 	int rc;
 
 	progress_bar(sw, "C10K: -n 30000 -c 10000 --delay 1s");
-	rc = cli_run_model(model, server, args, &json, &ru);
+	rc = run_model(sw, model, server, args, &json, &ru);
 	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
 		fprintf(stderr, "fetchlab compare: %s -n 30000 -c 10000 --delay 1s failed "
 			"(exit status %d); try: fetchlab run %s -n 30000 -c 10000 "
@@ -1122,6 +1169,7 @@ int cmd_compare(int argc, char **argv)
 			"x %d repeats, delay %s, size %s: about %.0f s, then the charts in "
 			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
 			sw.size, sw.planned_total, sw.final);
+	server.tls = sw.tls;
 	if (cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		if (sw.work_summary)
@@ -1134,6 +1182,7 @@ int cmd_compare(int argc, char **argv)
 	 * --out as it was. */
 	signal(SIGINT, SIG_IGN);
 	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
+	sw.ca = server.ca;
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
 		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {

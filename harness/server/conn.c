@@ -711,6 +711,10 @@ static int tls_pull(struct conn *c)
 		case SSL_ERROR_WANT_READ:
 			return tls_flush(c, true) < 0 ? -1 : 0;
 		case SSL_ERROR_ZERO_RETURN:   /* close_notify: as UV_EOF */
+			if (c->state == STALL || c->state == LINGER) {
+				conn_close(c);   /* the client has left */
+				return -1;
+			}
 			c->eof = true;
 			stop_reading(c);
 			return 0;

@@ -286,7 +286,11 @@ static SSL_CTX *make_ctx(struct tls_server *t, X509 *cert, EVP_PKEY *key)
 	}
 	/* 10,000 idle connections: give each session's buffers back while it
 	 * waits (OpenSSL keeps about 34 KiB per session otherwise). */
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_NO_AUTO_CHAIN);
+	/* Resumption by tickets alone (the client keeps the state), as
+	 * nginx does by default: a server-side cache costs a lookup per
+	 * handshake and OpenSSL's periodic walk over all of it. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_tlsext_servername_callback(ctx, on_server_name);
 	SSL_CTX_set_tlsext_servername_arg(ctx, t);
 	return ctx;
