@@ -22,7 +22,9 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Workload options (see fetchlab run MODEL --help): -n N -c C --delay SPEC\n"
 		"--size SPEC --rate R --timeout DUR --seed N --json --records FILE --url URL\n"
-		"--connections reuse|fresh, and the driver's own:\n"
+		"--connections reuse|fresh, --server URL (another machine's fetchlab serve\n"
+		"--host ADDR, used as it is: no embedded server) with --ca FILE for https://,\n"
+		"and the driver's own:\n"
 		"  --tls   the embedded server speaks HTTPS; the model verifies it by its CA\n"
 		"example: fetchlab run sync -n 40 -c 1 --delay 50ms\n");
 }
