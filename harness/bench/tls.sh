@@ -15,15 +15,18 @@
 # the servers: on two CPUs the rates are wrk's, and the servers' CPU per
 # request (and their share of their core) is the figure to compare.
 #
+# wrk and nginx-light are installed when missing, as ./fetchlab installs
+# its packages (root or sudo without a password; else a line saying how).
+#
 # Usage: tls.sh BINDIR [DURATION, default 5s]
 # Environment: ROUNDS (3) runs per server of each kind.
 #
 # Besides the human lines it prints machine-readable ones for `fetchlab bench`:
-#   RESULT KEY VALUE   {ours,nginx}_keep_rps, {ours,nginx}_fresh_rps (median
-#                      req/s), {ours,nginx}_fresh_cpu_us (the server's CPU
-#                      per fresh connection, median), {ours,nginx}_fresh_cpu_pct
-#                      (its share of one core then), nginx_resumed and
-#                      nginx_handshakes (a check run's resumed and all)
+#   RESULT KEY VALUE   {ours,nginx}_{keep,fresh}_rps (median req/s),
+#                      ..._cpu_us (the server's CPU per request, median),
+#                      ..._cpu_pct (its share of one core then, median),
+#                      nginx_resumed and nginx_handshakes (the check run's
+#                      resumed handshakes and all of them)
 #   SKIP KEY REASON    a part that cannot run here: all (exit 77), nginx
 set -euo pipefail
 
@@ -34,6 +37,28 @@ server=$bindir/fetchlab-server
 here=$(cd "$(dirname "$0")" && pwd)
 body=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef   # 64 bytes
 
+# install_missing: wrk and nginx-light (which has ssl) from Debian when
+# missing, as ./fetchlab installs its packages: as root, or with sudo that
+# needs no password; else a line with the command and on without them.
+install_missing() {
+	local missing="" sudo=""
+	command -v wrk >/dev/null || missing="$missing wrk"
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
+	[ -n "$missing" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+			sudo=sudo
+		else
+			echo "tls.sh: missing Debian packages:$missing; install them: sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing"
+			return 0
+		fi
+	fi
+	echo "tls.sh: installing$missing"
+	$sudo apt-get update -qq >&2 &&
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends -qq$missing >&2 ||
+		echo "tls.sh: apt-get install$missing failed"
+}
+install_missing
 command -v wrk >/dev/null || { echo "SKIP all wrk is not installed (apt-get install wrk)"; exit 77; }
 command -v openssl >/dev/null || { echo "SKIP all the openssl tool is not installed (apt-get install openssl)"; exit 77; }
 command -v cc >/dev/null || { echo "SKIP all no C compiler for no_resume.c (apt-get install gcc)"; exit 77; }
