@@ -68,7 +68,9 @@ NUMBER = r"\d+(?:\.\d+)?"
 # a number or '-'; `path:` a directory prefix that is the reader's own.
 MEASURED = [
     r"wall (\S+) s +throughput (\S+) req/s",
-    r"in flight: mean (\S+) over the run, peak (\d+), of C",
+    r"in flight: mean (\S+) over the (?:run|steady state), peak (\d+), of C",
+    r"steady state (\S+) req/s, from (\S+) s \(every lane past its first request\) "
+    r"to (\S+) s \(the last claim\)",
     r"where the time went \(ms, mean of the ok requests\): connect (\S+), TLS (\S+), "
     r"wait (\S+), transfer (\S+)",
     r"loop lag \(ms\) +p50 (\S+) +p99 (\S+) +max (\S+)",
@@ -173,6 +175,8 @@ def physics(lines, where):
         except (AttributeError, ValueError, StopIteration):
             problems.append("%s: the run summary at '%s' is not in its shape" % (where, line))
             continue
+        if ok == 0:
+            continue   # nothing ran (a starter): no latency to bound
         bound = c / delay
         if rate:
             bound = min(bound, rate * n / max(n - 1, 1))
@@ -367,6 +371,7 @@ def check_blocks(path, runner, problems, proof):
                                 "%d: '%s'; the nearest output line: '%s'"
                                 % (path, line, command, build, line + 1 + k, body[k],
                                    near if near is not None else "(none)"))
+                problems.append("  it printed:\n" + "\n".join("  | " + o for o in out))
                 continue
             proof_of(path, line, body, out, command, build, proof, problems)
     return n
