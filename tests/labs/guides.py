@@ -435,9 +435,9 @@ def check_paths(root, path, starter_files, problems):
                 if not os.path.exists(full):
                     problems.append("%s: link %s: no such file" % (where, target))
         line = re.sub(r"\]\([^)]*\)", "]", line)
-        for m in re.finditer(r"(?<![\w/.~-])((?:[\w.{},*-]+/)*[\w{},*-]+(?:\.[\w{},*-]+)*)"
-                             r"(?::\w+)?", line):
-            word = m.group(1)
+        seg = r"(?:[\w.*-]|\{[^}\s]*\})+"
+        for m in re.finditer(r"(?<![\w/.~-])(%s(?:/%s)*/?)" % (seg, seg), line):
+            word = m.group(1).rstrip(".")
             ext = re.search(r"\.(c|h|S|md|patch|sh|py|svg|png|gp|json|csv)$", word)
             top = re.match(r"(impl-[\w-]+|labs|tests|harness|docs|results)/", word)
             if not (ext or top) or word.startswith("/tmp/"):
@@ -461,6 +461,10 @@ def check_paths(root, path, starter_files, problems):
             if any(ch in word for ch in "*{"):
                 if not glob.glob(full.replace("{", "").replace("}", "")):
                     problems.append("%s: %s matches no file" % (where, word))
+                continue
+            chart = re.fullmatch(r"results/charts/(\w+)\.(svg|png)", word)
+            if chart and os.path.exists(os.path.join(root, "harness/plots",
+                                                     chart.group(1) + ".gp")):
                 continue
             if not os.path.exists(full.rstrip("/")):
                 problems.append("%s: %s: no such file" % (where, word))
