@@ -84,6 +84,7 @@ MEASURED = [
     r"\(pid=(\d+)\)",
     r"done in (\S+) s, but",
     r"on_timer_change\((\d+)\)",
+    r"left socket (\d+) watched",
     r"model bug: (\d+) of \d+ requests were reported with fl_done; every",
     r"records: (\d+) of \d+ requests started before",
 ]
