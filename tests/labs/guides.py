@@ -85,6 +85,7 @@ MEASURED = [
     r"done in (\S+) s, but",
     r"on_timer_change\((\d+)\)",
     r"left socket (\d+) watched",
+    r"request (\d+) was taken off the loop at Ctrl-C",
     r"model bug: (\d+) of \d+ requests were reported with fl_done; every",
     r"records: (\d+) of \d+ requests started before",
 ]
@@ -166,7 +167,7 @@ def physics(lines, where, strict=True):
         delay = int(m.group(3)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(4)]
         rate = float(m.group(6)) if m.group(6) else None
         part = []
-        for p in lines[i + 1:i + 12]:
+        for p in lines[i + 1:i + 40]:
             if HEAD.match(p):
                 break
             part.append(p)
