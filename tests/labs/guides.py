@@ -85,6 +85,7 @@ MEASURED = [
     r"done in (\S+) s, but",
     r"on_timer_change\((\d+)\)",
     r"left socket (\d+) watched",
+    r"per response \(mean (\d+) us; a step takes (\S+) ns here\)",
     r"request (\d+) was taken off the loop at Ctrl-C",
     r"model bug: (\d+) of \d+ requests were reported with fl_done; every",
     r"records: (\d+) of \d+ requests started before",
