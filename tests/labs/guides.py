@@ -524,6 +524,21 @@ def main():
             print("FAIL " + p)
         for c in counts:
             print("guides: " + c)
+        # Physics proves itself too: a run summary whose latency from start
+        # is below its delay, or whose throughput beats C / delay, fails.
+        for out in runner.cache.values():
+            heads = [k for k, o in enumerate(out) if HEAD.match(o)]
+            if not heads or physics(out, "x"):
+                continue
+            fast = [re.sub(r"^(  from start +)\S+", r"\g<1>0.01", o) for o in out]
+            wild = [re.sub(r"throughput \S+ req/s", "throughput 999999.9 req/s", o)
+                    for o in out]
+            if not physics(fast, "x") or not physics(wild, "x"):
+                problems.append("self-check: physics passed an impossible run summary")
+            else:
+                print("self-check: physics fails a summary faster than its delay: %s"
+                      % physics(fast, "the edited summary")[0])
+            break
         if proof["first"]:
             print("self-check: %d edited blocks failed as they must; the first:\n  %s"
                   % (proof["caught"], proof["first"]))
