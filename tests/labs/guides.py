@@ -129,7 +129,7 @@ def line_regex(line):
         if kind == "num":
             out.append(literal(line[a:b], True))
         elif kind == "fields":   # a number, a percentage, (min..max) or '-'
-            field = r"(?:%s%%?|\(%s\.\.%s\)|-)" % (NUMBER, NUMBER, NUMBER)
+            field = r"(?:-?%s%%?|\(%s\.\.%s\)|-)" % (NUMBER, NUMBER, NUMBER)
             out.append(" +".join(field for _ in line[a:b].split()))
         else:
             out.append(r"\S*/" if kind == "path" and line[a:b].endswith("/") else r"\S+")
