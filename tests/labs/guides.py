@@ -35,7 +35,10 @@ For each guide labs/NN-topic/README.md (00..07, or the NN given):
           `ok 40   errors 0`, `Score: 1/8`, `threads 51`) except the
           measured ones, which are named by where they stand (MEASURED
           below: wall, throughput, latencies, CPU, RSS, switches, a test's
-          seconds, perf ratios, a pid) and match any number. Physics then
+          seconds, perf ratios, a pid) and match any number. A perf test's
+          verdict and points are measured too (they depend on the load):
+          in a block that shows one, the Score less the perf points (the
+          correctness points) must equal the output's. Physics then
           bounds every run summary, in the output and in the block alike:
           latency from start >= the delay, the percentiles in order, from
           due >= from start, throughput <= C / delay (and the rate), and
@@ -95,9 +98,24 @@ PATHS = [re.compile(r"(/\S*/)labs/\d\d-[\w-]+/work"),
          re.compile(r"charts in (/\S+) \(svg")]
 
 
-def line_regex(line):
-    """The regex an output line must match for the block's LINE."""
+# A perf test's verdict is measured (it depends on the machine's load), so
+# are its points; a block that shows one matches any Score, and the block's
+# Score less its perf points must equal the output's (scores_agree): the
+# correctness points stay literal.
+PERF = re.compile(r"^perf: .* (OK|FAIL) \(\d+\.\ds\) (\d+)/\d+$")
+SCORE = re.compile(r"^Score: (\d+)/\d+$")
+
+
+def line_regex(line, perf_block=False):
+    """The regex an output line must match for the block's LINE (in a
+    block that shows a perf test's line, if PERF_BLOCK)."""
     spans = []                                  # (a, b, kind)
+    m = PERF.match(line)
+    if m:
+        spans += [(m.start(1), m.end(1), "verdict"), (m.start(2), m.end(2), "num")]
+    m = SCORE.match(line)
+    if m and perf_block:
+        spans.append((m.start(1), m.end(1), "num"))
     for pat in MEASURED:
         for m in re.finditer(pat, line):
             for g in range(1, (m.lastindex or 0) + 1):
@@ -128,6 +146,8 @@ def line_regex(line):
         out.append(literal(line[pos:a], False))
         if kind == "num":
             out.append(literal(line[a:b], True))
+        elif kind == "verdict":
+            out.append("(?:OK|FAIL)")
         elif kind == "fields":   # a number, a percentage, (min..max) or '-'
             field = r"(?:-?%s%%?|\(%s\.\.%s\)|-)" % (NUMBER, NUMBER, NUMBER)
             out.append(" +".join(field for _ in line[a:b].split()))
@@ -143,7 +163,7 @@ def line_regex(line):
 
 def first_literal_number(line):
     """(start, end) of LINE's first number that is not measured, or None."""
-    rx = line_regex(line)
+    rx = line_regex(line, True)
     for m in NUM.finditer(line):
         edited = line[:m.start()] + str(int(float(m.group(0))) + 7) + line[m.end():]
         if not rx.fullmatch(edited):
@@ -226,7 +246,7 @@ def find(block, out):
             segments.append(seg)
             seg = []
         else:
-            seg.append((k, line_regex(line)))
+            seg.append((k, line_regex(line, any(PERF.match(b) for b in block))))
     segments.append(seg)
     cursor = 0
     for seg in segments:
@@ -394,8 +414,36 @@ def check_blocks(path, runner, problems, proof):
                                    near if near is not None else "(none)"))
                 problems.append("  it printed:\n" + "\n".join("  | " + o for o in out))
                 continue
+            why = scores_agree(body, out)
+            if why:
+                problems.append("%s:%d: `%s` (%s): %s" % (path, line, command, build, why))
+                continue
             proof_of(path, line, body, out, command, build, proof, problems)
     return len(blocks), n
+
+
+def scores_agree(block, out):
+    """None if BLOCK's Score less its perf points is OUT's (the points for
+    correctness, which the workload fixes), else why not."""
+    def points(lines):
+        score = perf = None
+        for line in lines:
+            m, p = SCORE.match(line), PERF.match(line)
+            if m:
+                score = int(m.group(1))
+            if p:
+                perf = (perf or 0) + int(p.group(2))
+        return score, perf
+    bs, bp = points(block)
+    if bs is None or bp is None:
+        return None
+    os_, op = points(out)
+    if os_ is None or op is None:
+        return "no Score or perf line in the output"
+    if bs - bp != os_ - op:
+        return ("the block scores %d for correctness (Score %d less perf %d), the output "
+                "%d (Score %d less perf %d)" % (bs - bp, bs, bp, os_ - op, os_, op))
+    return None
 
 
 def proof_of(path, line, body, out, command, build, proof, problems):
