@@ -92,6 +92,7 @@ MEASURED = [
     r"request (\d+) was taken off the loop at Ctrl-C",
     r"model bug: (\d+) of \d+ requests were reported with fl_done; every",
     r"records: (\d+) of \d+ requests started before",
+    r"records: (\d+) rows for \d+ requests, (\d+) duplicated ids, (\d+) not ok",
 ]
 FIELDS = re.compile(r"^(?:sync|threads|eventloop|coroutine|offload) +\d+ +(.*)$")
 PATHS = [re.compile(r"(/\S*/)labs/\d\d-[\w-]+/work"),
