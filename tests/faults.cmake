@@ -73,3 +73,13 @@ foreach(model ${FL_MODELS})
                          ENVIRONMENT "FL_RUN_ARGS=--tls --connections fresh")
   endif()
 endforeach()
+
+# A server certificate from another CA: never accepted, every request tls.
+foreach(model ${FL_MODELS})
+  if(TARGET fetch-${model})
+    add_test(NAME faults-${model}-othercert
+             COMMAND ${FL_TESTS}/faults/othercert.sh $<TARGET_FILE:fetchlab-server>
+                     $<TARGET_FILE:fetch-${model}>)
+    set_tests_properties(faults-${model}-othercert PROPERTIES LABELS faults TIMEOUT 120)
+  endif()
+endforeach()

@@ -4,7 +4,7 @@
 if(NOT TARGET fetchlab-cli OR FL_SANITIZE)   # the checks build with sanitizers of their own
   return()
 endif()
-foreach(lab 00 01 02 03 04 05 06 07)
+foreach(lab 00 01 02 03 04 05 06 07 08)
   foreach(what reference starter)
     add_test(NAME labs-${lab}-${what}
              COMMAND ${FL_TESTS}/labs/check.sh $<TARGET_FILE:fetchlab-cli> ${lab} ${what})
@@ -12,7 +12,7 @@ foreach(lab 00 01 02 03 04 05 06 07)
   endforeach()
 endforeach()
 # lab run: the student's build, run as fetchlab run runs a model.
-foreach(lab 01 03)
+foreach(lab 01 03 08)
   add_test(NAME labs-run-${lab}
            COMMAND ${FL_TESTS}/labs/run.sh $<TARGET_FILE:fetchlab-cli> ${lab})
   set_tests_properties(labs-run-${lab} PROPERTIES LABELS labs TIMEOUT 120)
@@ -62,7 +62,15 @@ set(fl_lab_broken
   "07|07-finish-on-the-pool.patch|rules: loop begins and records, pool works, once (traced)"
   "07|07-rc-not-kept.patch|rules: loop begins and records, pool works, once (traced)"
   "07|07-work-twice.patch|rules: loop begins and records, pool works, once (traced)"
-  "07|07-shared-counter.patch|tsan: the pool and the loop share no state unguarded")
+  "07|07-shared-counter.patch|tsan: the pool and the loop share no state unguarded"
+  "08|08-handle-per-request.patch|connections: 1 for 100 requests, not 100"
+  "08|08-connection-close.patch|connections: 1 for 100 requests, not 100"
+  "08|08-handle-every-10.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-new-handle-after-error.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-forbid-reuse.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-fresh-connect.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-cleanup-in-loop.patch|rules: one handle for the run, cleaned up once (traced)"
+  "08|08-leaks-handle.patch|rules: one handle for the run, cleaned up once (traced)")
 foreach(entry IN LISTS fl_lab_broken)
   string(REPLACE "|" ";" parts "${entry}")
   list(GET parts 0 lab)

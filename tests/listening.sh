@@ -6,7 +6,7 @@
 listening() {
 	url=
 	for _ in $(seq 50); do
-		url=$(sed -n 's/^.* listening on //p' "$1")
+		url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$1")
 		[ -n "$url" ] && return 0
 		sleep 0.1
 	done

@@ -14,6 +14,10 @@ foreach(peer python-asyncio python-threads)
     # --work: pure-Python CPU per response; asyncio's --offload.
     add_test(NAME peers-${peer}-work
              COMMAND ${FL_TESTS}/peers/work.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+    # #18: --connections reuse|fresh and the phases; HTTPS, its faults.
+    add_test(NAME peers-${peer}-tls
+             COMMAND ${FL_TESTS}/peers/tls.sh $<TARGET_FILE:fetchlab-cli>
+                     $<TARGET_FILE:fetchlab-server> ${peer})
   endif()
   # What every model promises (tests/conformance/check.sh).
   add_test(NAME peers-${peer}-conformance
@@ -24,6 +28,21 @@ foreach(peer python-asyncio python-threads)
            COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
                    ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
                    ${peer} 240 100 20ms 1k)
+  # Over https and with fresh connections, as the C models (conformance.cmake).
+  foreach(mode reuse fresh)
+    add_test(NAME peers-${peer}-conformance-tls-${mode}
+             COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
+                     ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                     ${peer} 60 8 1ms..10ms 0..300k)
+    set_tests_properties(peers-${peer}-conformance-tls-${mode} PROPERTIES
+                         ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+  endforeach()
+  add_test(NAME peers-${peer}-conformance-http-fresh
+           COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
+                   ${FL_TESTS}/conformance/check.sh $<TARGET_FILE:fetchlab-cli>
+                   ${peer} 60 8 2ms 1k)
+  set_tests_properties(peers-${peer}-conformance-http-fresh PROPERTIES
+                       ENVIRONMENT "FL_RUN_ARGS=--connections fresh")
   # The steady state and the concurrency achieved, as for the C models.
   add_test(NAME peers-${peer}-steady
            COMMAND ${FL_TESTS}/peers/skip_or.sh ${script}
@@ -31,7 +50,8 @@ foreach(peer python-asyncio python-threads)
   # The classification corpus, the C models' (tests/conformance/classes.sh).
   add_test(NAME peers-${peer}-classes
            COMMAND ${FL_TESTS}/conformance/classes.sh $<TARGET_FILE:fetchlab-cli> ${peer})
-  foreach(t run options work conformance conformance-c100 steady classes)
+  foreach(t run options work tls conformance conformance-c100
+          conformance-tls-reuse conformance-tls-fresh conformance-http-fresh steady classes)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
                            LABELS peers SKIP_RETURN_CODE 77 TIMEOUT 120)

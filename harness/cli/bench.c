@@ -22,6 +22,11 @@
  *           at 50 ms, C = 10,000 at 1 s), wrk beside it for the same time:
  *           harness/bench/efficiency.sh (about 5 minutes)
  *   server  fetchlab-server against nginx under wrk: harness/bench/server.sh
+ *   tls     fetchlab-server --tls against nginx (ssl) under wrk over https,
+ *           kept-alive and with a full handshake per connection:
+ *           harness/bench/tls.sh; then what a connection costs the
+ *           clients: every concurrent model at C = 100, zero delay, over
+ *           https, --connections fresh against reuse (about 3 minutes)
  *   coro    the coroutine switch, asm against ucontext backend
  *   cpuwork concurrency is not parallelism: CPU work per response (--work
  *           500us, C = 100, 5 ms), the models that spread it over the cores
@@ -50,13 +55,13 @@
 
 #include "cli.h"
 
-#define MAX_ROWS   40
+#define MAX_ROWS   80
 #define MAX_ROUNDS 5     /* runs per side; noise on a shared machine needs them */
 #define SERVER_ROUNDS 3  /* server.sh runs last 5-10 s each: 3 keep it near 2 min */
 
-enum suite { S_MODELS, S_CURL, S_LOOP, S_SERVER, S_CORO, S_CPUWORK, NSUITES };
+enum suite { S_MODELS, S_CURL, S_LOOP, S_SERVER, S_TLS, S_CORO, S_CPUWORK, NSUITES };
 static const char *const suite_names[NSUITES] = {"models", "curl", "loop", "server",
-						 "coro", "cpuwork"};
+						 "tls", "coro", "cpuwork"};
 
 /* What a row's target constrains. */
 enum goal {
@@ -102,6 +107,9 @@ static void bench_usage(FILE *out)
 		"  loop     eventloop's efficiency at C=1000 and C=10000, wrk beside it\n"
 		"           (about 5 minutes)\n"
 		"  server   fetchlab-server vs nginx under wrk (about 2 minutes)\n"
+		"  tls      fetchlab-server --tls vs nginx (ssl) under wrk, kept-alive and\n"
+		"           full handshakes; every model over https, connections fresh\n"
+		"           vs reused (about 3 minutes)\n"
 		"  coro     coroutine switch cost, asm vs ucontext backend\n"
 		"  cpuwork  500 us of CPU work per response: offload, threads, two loops\n"
 		"           vs eventloop; the Python peers under the GIL (about 3 minutes)\n"
@@ -377,12 +385,14 @@ static double json_cpu_s(const char *json)
 }
 
 /* Run MODEL once on one request with its stderr kept, to learn whether it
- * can run here. Returns 0, or fills WHY with "skipped: REASON" (a peer's
- * own line, a model not built) or "failed: ..." and returns -1. */
+ * can run here; with CA (an https SERVER) with --ca CA --connections fresh.
+ * Returns 0, or fills WHY with "skipped: REASON" (a peer's own line, a peer
+ * without those options, a model not built) or "failed: ..." and returns -1. */
 static int probe(struct contender *m, const char *model, const char *server,
-		 char *why, size_t n)
+		 const char *ca, char *why, size_t n)
 {
-	char *args[] = {NULL, "-n", "1", "-c", "1", "--delay", "0", "--json", NULL};
+	char *args[] = {NULL, "-n", "1", "-c", "1", "--delay", "0", "--json",
+			ca ? "--ca" : NULL, (char *)ca, "--connections", "fresh", NULL};
 	char line[256] = "", last[256] = "";
 	FILE *err = tmpfile();
 	struct rusage ru;
@@ -417,6 +427,9 @@ static int probe(struct contender *m, const char *model, const char *server,
 		snprintf(why, n, "skipped: %s", p ? p + 9 : last);
 	} else if (rc == -1) {
 		snprintf(why, n, "skipped: %s/fetch-%s is not built", cli_bindir(), model);
+	} else if (rc == 2 && ca && strncmp(model, "python-", 7) == 0) {
+		fprintf(stderr, "bench: %s over https: %s\n", model, last);
+		snprintf(why, n, "skipped: this peer takes no --ca, --connections yet");
 	} else {
 		snprintf(why, n, "failed: exit status %d (try: fetchlab run %s -n 1)",
 			 rc, model);
@@ -633,7 +646,7 @@ static void suite_models(struct bench *b)
 		bool pinned = pin_apart(server.proc.pid, &mask);
 
 		for (int i = 0; i < NMODELS; i++)
-			if (probe(&m[i], model_names[i], server.url, m[i].skip,
+			if (probe(&m[i], model_names[i], server.url, NULL, m[i].skip,
 				  sizeof m[i].skip) < 0)
 				fprintf(stderr, "bench: %s: %s\n", model_names[i], m[i].skip);
 		for (int p = 0; p < NPOINTS; p++)
@@ -785,6 +798,195 @@ static void suite_server(struct bench *b)
 	else
 		add_row(b, what_p99, ours, result(res, nres, "nginx_p99_ms"), "ms",
 			G_OURS_BELOW, 1050);
+}
+
+/* The tls suite's server half: harness/bench/tls.sh, each throughput row
+ * with the servers' CPU per request under it (target the inverse). One
+ * client core cannot load one server core over TLS: wrk spends more per
+ * request than the server (measured once, pinned, on 2 busy vCPUs:
+ * kept-alive 38 us against 20, a fresh connection 1.2-1.4 ms against
+ * 0.5-0.6). When neither server reached SATURATED of its core, the runs
+ * measured wrk, and the verdict is the CPU row's. */
+#define SATURATED 90
+static void tls_server_rows(struct bench *b)
+{
+	static const struct { const char *key, *what, *cpu; } kinds[] = {
+		{"keep", "https server, kept-alive, 64 B: fetchlab-server / nginx",
+		 "  server CPU per request, kept-alive: fetchlab-server / nginx"},
+		{"fresh", "https server, fresh connections, full handshakes: fetchlab-server / nginx",
+		 "  server CPU per handshake: fetchlab-server / nginx"},
+	};
+	char env[64], args[PATH_MAX + 16], skip[256] = "", nginx[256] = "", buf[256], key[40];
+	const char *why;   /* "" when the servers were measured */
+	struct result res[24];
+	int nres = 24, rc;
+
+	snprintf(env, sizeof env, "ROUNDS=%d", b->rounds < SERVER_ROUNDS ? b->rounds :
+		 SERVER_ROUNDS);
+	snprintf(args, sizeof args, "'%s' %s", cli_bindir(), b->quick ? "2s" : "5s");
+	fprintf(stderr, "bench: tls.sh (%s)\n", env);
+	rc = run_script("tls.sh", env, args, res, &nres, skip, "nginx", nginx, sizeof skip);
+	why = rc != 0 ? script_reason(b, "tls.sh", rc, skip, buf, sizeof buf) : nginx;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		double v[2][3];   /* [ours, nginx][rps, cpu_us, cpu_pct] */
+		const char *fig[3] = {"rps", "cpu_us", "cpu_pct"};
+		struct row *t, *c;
+
+		if (why[0]) {
+			add_skip(b, kinds[k].what, why, G_RATIO_MIN, 0.8, "");
+			add_skip(b, kinds[k].cpu, why, G_RATIO_MAX, 1.25, "");
+			continue;
+		}
+		for (int s = 0; s < 2; s++)
+			for (int f = 0; f < 3; f++) {
+				snprintf(key, sizeof key, "%s_%s_%s", s ? "nginx" : "ours",
+					 kinds[k].key, fig[f]);
+				v[s][f] = result(res, nres, key);
+			}
+		if (k == 1 && result(res, nres, "nginx_resumed") != 0) {
+			snprintf(buf, sizeof buf, "failed: wrk resumed %.0f of %.0f handshakes "
+				 "(see tls.sh's check line)", result(res, nres, "nginx_resumed"),
+				 result(res, nres, "nginx_handshakes"));
+			b->failed++;
+			add_skip(b, kinds[k].what, buf, G_RATIO_MIN, 0.8, "");
+			add_skip(b, kinds[k].cpu, buf, G_RATIO_MAX, 1.25, "");
+			continue;
+		}
+		t = add_row(b, kinds[k].what, v[0][0], v[1][0], "req/s", G_RATIO_MIN, 0.8);
+		c = add_row(b, kinds[k].cpu, v[0][1], v[1][1], "us", G_RATIO_MAX, 1.25);
+		if (fmax(v[0][2], v[1][2]) < SATURATED || b->by_cpu)
+			snprintf(t->met, sizeof t->met, "%s by CPU (servers at %.0f%%, %.0f%%)",
+				 strncmp(c->met, "yes", 3) ? "no" : "yes", v[0][2], v[1][2]);
+	}
+}
+
+/* The connections rows: what a connection costs a client. Every
+ * concurrent model against one fetchlab-server --tls, C = 100, zero
+ * delay, 1 KiB bodies, --connections reuse (twenty requests a connection)
+ * and fresh (a TCP connection and a full handshake each), alternating. */
+enum { CONN_REUSE, CONN_FRESH };
+static const char *const conn_models[] = {
+	"eventloop", "coroutine", "threads", "offload", "python-asyncio", "python-threads",
+};
+#define NCONN_MODELS (sizeof conn_models / sizeof conn_models[0])
+
+/* One model's runs, [reuse, fresh][round]. */
+struct conn_runs {
+	char skip[192];
+	double startup_cpu_s;
+	double rps[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS];
+	double full[2][MAX_ROUNDS];   /* full handshakes / requests */
+	int runs[2];
+};
+
+/* Run MODEL once with MODE (CONN_*) over the https SERVER, N requests;
+ * keep its throughput, CPU and full handshakes per request. A fresh run
+ * must make a full handshake per request and resume none. Returns 0, or
+ * -1 after a line saying what failed (marking it failed). */
+static int conn_run(struct bench *b, struct conn_runs *m, const char *model,
+		    const struct cli_server *server, int mode, unsigned n)
+{
+	char n_arg[16], *how = mode == CONN_FRESH ? "fresh" : "reuse";
+	char *args[] = {"-n", n_arg, "-c", "100", "--delay", "0", "--size", "1k",
+			"--ca", (char *)server->ca, "--connections", how, "--json", NULL};
+	double rps, ok, full, resumed;
+	char *json = NULL;
+	struct rusage ru;
+	int rc;
+
+	snprintf(n_arg, sizeof n_arg, "%u", n);
+	rc = cli_run_model(model, server->url, args, &json, &ru);
+	if (rc != 0 || cli_json_number(json, "throughput_rps", &rps) < 0 ||
+	    cli_json_number(json, "ok", &ok) < 0 || ok != n ||
+	    cli_json_number(json, "tls_full", &full) < 0 ||
+	    cli_json_number(json, "tls_resumed", &resumed) < 0 ||
+	    (mode == CONN_FRESH && (full != n || resumed != 0))) {
+		fprintf(stderr, "fetchlab bench: %s -n %u -c 100 --delay 0 --connections %s "
+			"over https failed (exit status %d, %s); try: fetchlab run %s --tls "
+			"-n %u -c 100 --delay 0 --connections %s\n", model, n, how, rc,
+			json && strstr(json, "\"tls_full\":") ? "not all ok, or fresh "
+			"handshakes != requests" : "no summary", model, n, how);
+		snprintf(m->skip, sizeof m->skip, "failed: %s --connections %s, see the "
+			 "line on stderr", model, how);
+		b->failed++;
+		free(json);
+		return -1;
+	}
+	m->rps[mode][m->runs[mode]] = rps;
+	m->cpu[mode][m->runs[mode]] = (json_cpu_s(json) - m->startup_cpu_s) / n * 1e6;
+	m->full[mode][m->runs[mode]] = full / n;
+	fprintf(stderr, "bench: %-14s https -n %-4u -c 100 --connections %s %7.0f req/s, "
+		"%7.1f us CPU/request, %4.0f full handshakes, %.0f resumed\n", model, n,
+		how, rps, m->cpu[mode][m->runs[mode]], full, resumed);
+	m->runs[mode]++;
+	free(json);
+	return 0;
+}
+
+static void tls_connection_rows(struct bench *b)
+{
+	const unsigned n[2] = {b->quick ? 400 : 2000, b->quick ? 200 : 600};
+	const int rounds = b->rounds < 3 ? b->rounds : 3;
+	struct conn_runs m[NCONN_MODELS] = {0};
+	struct cli_server server = {.tls = true};
+	char what[100];
+	cpu_set_t mask;
+
+	if (cli_server_start(&server) < 0) {
+		b->failed++;
+		for (size_t i = 0; i < NCONN_MODELS; i++)
+			snprintf(m[i].skip, sizeof m[i].skip, "failed: fetchlab-server --tls "
+				 "did not start");
+	} else {
+		bool pinned = pin_apart(server.proc.pid, &mask);
+
+		for (size_t i = 0; i < NCONN_MODELS; i++) {
+			struct contender c = {0};
+
+			if (probe(&c, conn_models[i], server.url, server.ca, m[i].skip,
+				  sizeof m[i].skip) < 0)
+				fprintf(stderr, "bench: %s: %s\n", conn_models[i], m[i].skip);
+			m[i].startup_cpu_s = c.startup_cpu_s;
+		}
+		for (int r = 0; r < rounds; r++)
+			for (size_t i = 0; i < NCONN_MODELS; i++)
+				for (int mode = CONN_REUSE; mode <= CONN_FRESH; mode++)
+					if (m[i].skip[0] == '\0')
+						conn_run(b, &m[i], conn_models[i], &server,
+							 mode, n[mode]);
+		cli_server_stop(&server);
+		if (pinned)
+			sched_setaffinity(0, sizeof mask, &mask);
+	}
+	for (size_t i = 0; i < NCONN_MODELS; i++) {
+		struct conn_runs *x = &m[i];
+		static const char *const fig[3] = {"%s", "  CPU per request, %s",
+						   "  full handshakes per request, %s"};
+		static const char *const unit[3] = {"req/s", "us", ""};
+
+		for (int f = 0; f < 3; f++) {
+			double *v[2] = {f == 0 ? x->rps[0] : f == 1 ? x->cpu[0] : x->full[0],
+					f == 0 ? x->rps[1] : f == 1 ? x->cpu[1] : x->full[1]};
+			char who[64];
+
+			snprintf(who, sizeof who, "https C=100 0 ms, fresh / reuse: %s",
+				 conn_models[i]);
+			snprintf(what, sizeof what, fig[f], who);
+			if (x->skip[0]) {
+				add_skip(b, what, x->skip, G_NONE, 0, "");
+				continue;
+			}
+			add_row(b, what, median(v[1], x->runs[1]), median(v[0], x->runs[0]),
+				unit[f], G_NONE, 0);
+		}
+	}
+}
+
+/* The tls suite: the servers over https, then what a connection costs. */
+static void suite_tls(struct bench *b)
+{
+	tls_server_rows(b);
+	tls_connection_rows(b);
 }
 
 /* The cpuwork suite: harness/bench/cpuwork.sh, whose keys are the names
@@ -979,8 +1181,9 @@ static int write_report(const struct bench *b, int argc, char **argv,
 		for (int i = 0; i < argc; i++)
 			fprintf(f, " %s", argv[i]);
 		fprintf(f, "` at git %s, the median of %d runs per side%s; load average "
-			"at start %s.\n\n", git, s == S_SERVER && b->rounds > SERVER_ROUNDS ?
-			SERVER_ROUNDS : s == S_CPUWORK && b->rounds > 3 ? 3 : b->rounds,
+			"at start %s.\n\n", git, (s == S_SERVER || s == S_TLS) &&
+			b->rounds > SERVER_ROUNDS ? SERVER_ROUNDS : s == S_CPUWORK &&
+			b->rounds > 3 ? 3 : b->rounds,
 			b->quick ? " (--quick: a smoke test, not a measurement)" : "",
 			b->loadavg);
 		print_table(b, f, (enum suite)s);
@@ -1002,7 +1205,8 @@ bad:
 
 static void (*const suites[NSUITES])(struct bench *) = {
 	[S_MODELS] = suite_models, [S_CURL] = suite_curl, [S_LOOP] = suite_loop,
-	[S_SERVER] = suite_server, [S_CORO] = suite_coro, [S_CPUWORK] = suite_cpuwork,
+	[S_SERVER] = suite_server, [S_TLS] = suite_tls, [S_CORO] = suite_coro,
+	[S_CPUWORK] = suite_cpuwork,
 };
 
 /* Parse the options and suites into B. Returns 0, 1 after --help (exit 0),
@@ -1048,7 +1252,7 @@ static int parse_options(int argc, char **argv, struct bench *b)
 			s++;
 		if (s == NSUITES) {
 			fprintf(stderr, "fetchlab bench: '%s': unknown suite; the suites "
-				"are models, curl, loop, server, coro, cpuwork\n", argv[i]);
+				"are models, curl, loop, server, tls, coro, cpuwork\n", argv[i]);
 			return 2;
 		}
 		b->suite[s] = any = true;

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <uv.h>
 
+#include "fetchlab/body.h"
 #include "fetchlab/json.h"
 
 #include "cli.h"
@@ -38,7 +39,7 @@ int cli_server_start(struct cli_server *s)
 	}
 	while (strchr(s->proc.out, '\n') == NULL && spawn_read(&s->proc, -1) > 0)
 		;   /* its one line; it prints nothing more */
-	if (sscanf(s->proc.out, "fetchlab-server listening on %63s ca %4095[^\n]",
+	if (sscanf(s->proc.out, "fetchlab-server listening on %511s ca %4095[^\n]",
 		   s->url, s->ca) != 1 + s->tls) {
 		fprintf(stderr, "fetchlab: the embedded server did not start "
 			"(%s); try: %s --port 0\n", path, path);
@@ -46,6 +47,164 @@ int cli_server_start(struct cli_server *s)
 		return -1;
 	}
 	return 0;
+}
+
+/* A probe's body: its first PROBE_BYTES, and how many bytes came. */
+#define PROBE_BYTES 1000
+struct probe_body {
+	char buf[PROBE_BYTES];
+	size_t n;
+};
+
+static size_t probe_write(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct probe_body *b = ctx;
+	size_t len = size * nmemb, room = sizeof b->buf - b->n;
+
+	if (b->n < sizeof b->buf)
+		memcpy(b->buf + b->n, data, len < room ? len : room);
+	b->n += len;
+	return len;
+}
+
+/* Ask BASE for /fetch?QUERY on EASY (HEAD: headers only), its body into B.
+ * Returns curl's result; *STATUS the HTTP status, *US the time it took. */
+static CURLcode probe_get(CURL *easy, const char *base, const char *query,
+			  bool head, struct probe_body *b, long *status, double *us)
+{
+	char url[sizeof ((struct cli_server *)0)->url + 64];
+	curl_off_t t = 0;
+	CURLcode rc;
+
+	snprintf(url, sizeof url, "%s/fetch?%s", base, query);
+	b->n = 0;
+	*status = 0;
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_NOBODY, head ? 1L : 0L);
+	rc = curl_easy_perform(easy);
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &t);
+	*us = (double)t;
+	return rc;
+}
+
+/* The line for a probe of --server URL that failed with RC (or, when RC
+ * is CURLE_OK, answered STATUS with the wrong body), saying what to do. */
+static void probe_failed(const char *who, const char *url, bool https,
+			 const char *ca, CURLcode rc, long status)
+{
+	switch (rc) {
+	case CURLE_OK:
+		fprintf(stderr, "%s: --server %s answers, but not as a fetchlab-server "
+			"(%s%ld); --server is for a `fetchlab serve`; give any other "
+			"HTTP server to fetchlab run MODEL --url URL\n", who, url,
+			status == 200 ? "a body that is not the workload's, HTTP " :
+			"HTTP ", status);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+		fprintf(stderr, "%s: --server %s: cannot reach it (%s); on that host "
+			"run fetchlab serve --host ADDR --port PORT (ADDR: its address "
+			"on this network), check the address and port, and that its "
+			"firewall lets TCP PORT in\n", who, url, curl_easy_strerror(rc));
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		fprintf(stderr, "%s: --server %s: no TLS with it (%s); %s, and the URL "
+			"with the address its --host gave it (or an http:// URL for a "
+			"server without --tls)\n", who, url, curl_easy_strerror(rc),
+			ca ? "check that --ca is the ca.pem of that server" :
+			"give --ca FILE, the ca.pem that `fetchlab serve --tls` printed");
+		break;
+	default:
+		fprintf(stderr, "%s: --server %s answers, but not as a fetchlab-server "
+			"(%s)%s; --server is for a `fetchlab serve`\n", who, url,
+			curl_easy_strerror(rc), https ? "" :
+			"; if it runs with --tls, give https://");
+	}
+}
+
+int cli_server_use(struct cli_server *s, const char *who, const char *url,
+		   const char *ca)
+{
+	bool https = strncmp(url, "https://", 8) == 0;
+	size_t len = strlen(url);
+	struct probe_body b;
+	long status;
+	double us;
+	CURLcode rc;
+	CURL *easy;
+
+	*s = (struct cli_server){.tls = https, .remote = true};
+	while (len > 0 && url[len - 1] == '/')
+		len--;   /* the models add "/fetch?..." */
+	if (!https && strncmp(url, "http://", 7) != 0) {
+		fprintf(stderr, "%s: --server %s: give an http:// or https:// URL, "
+			"e.g. http://10.0.0.5:8080\n", who, url);
+		return -1;
+	}
+	if (len >= sizeof s->url || (ca && strlen(ca) >= sizeof s->ca)) {
+		fprintf(stderr, "%s: --server or --ca: too long\n", who);
+		return -1;
+	}
+	if (ca && !https) {
+		fprintf(stderr, "%s: --ca %s is for an https:// --server; drop it, "
+			"or give the server's https:// URL\n", who, ca);
+		return -1;
+	}
+	if (ca && access(ca, R_OK) < 0) {
+		fprintf(stderr, "%s: --ca %s: cannot read it (%s); give the ca.pem "
+			"that `fetchlab serve --tls` printed\n", who, ca, strerror(errno));
+		return -1;
+	}
+	memcpy(s->url, url, len);
+	snprintf(s->ca, sizeof s->ca, "%s", ca ? ca : "");
+	if ((easy = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, probe_write);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	if (ca)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
+	/* Request 1's body, as a model checks it: only a fetchlab-server has it. */
+	rc = probe_get(easy, s->url, "id=1&delay_ms=0&bytes=1000", false, &b, &status, &us);
+	if (rc != CURLE_OK || status != 200 || b.n != PROBE_BYTES ||
+	    !fl_body_check(1, 0, b.buf, PROBE_BYTES)) {
+		probe_failed(who, s->url, https, ca, rc, status);
+		curl_easy_cleanup(easy);
+		return -1;
+	}
+	/* The round trip: tiny requests on the connection now open. */
+	s->rtt_ms = us / 1e3;
+	for (int i = 0; i < 3 && rc == CURLE_OK; i++) {
+		rc = probe_get(easy, s->url, "id=2&delay_ms=0&bytes=8", false, &b,
+			       &status, &us);
+		s->rtt_ms = us / 1e3 < s->rtt_ms ? us / 1e3 : s->rtt_ms;
+	}
+	/* A shared server refuses a body over 64 MiB (403); ours sends 1 TiB.
+	 * HEAD: the answer is only announced. */
+	rc = probe_get(easy, s->url, "id=1&delay_ms=0&bytes=67108865", true, &b,
+		       &status, &us);
+	s->shared = rc == CURLE_OK && status == 403;
+	curl_easy_cleanup(easy);
+	return 0;
+}
+
+void cli_server_describe(FILE *f, const char *prefix, const struct cli_server *s)
+{
+	if (!s->remote)
+		fprintf(f, "%sthe embedded fetchlab-server%s%s (loopback)\n", prefix,
+			s->url[0] ? ", " : "", s->url);
+	else
+		fprintf(f, "%s%s, a fetchlab-server of the user's (--server%s%s): "
+			"%s limits, a tiny request in %.2f ms\n", prefix, s->url,
+			s->ca[0] ? ", --ca " : "", s->ca, s->shared ? "shared" : "loopback",
+			s->rtt_ms);
 }
 
 void cli_server_stop(struct cli_server *s)

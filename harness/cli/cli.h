@@ -83,18 +83,32 @@ void cli_model_peers(char *buf, size_t n);
 
 /* ---- child.c: the server, a model run, the machine ----------------------- */
 
-/* A running fetchlab-server. */
+/* A running fetchlab-server: the embedded one, or a user's (--server). */
 struct cli_server {
 	bool tls;          /* set before the start: HTTPS (fetchlab-server --tls) */
 	struct spawn proc;
-	char url[64];      /* http://127.0.0.1:PORT, or https:// */
-	char ca[4096];     /* with tls: the CA certificate its clients verify it by */
+	char url[512];     /* http://127.0.0.1:PORT, or https://; or the user's */
+	char ca[4096];     /* with tls: the CA certificate its clients verify it by
+			    * ("" for a user's server without --ca: the system's) */
+	bool remote;       /* the user's --server, not ours to start or stop */
+	bool shared;       /* it refuses a body over 64 MiB: a shared server's limits */
+	double rtt_ms;     /* the least time of a tiny request on an open connection */
 };
 
 /* Start fetchlab-server on an ephemeral loopback port. Returns 0 or -1 after
  * printing why. */
 int cli_server_start(struct cli_server *s);
+/* Use the fetchlab-server at URL (WHO's --server), verified by the CA file
+ * CA (NULL: the system's): one small request must come back with the body
+ * the workload owes, then S describes it (remote). Returns 0, or -1 after a
+ * line naming --server: unreachable, not verified, or not a fetchlab-server,
+ * and what to do. */
+int cli_server_use(struct cli_server *s, const char *who, const char *url,
+		   const char *ca);
+/* Stop the embedded server (a remote one is left alone). */
 void cli_server_stop(struct cli_server *s);
+/* One line on F saying which server the figures come from, after PREFIX. */
+void cli_server_describe(FILE *f, const char *prefix, const struct cli_server *s);
 
 /* Run MODEL with ARGS (NULL-terminated, without argv[0]); when SERVER is not
  * NULL, "--server URL" is added. Ctrl-C stops it (the driver ignores it

@@ -101,6 +101,7 @@ struct sweep {
 	bool tls;                   /* --tls: the sweep over HTTPS */
 	const char *ca;             /* ... verified by the server's CA */
 	const char *connections;    /* --connections: reuse (default) or fresh */
+	const char *server;         /* --server URL: a remote fetchlab-server (and --ca) */
 	int done, total;            /* points run / planned */
 	double planned_done, planned_total;   /* their expected seconds */
 	struct timespec t0;
@@ -141,7 +142,11 @@ static void compare_usage(FILE *out)
 		"  --requests-scale F  scale each point's requests (default 1: ~1 s a point)\n"
 		"  --quick             --repeat 1 --requests-scale 0.1 (a smoke test)\n"
 		"  --out DIR           where data/ and charts/ go (default ./results,\n"
-		"                      or $FETCHLAB_ROOT/results)\n");
+		"                      or $FETCHLAB_ROOT/results)\n"
+		"  --server URL        measure against the fetchlab-server at URL (fetchlab\n"
+		"                      serve --host ADDR on another machine) instead of the\n"
+		"                      embedded one; no connections axis\n"
+		"  --ca FILE           with an https:// --server: the ca.pem it printed\n");
 }
 
 /* Split a comma list LIST into C values. */
@@ -210,7 +215,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 {
 	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
 	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS, O_TLS,
-	       O_CONNECTIONS };
+	       O_CONNECTIONS, O_SERVER, O_CA };
 	static const struct option longopts[] = {
 		{"models", required_argument, NULL, O_MODELS},
 		{"concurrency", required_argument, NULL, O_CONC},
@@ -227,6 +232,8 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		{"connections", required_argument, NULL, O_CONNECTIONS},
 		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
 		{"out", required_argument, NULL, O_OUT},
+		{"server", required_argument, NULL, O_SERVER},
+		{"ca", required_argument, NULL, O_CA},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -313,6 +320,12 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			sw->out = sw->final = optarg;
 			sw->out_given = true;
 			break;
+		case O_SERVER:
+			sw->server = optarg;
+			break;
+		case O_CA:
+			sw->ca = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return 1;
@@ -338,6 +351,24 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 			"is a closed-loop sweep; run it without --rate\n");
 		return 2;
 	}
+	if (sw->tls && sw->server) {
+		fprintf(stderr, "fetchlab compare: --tls is for the embedded server; "
+			"with --server, give its https:// URL (and --ca FILE)\n");
+		return 2;
+	}
+	if (sw->ca && !sw->server) {
+		fprintf(stderr, "fetchlab compare: --ca is for an https:// --server; "
+			"the embedded server needs none\n");
+		return 2;
+	}
+	/* The connections axis compares http with https on servers of its own. */
+	if (sw->server && sw->conn_axis == 1) {
+		fprintf(stderr, "fetchlab compare: --connections-axis runs on embedded "
+			"servers of its own, not on --server; leave one of them out\n");
+		return 2;
+	}
+	if (sw->server)
+		sw->conn_axis = 0;
 	if (!sw->work_given && sw->nrates == 0)
 		parse_work("0,500us,1ms,2ms", sw);
 	if (sw->nconc == 0 && sw->nrates > 0) {
@@ -537,8 +568,9 @@ bad:
 	return 2;
 }
 
-/* Write DIR/machine.txt: the hardware, kernel, libraries and sweep. */
-static int write_machine(const struct sweep *sw, int argc, char **argv)
+/* Write DIR/machine.txt: the hardware, kernel, libraries, server and sweep. */
+static int write_machine(const struct sweep *sw, const struct cli_server *server,
+			 int argc, char **argv)
 {
 	char path[PATH_MAX], buf[256];
 	time_t t = time(NULL);
@@ -558,6 +590,7 @@ static int write_machine(const struct sweep *sw, int argc, char **argv)
 	fprintf(f, "gnuplot:    %s\n", buf);
 	cli_git_describe(buf, sizeof buf);
 	fprintf(f, "fetchlab:   git %s\n", buf);
+	cli_server_describe(f, "server:     ", server);
 	fprintf(f, "command:    fetchlab");
 	for (int i = 0; i < argc; i++)
 		fprintf(f, " %s", argv[i]);
@@ -779,8 +812,8 @@ static int read_figures(const char *model, const char *text, union fl_value *v,
 	return isnan(v[FL_M_OK].num) ? -1 : 0;
 }
 
-/* cli_run_model with the sweep's own options after ARGS: --tls's CA,
- * --connections. */
+/* cli_run_model with the sweep's own options after ARGS: --tls's CA (or
+ * --server's --ca), --connections. */
 static int run_model(const struct sweep *sw, const char *model, const char *server,
 		     char *const args[], char **out, struct rusage *ru)
 {
@@ -791,7 +824,7 @@ static int run_model(const struct sweep *sw, const char *model, const char *serv
 		all[n] = args[n];
 		n++;
 	}
-	if (sw->tls) {
+	if (sw->tls && sw->ca[0]) {   /* a --server's without --ca: the system's */
 		all[n++] = "--ca";
 		all[n++] = (char *)sw->ca;
 	}
@@ -879,8 +912,10 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
 		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status "
-			"%d); try: fetchlab run %s -n %u -c %u%s\n", model, n, c, opts,
-			rc, model, n, c, opts);
+			"%d); try: fetchlab run %s -n %u -c %u%s%s%s%s%s\n", model, n, c,
+			opts, rc, model, n, c, opts, sw->server ? " --server " : "",
+			sw->server ? server : "", sw->server && sw->ca[0] ? " --ca " : "",
+			sw->server && sw->ca[0] ? sw->ca : "");
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
@@ -1146,9 +1181,13 @@ int cmd_compare(int argc, char **argv)
 	 * concurrency sweep's data (plot.c draws what the data holds). */
 	if (sw.nrates > 0 && !sw.out_given)
 		snprintf(out + strlen(out), sizeof out - strlen(out), "/open-loop");
+	/* A user's server is probed before --out is touched. */
+	if (sw.server && cli_server_use(&server, "fetchlab compare", sw.server, sw.ca) < 0)
+		return 2;
+	sw.tls |= server.tls;   /* an https:// --server: the transport machine.txt names */
 	if (stage_out(&sw, stage, sizeof stage) != 0)
 		return 2;
-	if (open_out(&sw) != 0 || write_machine(&sw, argc, argv) != 0) {
+	if (open_out(&sw) != 0 || write_machine(&sw, &server, argc, argv) != 0) {
 		place_out(&sw, true);
 		return 2;
 	}
@@ -1170,7 +1209,7 @@ int cmd_compare(int argc, char **argv)
 			"%s/charts\n", sw.nmodels, sw.nconc, sw.nwork, sw.repeat, sw.delay,
 			sw.size, sw.planned_total, sw.final);
 	server.tls = sw.tls;
-	if (cli_server_start(&server) < 0) {
+	if (!server.remote && cli_server_start(&server) < 0) {
 		fclose(sw.summary);
 		if (sw.work_summary)
 			fclose(sw.work_summary);
@@ -1238,6 +1277,7 @@ int cmd_compare(int argc, char **argv)
 		place_out(&sw, true);
 		return rc == 130 ? 130 : 1;
 	}
+	cli_server_describe(stdout, "measured against ", &server);
 	plotted = cli_plot(sw.out, true, sw.final);
 	if (plotted == 0)
 		plotted = check_charts(sw.out);

@@ -60,6 +60,8 @@ struct demo {
 	double deadline;            /* s */
 	bool timeline;
 	const char *gif;            /* output file, or NULL */
+	const char *server, *ca;    /* --server URL (a remote fetchlab-server), --ca FILE */
+	char where[600];            /* "one server", or "server URL" */
 	struct racer r[MAX_RACERS];
 	int nracers;
 	char model_list[256];       /* the --models copy r[].model points into */
@@ -114,6 +116,9 @@ static void demo_usage(FILE *out)
 		"  --deadline S     stop the models still running after S seconds (default 20)\n"
 		"  --timeline       then a run of 30 requests per model, drawn lane by lane\n"
 		"  --gif FILE       also write the race as an animated GIF (gnuplot)\n"
+		"  --server URL     race against the fetchlab-server at URL (fetchlab serve\n"
+		"                   --host ADDR on another machine), not the embedded one\n"
+		"  --ca FILE        with an https:// --server: the ca.pem it printed\n"
 		"Ctrl-C stops the race; the table shows how far each model got.\n"
 		"example: fetchlab demo -n 500 --delay 20ms --deadline 10\n");
 }
@@ -123,7 +128,7 @@ static void demo_usage(FILE *out)
 static int parse_options(struct demo *d, int argc, char **argv)
 {
 	enum { O_DELAY = 256, O_SIZE, O_SEED, O_MODELS, O_DEADLINE, O_TIMELINE,
-	       O_GIF, O_WORK };
+	       O_GIF, O_WORK, O_SERVER, O_CA };
 	static const struct option longopts[] = {
 		{"delay", required_argument, NULL, O_DELAY},
 		{"size", required_argument, NULL, O_SIZE},
@@ -133,6 +138,8 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		{"deadline", required_argument, NULL, O_DEADLINE},
 		{"timeline", no_argument, NULL, O_TIMELINE},
 		{"gif", required_argument, NULL, O_GIF},
+		{"server", required_argument, NULL, O_SERVER},
+		{"ca", required_argument, NULL, O_CA},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -184,6 +191,12 @@ static int parse_options(struct demo *d, int argc, char **argv)
 		case O_GIF:
 			d->gif = optarg;
 			break;
+		case O_SERVER:
+			d->server = optarg;   /* cmd_demo probes it */
+			break;
+		case O_CA:
+			d->ca = optarg;
+			break;
 		case 'h':
 			demo_usage(stdout);
 			return 1;
@@ -202,6 +215,11 @@ static int parse_options(struct demo *d, int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "fetchlab demo: '%s': unexpected argument; see "
 			"fetchlab demo --help\n", argv[optind]);
+		return 2;
+	}
+	if (d->ca && !d->server) {
+		fprintf(stderr, "fetchlab demo: --ca is for an https:// --server; "
+			"the embedded server needs none\n");
 		return 2;
 	}
 	d->nracers = models ?
@@ -258,7 +276,8 @@ static int start_racer(struct demo *d, struct racer *r, const char *server)
 	char *argv[] = {path, "-n", n_arg, "-c", c_arg, "--delay", (char *)d->delay,
 			"--size", (char *)d->size, "--seed", (char *)d->seed,
 			"--work", (char *)d->work,
-			"--json", "--progress", prog, "--server", (char *)server, NULL};
+			"--json", "--progress", prog, "--server", (char *)server,
+			d->ca ? "--ca" : NULL, (char *)d->ca, NULL};
 	size_t size = fl_progress_size((uint32_t)d->n);
 	int fd, rc;
 
@@ -470,14 +489,14 @@ static void draw_live(const struct demo *d, double t, bool first)
 	/* The bar takes what the rest of the widest line leaves, 10 to 40. */
 	int bar = d->cols - 1 - 12 - snprintf(NULL, 0, " %lu/%lu  in flight %lu  "
 		"%5.0f req/s  p99 %5.1f ms  stopped at 99%%", d->n, d->n, d->c, 0.0, 0.0);
-	char head[256];
+	char head[768];
 
 	bar = bar > 40 ? 40 : bar < 10 ? 10 : bar;
 	if (!first)
 		printf("\033[%dA", d->nracers + 1);
 	snprintf(head, sizeof head, "fetchlab demo: %lu requests each, delay %s, "
-		 "C = %lu, one server   t = %5.1f s (deadline %g s)", d->n,
-		 d->delay, d->c, t, d->deadline);
+		 "C = %lu, %s   t = %5.1f s (deadline %g s)", d->n,
+		 d->delay, d->c, d->where, t, d->deadline);
 	printf("\r%.*s\033[K\n", d->cols - 1, head);
 	for (int i = 0; i < d->nracers; i++)
 		draw_line(d, &d->r[i], bar);
@@ -544,8 +563,8 @@ static int race(struct demo *d, const char *server)
 		}
 		if (!shown && !d->tty)
 			printf("fetchlab demo: %lu requests each, delay %s, size %s, "
-			       "C = %lu,\none server, deadline %g s\n", d->n, d->delay,
-			       d->size, d->c, d->deadline);
+			       "C = %lu,\n%s, deadline %g s\n", d->n, d->delay,
+			       d->size, d->c, d->where, d->deadline);
 		if (d->tty)
 			draw_live(d, t / 1e9, !shown);
 		else if (t >= next_plain || alive == 0) {
@@ -742,7 +761,8 @@ static void draw_timeline(struct demo *d, const char *server)
 		char records[PATH_MAX + 16], *json = NULL;
 		char *args[] = {"-n", "30", "-c", "6", "--delay", "10ms..90ms",
 				"--size", (char *)d->size, "--seed", (char *)d->seed,
-				"--json", "--records", records, NULL};
+				"--json", "--records", records,
+				d->ca ? "--ca" : NULL, (char *)d->ca, NULL};
 		struct rusage ru;
 
 		snprintf(records, sizeof records, "%s.records", d->r[i].file);
@@ -903,10 +923,13 @@ int cmd_demo(int argc, char **argv)
 			fprintf(d.samples, ",%s", d.r[i].model);
 		fputc('\n', d.samples);
 	}
-	if (cli_server_start(&server) < 0) {
+	if (d.server ? cli_server_use(&server, "fetchlab demo", d.server, d.ca) < 0 :
+	    cli_server_start(&server) < 0) {
 		cleanup(&d);
-		return 1;
+		return d.server ? 2 : 1;
 	}
+	snprintf(d.where, sizeof d.where, "%s%s", d.server ? "server " : "one server",
+		 d.server ? server.url : "");
 	/* Ctrl-C reaches the models through the terminal: each stops and
 	 * writes what it measured, and we show the race so far. */
 	signal(SIGINT, SIG_IGN);

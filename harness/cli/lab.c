@@ -52,6 +52,7 @@ enum kind {
 	T_LAG,        /* loop lag p99 against the reference model's */
 	T_PERF,       /* throughput against the reference model */
 	T_LATENCY,    /* latency from due against the reference model */
+	T_SPEEDUP,    /* throughput against the reference: the median of turns, each both back to back */
 	T_ANSWERS,    /* answers.md: question `n` answered */
 };
 
@@ -62,8 +63,8 @@ struct test {
 	unsigned n, c;          /* -n, -c */
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
-	double target;          /* T_PERF / T_LATENCY: the ratio for full points */
-	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN: the likely step, on a FAIL */
+	double target;          /* T_PERF / T_LATENCY / T_SPEEDUP: the ratio for full points */
+	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN / T_REUSE: the likely step, on a FAIL */
 };
 
 struct lab {
@@ -79,6 +80,7 @@ struct lab {
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
 	const struct test tests[16];
 	bool threads_pool;        /* the model reports 1 + a thread per core */
+	bool tls;                 /* over HTTPS: the server with --tls, every run with its --ca */
 };
 
 static const struct lab lab_table[] = {
@@ -204,6 +206,26 @@ static const struct lab lab_table[] = {
 		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
 		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
 		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
+	}},
+	/* The starter is not the reference minus its steps but a file of its
+	 * own, the model as it starts out: a new easy handle per request. The
+	 * reference is impl-sync/sync.c. */
+	{.num = "08", .dir = "08-reuse", .title = "Reuse your connections", .model = "sync",
+	 .files = {"labs/08-reuse/starter/sync.c"},
+	 .others = {"labs/08-reuse/check/trace.c"}, .tls = true,
+	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_duphandle,--wrap=curl_easy_cleanup,"
+		 "--wrap=curl_easy_setopt,--wrap=fl_easy_setup,--wrap=fl_done",
+	 .tests = {
+		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
+		{T_RULE, "rules: one handle for the run, cleaned up once (traced)", 1, 60, 1, "1ms", "--faults 0.3 --timeout 300ms", 0},
+		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "1ms", NULL, 0},
+		{T_REUSE, "connections: 1 for 100 requests, not 100", 1, 100, 1, "0ms", NULL, 0,
+		 "STEPS 1-3: one easy handle for the whole run, with reuse left on (no "
+		 "CURLOPT_FORBID_REUSE, CURLOPT_FRESH_CONNECT or Connection: close)"},
+		/* The reference against itself, 10 checks at a load average of 9-11
+		 * on 2 vCPUs: 0.87-1.18, median 1.00; the reference with a
+		 * connection per request: 0.22-0.36. */
+		{T_SPEEDUP, "perf: throughput vs sync, 5 turns of each", 2, 200, 1, "1ms", NULL, 0.7},
 	}},
 };
 #define NLABS (sizeof lab_table / sizeof lab_table[0])
@@ -539,6 +561,10 @@ static void run_test(struct check *ck, const char *exe, const struct test *t,
 	}
 	argv[argc++] = "--server";
 	argv[argc++] = ck->server.url;
+	if (ck->server.tls) {
+		argv[argc++] = "--ca";
+		argv[argc++] = ck->server.ca;
+	}
 	argv[argc] = NULL;
 	run_watched(argv, ck->tmp, WATCHDOG_S, int_after, p);
 	if (p->hung)
@@ -588,13 +614,13 @@ static bool ran(struct check *ck, const struct proc *p, bool any_status)
 static bool accounted(struct check *ck, const struct proc *p, unsigned n)
 {
 	static const char *const cls[] = {"connect", "timeout", "http", "recv",
-					  "checksum", "other"};
+					  "checksum", "tls", "other"};
 	double ok = jnum(p, "ok"), errors = 0, req = jnum(p, "requests");
 	char key[32];
 
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 7; i++) {
 		snprintf(key, sizeof key, "errors.%s", cls[i]);
-		errors += jnum(p, key);
+		errors += fmax(0, jnum(p, key));   /* -1: a class it does not report */
 	}
 	if (req != n) {
 		why(ck, "requests %.0f, wanted %u", req, n);
@@ -630,7 +656,7 @@ static bool records_ok(struct check *ck, unsigned n)
 		unsigned long long bytes;
 		char err[32];
 
-		if (sscanf(line, "%u,%u,%lld,%lld,%lld,%lld,%d,%llu,%31s", &id,
+		if (sscanf(line, "%u,%u,%lld,%lld,%lld,%lld,%d,%llu,%31[^,\n]", &id,
 			   &lane, &due, &start, &fb, &end, &status, &bytes, err) != 9)
 			continue;   /* the header */
 		rows++;
@@ -733,6 +759,74 @@ static double ratio(struct check *ck, const struct test *t, bool latency,
 	return best;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof v[0], by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define SPEEDUP_RUNS 5
+
+struct speedup {
+	double stu, ref;   /* throughput, req/s: the student's, the reference's */
+	double fresh;      /* the reference's with --connections fresh */
+	double conns;      /* connections the student's model opened */
+};
+
+/* Throughput, student against reference, from SPEEDUP_RUNS turns, each a
+ * run of both back to back (the order rotates: none always goes first):
+ * the median of the turns' ratios. A turn's two runs share the machine's
+ * load of the moment, and the median drops a turn that did not. The
+ * reference with a connection per request runs in the same turns, for the
+ * speed-up the student sees. Returns the ratio, or -1. */
+static double speedup(struct check *ck, const struct test *t, struct speedup *s)
+{
+	double v[4][SPEEDUP_RUNS], ratio[SPEEDUP_RUNS];
+	struct test fresh = *t;
+	char extra[256];
+
+	snprintf(extra, sizeof extra, "%s%s--connections fresh", t->extra ? t->extra : "",
+		 t->extra ? " " : "");
+	fresh.extra = extra;
+	for (int i = 0; i < SPEEDUP_RUNS; i++) {
+		struct proc p[3];   /* student, reference, reference fresh */
+
+		for (int k = 0; k < 3; k++) {
+			int j = (i + k) % 3;
+
+			run_test(ck, j == 0 ? ck->exe : ck->ref, j == 2 ? &fresh : t,
+				 false, 0, &p[j]);
+		}
+		if (!ran(ck, &p[0], false) || !accounted(ck, &p[0], t->n) ||
+		    jnum(&p[0], "ok") != t->n || !ran(ck, &p[1], false) ||
+		    !ran(ck, &p[2], false)) {
+			if (ck->why[0] == '\0')
+				why(ck, "not every request ok");
+			for (int k = 0; k < 3; k++)
+				proc_free(&p[k]);
+			return -1;
+		}
+		for (int k = 0; k < 3; k++)
+			v[k][i] = jnum(&p[k], "throughput_rps");
+		v[3][i] = jnum(&p[0], "connections");
+		ratio[i] = v[1][i] > 0 ? v[0][i] / v[1][i] : 0;
+		for (int k = 0; k < 3; k++)
+			proc_free(&p[k]);
+	}
+	s->stu = median(v[0], SPEEDUP_RUNS);
+	s->ref = median(v[1], SPEEDUP_RUNS);
+	s->fresh = median(v[2], SPEEDUP_RUNS);
+	s->conns = median(v[3], SPEEDUP_RUNS);
+	return median(ratio, SPEEDUP_RUNS);
+}
+
 /* answers.md: the text under heading "## N." has something in it besides
  * the template's placeholder and comments. */
 static bool answered(struct check *ck, unsigned q)
@@ -828,9 +922,17 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 			*pass = false;
 		}
 		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
-			    "easy handle and reuse it, so its connection stays open",
-			    jnum(&p, "connections"), t->n);
+			if (t->hint && ck->server.tls)
+				why(ck, "%.0f connections opened for %u requests, %.0f full TLS "
+				    "handshakes\n    %s", jnum(&p, "connections"), t->n,
+				    jnum(&p, "tls_full"), t->hint);
+			else if (t->hint)
+				why(ck, "%.0f connections opened for %u requests\n    %s",
+				    jnum(&p, "connections"), t->n, t->hint);
+			else
+				why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
+				    "easy handle and reuse it, so its connection stays open",
+				    jnum(&p, "connections"), t->n);
 			*pass = false;
 		}
 		break;
@@ -985,6 +1087,26 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 		    stu, ref, t->target);
 		break;
 	}
+	case T_SPEEDUP: {
+		struct speedup s;
+
+		if (!ck->correct) {
+			why(ck, "skipped: correctness first");
+			return 0;
+		}
+		r = speedup(ck, t, &s);
+		if (r < 0)
+			break;
+		points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
+		*pass = r >= t->target;
+		why(ck, "%.0f req/s vs the reference's %.0f, medians of %d turns; "
+		    "yours / the reference's in a turn: %.2fx at the median (full "
+		    "marks at %.2fx)\n    a connection per request (the reference, "
+		    "--connections fresh): %.0f req/s; yours, with %.0f connection%s, "
+		    "is %.1fx that", s.stu, s.ref, SPEEDUP_RUNS, r, t->target, s.fresh,
+		    s.conns, s.conns == 1 ? "" : "s", s.fresh > 0 ? s.stu / s.fresh : 0);
+		return points;
+	}
 	case T_PERF:
 	case T_LATENCY:
 		if (t->extra && strstr(t->extra, "--work") && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
@@ -1021,6 +1143,11 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 }
 
 /* ---- the commands -------------------------------------------------------- */
+
+static bool is_perf(const struct test *t)
+{
+	return t->kind == T_PERF || t->kind == T_LATENCY || t->kind == T_SPEEDUP;
+}
 
 static int total_points(const struct lab *lab)
 {
@@ -1083,6 +1210,7 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 	 * none in /tmp. */
 	snprintf(tmpdir, sizeof tmpdir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
 	setenv("TMPDIR", ck.tmp, 1);
+	ck.server.tls = lab->tls;
 	if (need_server && cli_server_start(&ck.server) < 0)
 		goto done;
 	for (int i = 0; i < 16 && lab->tests[i].name; i++) {
@@ -1101,10 +1229,10 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 		printf("%s %.*s %s (%.1fs)", label, dots > 1 ? dots : 1,
 		       "..............................................................",
 		       pass ? "OK" : "FAIL", now_s() - t0);
-		if (t->points > 1 || (t->kind == T_PERF || t->kind == T_LATENCY))
+		if (t->points > 1 || is_perf(t))
 			printf(" %d/%d", pts, t->points);
 		putchar('\n');
-		if (ck.why[0] && (!pass || t->kind == T_PERF || t->kind == T_LATENCY))
+		if (ck.why[0] && (!pass || is_perf(t)))
 			printf("    %s\n", ck.why);
 		fflush(stdout);
 	}

@@ -22,7 +22,9 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Workload options (see fetchlab run MODEL --help): -n N -c C --delay SPEC\n"
 		"--size SPEC --rate R --timeout DUR --seed N --json --records FILE --url URL\n"
-		"--connections reuse|fresh, and the driver's own:\n"
+		"--connections reuse|fresh, --server URL (another machine's fetchlab serve\n"
+		"--host ADDR, used as it is: no embedded server) with --ca FILE for https://,\n"
+		"and the driver's own:\n"
 		"  --tls   the embedded server speaks HTTPS; the model verifies it by its CA\n"
 		"example: fetchlab run sync -n 40 -c 1 --delay 50ms\n");
 }
@@ -31,33 +33,35 @@ int cli_run_with_server(const char *path, char *const args[])
 {
 	struct cli_server server = {0};
 	struct rusage ru;
-	bool own_server = true;
+	bool own_server = true, own_target = false;
 	char *argv[256];
 	int rc, argc = 0;
 
 	/* The embedded server, unless the model is given a target of the
 	 * user's (--url, or --server: theirs is the one it talks to) or will
 	 * not fetch at all. */
-	for (int i = 0; args[i]; i++)
+	for (int i = 0; args[i]; i++) {
 		if (!strcmp(args[i], "--url") || !strncmp(args[i], "--url=", 6) ||
-		    !strcmp(args[i], "--server") || !strncmp(args[i], "--server=", 9) ||
-		    !strcmp(args[i], "--help") || !strcmp(args[i], "-h") ||
+		    !strcmp(args[i], "--server") || !strncmp(args[i], "--server=", 9))
+			own_target = true;
+		if (own_target || !strcmp(args[i], "--help") || !strcmp(args[i], "-h") ||
 		    !strcmp(args[i], "--dry-run"))
 			own_server = false;
+	}
 	/* --tls is the driver's: an HTTPS server, and its CA for the model. */
 	for (int i = 0; args[i] && argc < 250; i++)
 		if (strcmp(args[i], "--tls") == 0)
 			server.tls = true;
 		else
 			argv[argc++] = args[i];
-	if (server.tls && !own_server) {
+	if (server.tls && own_target) {
 		fprintf(stderr, "fetchlab run: --tls is for the embedded server; with "
 			"your own --server or --url, give an https:// URL (and --ca FILE)\n");
 		return 2;
 	}
 	if (own_server && cli_server_start(&server) < 0)
 		return 1;
-	if (server.tls) {
+	if (server.tls && own_server) {
 		argv[argc++] = "--ca";
 		argv[argc++] = server.ca;
 	}

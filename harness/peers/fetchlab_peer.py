@@ -23,6 +23,7 @@ import os
 import re
 import resource
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -36,9 +37,16 @@ MAX_DELAY_NS = 100 * 10**9       # the histogram's top
 MAX_SIZE = 64 << 20
 HIST_MAX_US = 100000000          # fl_hist_record clamps here (100 s)
 
-CLASSES = ("ok", "connect", "timeout", "http", "recv", "checksum", "other")
+CLASSES = ("ok", "connect", "timeout", "http", "recv", "checksum", "tls", "other")
 FAULTS = ("none", "refused", "reset", "reset_body", "stall", "short",
-          "trickle", "http500", "http503")
+          "trickle", "http500", "http503",
+          "tls_unknown_ca", "tls_wrong_host", "tls_expired", "tls_reset")
+HTTP_FAULTS = 9                  # FAULTS[:9]; a bare fraction spreads over 1..8
+FAULT_KINDS = ("refused, reset, reset_body, stall, short, trickle, http500, "
+               "http503, and over https tls_unknown_ca, tls_wrong_host, "
+               "tls_expired, tls_reset")
+TLS_NAME = ".fetchlab.test"      # tls_unknown_ca asks for unknown-ca.fetchlab.test
+HANDSHAKES = ("none", "full", "resumed")
 STREAM_DELAY, STREAM_SIZE, STREAM_ARRIVAL, STREAM_FAULT, STREAM_WORK = 1, 2, 3, 4, 5
 MAX_WORK_NS = 4 * 10**9          # workload.c caps a response's work here
 SKIP = 77                        # "cannot run here": the driver's CLI_SKIP
@@ -152,18 +160,19 @@ def parse_fraction(s):
 
 
 def parse_faults(s):
-    """fl_parse_faults: a fraction per fault kind (index 0 unused)."""
-    kinds = ", ".join(FAULTS[1:])
+    """fl_parse_faults: a fraction per fault kind (index 0 unused). A bare
+    fraction spreads over the HTTP kinds; the TLS kinds are named."""
     faults = [0.0] * len(FAULTS)
     if "=" not in s:
         f = parse_fraction(s)
         if f is None:
-            raise ValueError("is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds " + kinds)
-        return [0.0] + [f / (len(FAULTS) - 1)] * (len(FAULTS) - 1)
+            raise ValueError("is not a fraction; give 0..1 (e.g. 0.3) or KIND=F,... with kinds " + FAULT_KINDS)
+        faults[1:HTTP_FAULTS] = [f / (HTTP_FAULTS - 1)] * (HTTP_FAULTS - 1)
+        return faults
     for item in s.split(","):
         name, eq, value = item.partition("=")
         if name not in FAULTS[1:] or not eq:
-            raise ValueError("names an unknown fault; kinds are " + kinds)
+            raise ValueError("names an unknown fault; kinds are " + FAULT_KINDS)
         f = parse_fraction(value)
         if f is None:
             raise ValueError("has a bad fraction; give KIND=F with F in 0..1")
@@ -174,16 +183,29 @@ def parse_faults(s):
 
 
 def check_url(s):
-    """An http:// URL with a host, as options.c asks curl to check."""
+    """An http:// or https:// URL with a host, as options.c asks curl to check."""
     try:
         u = urllib.parse.urlsplit(s)
-        ok = u.scheme == "http" and u.hostname is not None
+        ok = u.scheme in ("http", "https") and u.hostname is not None
         u.port   # raises on a bad port
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError("is not an http:// URL, e.g. http://127.0.0.1:8080/")
+        raise ValueError("is not an http:// or https:// URL, e.g. http://127.0.0.1:8080/")
     return s
+
+
+def check_tls(o):
+    """options.c's check_tls: what the HTTPS options and the target say
+    together. Raises UsageError when they disagree."""
+    target = o.server or o.url
+    https = target is not None and target.startswith("https:")
+    if o.ca is not None and target is not None and not https:
+        raise UsageError("--ca is for an https server, and the target is http://; "
+                         "give an https:// URL (fetchlab run --tls) or drop --ca")
+    if any(o.faults[HTTP_FAULTS:]) and not (o.server is not None and https):
+        raise UsageError("--faults: the tls_ kinds need an https --server "
+                         "(fetchlab run --tls)")
 
 
 USAGE = """usage: {prog} [options]
@@ -196,7 +218,8 @@ workload:
   --size SPEC         body size per request: 1k, 512..4k, exp:2k (default 1k)
   --timeout DUR       bound on each request (default 30s)
   --seed N            seed for delays, sizes and faults (default 1)
-  --faults SPEC       inject faults: 0.3 (30% over every kind) or reset=0.1,stall=0.05
+  --faults SPEC       inject faults: 0.3 (30% over the 8 HTTP kinds) or reset=0.1,stall=0.05;
+                      over https also tls_unknown_ca, tls_wrong_host, tls_expired, tls_reset
   --server-pause ID:DUR  request ID stops the whole server for DUR (a GC pause)
   --stack-size SIZE   accepted for the C models' sake; Python keeps its own stacks
 CPU work:
@@ -205,9 +228,15 @@ CPU work:
 {extra}target (one of):
   --server URL        a fetchlab-server: bodies are checksummed (fetchlab run starts one)
   --url URL           any HTTP server: fetch URL N times, no checksum
+HTTPS and connections:
+  --ca FILE           verify an https server against this CA (default: the system's);
+                      fetchlab run --tls gives the embedded server's
+  --connections MODE  reuse (default): keep connections alive; fresh: a new
+                      connection and a full TLS handshake for every request
 output:
   --json              one JSON object instead of the table
-  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error
+  --records FILE      per-request CSV: id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error,
+                      connect_us,tls_us,wait_us,transfer_us,handshake
   --hdr FILE          latency percentile distribution (HdrHistogram layout, ms)
   --dry-run           check the options and stop
   -h, --help          this text
@@ -217,7 +246,7 @@ not supported by this peer (closed loop only): --rate, --arrivals, --progress
 LONGOPTS = ["delay=", "size=", "rate=", "arrivals=", "timeout=", "seed=",
             "stack-size=", "server=", "url=", "json", "records=", "hdr=",
             "faults=", "progress=", "dry-run", "server-pause=", "help", "work=",
-            "offload=", "uvloop"]
+            "offload=", "uvloop", "ca=", "connections="]
 
 
 class Options:
@@ -235,6 +264,8 @@ class Options:
         self.work, self.work_spec = Dist("fixed", 0.0, 0.0), "0"
         self.offload = None                     # --offload: python-asyncio's
         self.uvloop = False                     # --uvloop: python-asyncio's
+        self.ca = None                          # --ca: the CA file to verify against
+        self.fresh = False                      # --connections fresh
 
 
 def parse_count(s, lo, hi):
@@ -292,6 +323,17 @@ def parse_options(argv, prog, summary, offload=False):
                 o.concurrency = parse_count(value, 1, MAX_CONCURRENCY)
             elif name == "--delay":
                 o.delay, o.delay_spec = parse_dist(value, True), value
+            elif name == "--ca":
+                if not os.access(value, os.R_OK):
+                    raise ValueError("cannot be read; give the CA certificate (PEM) the "
+                                     "server's certificate is signed by, e.g. "
+                                     "~/.cache/fetchlab/tls/ca.pem")
+                o.ca = value
+            elif name == "--connections":
+                if value not in ("reuse", "fresh"):
+                    raise ValueError("is not a connection mode; give reuse "
+                                     "(keep-alive) or fresh (one per request)")
+                o.fresh = value == "fresh"
             elif name == "--size":
                 o.size, o.size_spec = parse_dist(value, False), value
             elif name == "--work":
@@ -354,6 +396,7 @@ def parse_options(argv, prog, summary, offload=False):
             raise UsageError("%s '%s' %s" % (name, value, e))
     if rest:
         raise UsageError("unexpected argument '%s'; %s" % (rest[0], see))
+    check_tls(o)
     if o.server is None and o.url is None and not o.dry_run:
         raise UsageError("no target; give --server URL of a fetchlab-server or "
                          "--url URL (or run it through: fetchlab run MODEL)")
@@ -395,16 +438,33 @@ def body_bytes(i, size):
 class Request:
     """fl_request: one request of the workload. Times are monotonic ns."""
     __slots__ = ("id", "lane", "delay_us", "size", "fault", "due_ns",
-                 "start_ns", "headers_ns", "first_byte_ns", "end_ns", "bytes",
-                 "status", "klass", "body_bad", "expected", "work_ns", "tail",
-                 "work_out")
+                 "start_ns", "headers_ns", "first_byte_ns", "last_byte_ns",
+                 "end_ns", "bytes", "status", "klass", "body_bad", "expected",
+                 "work_ns", "tail", "work_out", "tcp_ns", "tls_ns", "handshake")
 
     def __init__(self, i, delay_us, size, fault, work_ns):
         self.id, self.delay_us, self.size, self.fault = i, delay_us, size, fault
         self.work_ns, self.tail, self.work_out = work_ns, b"", 0
         self.lane = self.due_ns = self.start_ns = self.headers_ns = 0
-        self.first_byte_ns = self.end_ns = self.bytes = self.status = 0
+        self.first_byte_ns = self.last_byte_ns = self.end_ns = 0
+        self.bytes = self.status = 0
         self.klass, self.body_bad, self.expected = "", False, None
+        self.tcp_ns = self.tls_ns = 0     # its own connection: up, then TLS done
+        self.handshake = 0                # HANDSHAKES: none, full, resumed
+
+    def phases(self):
+        """Where the transfer's time went, in us: connect, tls, wait,
+        transfer (request.c's phases). Connect and TLS are 0 on a reused
+        connection; wait runs from when it could send (connected, or the
+        start) to the head; transfer from the head to the last byte, the
+        processing (--work) after it not counted."""
+        ready = self.tls_ns or self.tcp_ns or self.start_ns
+        first = self.headers_ns or ready
+        last = max(self.last_byte_ns, first)
+        return ((self.tcp_ns - self.start_ns) // 1000 if self.tcp_ns else 0,
+                (self.tls_ns - self.tcp_ns) // 1000 if self.tls_ns else 0,
+                (first - ready) // 1000 if self.headers_ns else 0,
+                (last - first) // 1000 if self.headers_ns else 0)
 
 
 def build_workload(o):
@@ -454,13 +514,17 @@ def work_calibrate():
 
 
 class Target:
-    """Where a request goes: host, port, and the path with its query."""
-    __slots__ = ("host", "port", "path", "url")
+    """Where a request goes: host, port, the path with its query, whether
+    over TLS, and the host to connect to (a TLS fault's name is asked for,
+    SNI and certificate, on the server's own host: CURLOPT_CONNECT_TO)."""
+    __slots__ = ("host", "port", "path", "url", "tls", "connect_host")
 
-    def __init__(self, url):
+    def __init__(self, url, connect_host=None):
         u = urllib.parse.urlsplit(url)
-        self.host, self.port, self.url = u.hostname, u.port or 80, url
+        self.tls = u.scheme == "https"
+        self.host, self.port, self.url = u.hostname, u.port or (443 if self.tls else 80), url
         self.path = (u.path or "/") + ("?" + u.query if u.query else "")
+        self.connect_host = connect_host or self.host
 
 
 # --- one run: recording (run.c) -----------------------------------------------
@@ -488,6 +552,12 @@ class Run:
         self.refused = None       # the socket that holds fault=refused's port
         self.work_ns_per_step = work_calibrate() if opt.work.a > 0 else 0.0
         self.work_off_thread = 0  # responses whose work ran elsewhere
+        self.connections = 0      # new connections made (TCP connects that succeeded)
+        self.tls = (opt.server or opt.url or "").startswith("https:")
+        self.server_host = Target(opt.server or opt.url).host if self.tls else None
+        # The client's TLS: always verified, against --ca alone when given,
+        # else the system's store. There is no insecure path.
+        self.ssl = ssl.create_default_context(cafile=opt.ca) if self.tls else None
 
     def target(self, req):
         """format_url: the URL that asks the server for REQ."""
@@ -499,19 +569,34 @@ class Run:
             base = "http://127.0.0.1:%d" % self.refused.getsockname()[1]
         elif name in ("http500", "http503"):
             path = "status/" + name[4:]
+        elif name.startswith("tls_"):   # the server's name for it, on its port
+            base = "https://%s%s:%d" % (name[4:].replace("_", "-"), TLS_NAME,
+                                        Target(self.base).port)
         elif name != "none":
             fault = "&fault=" + name
         if req.id == self.opt.pause_id:
             fault += "&pause_ms=%d" % (self.opt.pause_ns // 1000000)
         return Target("%s/%s?id=%d&delay_ms=%d.%03d&bytes=%d%s" % (
             base, path, req.id, req.delay_us // 1000, req.delay_us % 1000,
-            req.size, fault))
+            req.size, fault), self.server_host if name.startswith("tls_") else None)
+
+    def opened(self):
+        """A new TCP connection was made (the JSON's connections)."""
+        with self.lock:
+            self.connections += 1
+
+    def connected(self, req, tcp_ns, tls_ns=0, resumed=False):
+        """REQ made its own connection: TCP was up at TCP_NS, and over
+        https its handshake, TLS_NS, a full one or RESUMED a session."""
+        req.tcp_ns, req.tls_ns = tcp_ns, tls_ns
+        req.handshake = 0 if not tls_ns else 2 if resumed else 1
 
     def begin(self, req, lane):
         """A closed loop's claim: REQ is due now and starts now (fl_next +
         fl_easy_setup)."""
         req.lane, req.bytes, req.body_bad = lane, 0, False
-        req.first_byte_ns = req.headers_ns = 0
+        req.first_byte_ns = req.headers_ns = req.last_byte_ns = 0
+        req.tcp_ns = req.tls_ns = req.handshake = 0
         req.due_ns = req.start_ns = now_ns()
 
     def got_headers(self, req, status):
@@ -542,8 +627,9 @@ class Run:
         server owes us (a --url run only counts)."""
         n = len(chunk)
         req.tail = (req.tail + chunk)[-8:] if n < 8 else chunk[-8:]
+        req.last_byte_ns = now_ns()
         if req.first_byte_ns == 0:
-            req.first_byte_ns = now_ns()
+            req.first_byte_ns = req.last_byte_ns
         if self.opt.url is None and not req.body_bad:
             if req.expected is None:
                 req.expected = body_bytes(req.id, req.size)
@@ -558,6 +644,8 @@ class Run:
         that completed; then its status and body decide, as classify does."""
         req.end_ns = now_ns()
         req.expected = None
+        if req.status == 0:
+            req.handshake = 0    # counted at the status line, as request.c does
         if error is None:
             if req.first_byte_ns == 0:
                 req.first_byte_ns = req.headers_ns   # an empty body
@@ -657,13 +745,36 @@ def in_flight(ran, window):
 
 def write_records(f, run, ran):
     """--records: a line per request that ran (report.c's write_records)."""
-    f.write("id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error\n")
+    f.write("id,worker,due_ns,start_ns,first_byte_ns,end_ns,status,bytes,error,"
+            "connect_us,tls_us,wait_us,transfer_us,handshake\n")
     t0 = run.t0_ns
     for r in ran:
-        f.write("%d,%d,%d,%d,%d,%d,%d,%d,%s\n" % (
-            r.id, r.lane, r.due_ns - t0, r.start_ns - t0,
-            r.first_byte_ns - t0 if r.first_byte_ns else 0,
-            r.end_ns - t0, r.status, r.bytes, r.klass))
+        f.write("%d,%d,%d,%d,%d,%d,%d,%d,%s,%d,%d,%d,%d,%s\n" % (
+            (r.id, r.lane, r.due_ns - t0, r.start_ns - t0,
+             r.first_byte_ns - t0 if r.first_byte_ns else 0,
+             r.end_ns - t0, r.status, r.bytes, r.klass) + r.phases() +
+            (HANDSHAKES[r.handshake],)))
+
+
+class Phases:
+    """report.c's phases: where the ok requests' time went (connect, tls,
+    wait, transfer: each a Latency), and the handshakes every request that
+    ran made (none, full, resumed)."""
+    NAMES = ("connect_us", "tls_us", "wait_us", "transfer_us")
+
+    def __init__(self, ran, ok):
+        per = [r.phases() for r in ok]
+        self.phase = [Latency(p[k] for p in per) for k in range(4)]
+        self.count = len(ok)
+        self.handshakes = [0, 0, 0]
+        for r in ran:
+            self.handshakes[r.handshake] += 1
+
+    def json(self):
+        """Each phase's mean, p50 and p99 (null without an ok request)."""
+        return ",".join('"%s":{"mean":%.0f,"p50":%d,"p99":%d}' % (n, l.mean, l.p50, l.p99)
+                        if self.count else '"%s":{"mean":null,"p50":null,"p99":null}' % n
+                        for n, l in zip(self.NAMES, self.phase))
 
 
 def report(run, out):
@@ -698,6 +809,7 @@ def report(run, out):
     errors = done - run.klass["ok"]
     steady = steady_state(run, ran)
     in_mean, in_peak = in_flight(ran, steady[1:] if steady else None)
+    ph = Phases(ran, ok)
     if o.json:
         fields = [
             '"model":%s' % json.dumps(run.name), '"requests":%d' % done,
@@ -716,7 +828,7 @@ def report(run, out):
                                          for f in range(1, len(FAULTS))),
             '"interrupted":%s' % ("true" if run.interrupted else "false"),
             '"wall_s":%.3f' % wall, '"throughput_rps":%.1f' % rps,
-            '"bytes":%d' % nbytes,
+            '"bytes":%d' % nbytes, '"connections":%d' % run.connections,
             '"latency_us":' + ls.json(), '"latency_from_due_us":' + ld.json(),
             '"cpu_user_s":%.6f' % user, '"cpu_sys_s":%.6f' % sys_,
             '"peak_rss_kib":%d' % ru.ru_maxrss,
@@ -730,6 +842,10 @@ def report(run, out):
             '"steady_rps":%s' % ("%.1f" % steady[0] if steady else "null"),
             '"in_flight_mean":%s' % ("%.1f" % in_mean if in_mean is not None else "null"),
             '"in_flight_peak":%s' % (in_peak if in_peak is not None else "null"),
+            '"tls":%s' % ("true" if run.tls else "false"),
+            '"connection_mode":"%s"' % ("fresh" if o.fresh else "reuse"),
+            '"tls_full":%d' % ph.handshakes[1], '"tls_resumed":%d' % ph.handshakes[2],
+            ph.json(),
         ]
         print("{" + ",".join(fields) + "}", file=out)
     else:
@@ -745,8 +861,8 @@ def report(run, out):
         for k in CLASSES[1:]:
             for s in run.samples[k]:
                 print("    %s: %s" % (k, s), file=out)
-        print("  wall %.3f s   throughput %.1f req/s   body bytes %d" %
-              (wall, rps, nbytes), file=out)
+        print("  wall %.3f s   throughput %.1f req/s   body bytes %d   "
+              "connections opened %d" % (wall, rps, nbytes, run.connections), file=out)
         if steady:
             print("  steady state %.1f req/s, from %.3f s (every lane past its "
                   "first request) to %.3f s (the last claim)" %
@@ -758,6 +874,13 @@ def report(run, out):
                    o.concurrency, "   (C NOT REACHED: the figures are for the "
                    "concurrency achieved)" if in_mean < 0.9 * o.concurrency and
                    o.concurrency <= o.requests / 2 else ""), file=out)
+        if run.tls or o.fresh:
+            print("  %s, connections %s: TLS handshakes %d full, %d resumed" %
+                  ("https" if run.tls else "http", "fresh" if o.fresh else "reused",
+                   ph.handshakes[1], ph.handshakes[2]), file=out)
+        print("  where the time went (ms, mean of the ok requests): connect %.3f, "
+              "TLS %.3f, wait %.3f, transfer %.3f" %
+              tuple(l.mean / 1e3 if ph.count else math.nan for l in ph.phase), file=out)
         print("  latency (ms)        min     mean      p50      p90      p99"
               "    p99.9      max", file=out)
         print(ls.row("from start"), file=out)
@@ -805,8 +928,9 @@ def probe_url(o):
     try:
         socket.create_connection((t.host, t.port), timeout=min(3.0, o.timeout_ns / 1e9)).close()
     except OSError as e:
-        raise UsageError("--url %s: cannot reach it (%s); check the address "
-                         "and that the server is running" % (o.url, e))
+        raise UsageError("--url %s: cannot reach it (%s); check the address%s "
+                         "and that the server is running"
+                         % (o.url, e, ", the --ca" if o.url.startswith("https:") else ""))
 
 
 def raise_fd_limit(fds):

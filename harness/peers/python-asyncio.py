@@ -14,11 +14,17 @@ a core: fetch-offload's uv_queue_work, in Python.
 With --uvloop the same code runs on uvloop, asyncio's event loop rewritten
 on libuv (the loop fetch-eventloop uses): the loop gets faster, aiohttp's
 Python per request does not.
+
+With --connections fresh each fetch opens its own session, as the article's
+code does (`async with aiohttp.ClientSession()` inside fetch): a new
+connection, and over https a full TLS handshake, for every request.
 """
 import asyncio
 import concurrent.futures
 import os
 import signal
+import socket
+import ssl
 import sys
 import threading
 
@@ -36,9 +42,102 @@ except ImportError:
     sys.exit(peer.SKIP)
 
 
-async def fetch(run, session, sem, lanes, pool, req):
-    """Perform REQ once a slot of the semaphore is free, process its
-    response (--work: here on the loop, or in POOL), and record it."""
+class TimedSSLObject(ssl.SSLObject):
+    """The TLS state asyncio drives for a connection (SSLContext's
+    sslobject_class), noting when the handshake began (the TCP connection
+    was up: the first call sends the ClientHello) and when it ended. aiohttp
+    times its connect and handshake as one step; this splits them."""
+    began_ns = done_ns = 0
+
+    def do_handshake(self):
+        if not self.began_ns:
+            self.began_ns = peer.now_ns()
+        super().do_handshake()           # raises until the handshake is done
+        self.done_ns = peer.now_ns()
+
+
+class Response(aiohttp.ClientResponse):
+    """aiohttp's response, keeping its connection's TLS object: aiohttp lets
+    go of the connection as soon as the body is in, for a small body before
+    the code reading it runs."""
+    ssl_object = None
+
+    async def start(self, connection):
+        self.ssl_object = connection.transport.get_extra_info("ssl_object")
+        return await super().start(connection)
+
+
+class FaultResolver(aiohttp.abc.AbstractResolver):
+    """The TLS faults' names (unknown-ca.fetchlab.test, ...) resolve to the
+    server's own host; aiohttp still asks for the name (SNI) and checks the
+    certificate against it. Any other name resolves as aiohttp would."""
+
+    def __init__(self, server_host):
+        self.server_host = server_host
+        self.resolver = aiohttp.resolver.DefaultResolver()
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        if not host.endswith(peer.TLS_NAME):
+            return await self.resolver.resolve(host, port, family)
+        addrs = await self.resolver.resolve(self.server_host, port, family)
+        for a in addrs:
+            a["hostname"] = host         # what it connects for: SNI, verification
+        return addrs
+
+    async def close(self):
+        await self.resolver.close()
+
+
+def new_session(run, tools, limit):
+    """A ClientSession over its own connector of LIMIT connections, with
+    TOOLS: (the TLS context, the resolver, the trace)."""
+    context, resolver, trace = tools
+    connector = aiohttp.TCPConnector(limit=limit, ssl=context, resolver=resolver)
+    # auto_decompress=False: a body counts the bytes that came, as in every
+    # model; none decodes a content encoding it did not ask for.
+    return aiohttp.ClientSession(
+        connector=connector, auto_decompress=False, response_class=Response,
+        timeout=aiohttp.ClientTimeout(total=run.opt.timeout_ns / 1e9),
+        trace_configs=[trace])
+
+
+def connection_trace(run):
+    """A TraceConfig that tells a request (its trace_request_ctx) it opened
+    a new connection, and counts it. Over plain http the connection is up
+    then; over https its TLS object says when TCP was up and TLS done."""
+    async def on_connection_create_end(session, ctx, params):
+        run.opened()
+        run.connected(ctx.trace_request_ctx, peer.now_ns())
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(on_connection_create_end)
+    return trace
+
+
+async def get(run, session, req):
+    """GET REQ on SESSION: its head and its body, as they arrive."""
+    # As every model: a 3xx is the answer, not followed.
+    async with session.get(run.target(req).url, allow_redirects=False,
+                           trace_request_ctx=req) as resp:
+        tls = resp.ssl_object
+        if req.tcp_ns and tls is not None:   # its own connection, over https
+            run.connected(req, tls.began_ns, tls.done_ns, tls.session_reused)
+        run.got_headers(req, resp.status)
+        async for chunk in resp.content.iter_any():
+            run.got_body(req, chunk)
+
+
+def reset_in_handshake(run, e):
+    """A TCP connect is refused or times out, never reset: over https a
+    reset in aiohttp's connect step came in the TLS handshake."""
+    return run.tls and isinstance(e.os_error, (ConnectionResetError, ConnectionAbortedError,
+                                                BrokenPipeError))
+
+
+async def fetch(run, session, tools, sem, lanes, pool, req):
+    """Perform REQ once a slot of the semaphore is free (on SESSION, or with
+    --connections fresh on a session of its own), process its response
+    (--work: here on the loop, or in POOL), and record it."""
     async with sem:
         if run.interrupted:
             return                       # never claimed: not in the report
@@ -46,15 +145,23 @@ async def fetch(run, session, sem, lanes, pool, req):
         run.begin(req, lane)
         error = text = None
         try:
-            # As every model: a 3xx is the answer, not followed.
-            async with session.get(run.target(req).url, allow_redirects=False) as resp:
-                run.got_headers(req, resp.status)
-                async for chunk in resp.content.iter_any():
-                    run.got_body(req, chunk)
+            if run.opt.fresh:
+                # The article's fetch: a session, so a connection, per request.
+                async with new_session(run, tools, 1) as fresh:
+                    await get(run, fresh, req)
+            else:
+                await get(run, session, req)
         except asyncio.TimeoutError:     # before ClientError: aiohttp's timeouts are both
             error, text = "timeout", "timed out after --timeout"
+        except aiohttp.ClientSSLError as e:   # certificate or handshake: a connection made
+            run.opened()
+            error, text = "tls", str(e)
         except aiohttp.ClientConnectorError as e:
-            error, text = "connect", str(e)
+            if reset_in_handshake(run, e):
+                run.opened()
+                error, text = "tls", "reset in the TLS handshake: %s" % e
+            else:
+                error, text = "connect", str(e)
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError,
                 aiohttp.ClientOSError) as e:
             error, text = "recv", str(e) or type(e).__name__
@@ -89,18 +196,18 @@ async def perform_all(run):
     run.loop_name = "%s.%s" % (loop.__module__.split(".")[0], loop.__name__)
     sem = asyncio.Semaphore(c)
     lanes = list(range(c - 1, -1, -1))
-    connector = aiohttp.TCPConnector(limit=c)
-    timeout = aiohttp.ClientTimeout(total=run.opt.timeout_ns / 1e9)
+    if run.tls:
+        run.ssl.sslobject_class = TimedSSLObject
+    # aiohttp cannot resume a TLS session: asyncio never passes one to the
+    # SSLObject, so every handshake here is a full one.
+    tools = (run.ssl, FaultResolver(run.server_host), connection_trace(run))
     pool = None
     if run.opt.offload == "thread":
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count())
     elif run.opt.offload == "process":
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=os.cpu_count())
-    # auto_decompress=False: a body counts the bytes that came, as in every
-    # model; none decodes a content encoding it did not ask for.
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                     auto_decompress=False) as session:
-        work = asyncio.gather(*(fetch(run, session, sem, lanes, pool, req)
+    async with new_session(run, tools, c) as session:
+        work = asyncio.gather(*(fetch(run, session, tools, sem, lanes, pool, req)
                                 for req in run.reqs))
 
         def on_sigint():

@@ -9,7 +9,9 @@ Why http.client and not urllib.request.urlopen: urlopen opens a connection
 per call and closes it after the response, so every request would pay a TCP
 handshake that the C models, whose curl handles keep their connections
 alive, do not. Each worker thread here keeps one HTTPConnection alive, as
-each fetch-threads worker keeps one curl easy handle.
+each fetch-threads worker keeps one curl easy handle. --connections fresh
+makes what urlopen does: a new socket (over https, a new TLS session) for
+every request, closed after it.
 """
 import concurrent.futures
 import email.parser
@@ -27,6 +29,9 @@ import fetchlab_peer as peer      # noqa: E402
 NAME = "python-threads"
 SUMMARY = "ThreadPoolExecutor(C) + http.client, a connection per worker: the Python lesson's thread pool"
 
+# TCP_NODELAY, as HTTPConnection.connect sets it: the request goes out at once.
+NODELAY = (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
 
 class Worker(threading.local):
     """What each worker thread owns; __init__ runs once in each thread."""
@@ -34,6 +39,7 @@ class Worker(threading.local):
     def __init__(self, lanes):
         self.lane = next(lanes)   # itertools.count: one C call, atomic under the GIL
         self.conns = {}           # (host, port): its keep-alive connection there
+        self.sessions = {}        # (host, port): the TLS session to resume there
 
 
 def parse_headers_strict(fp, _class=http.client.HTTPMessage):
@@ -128,6 +134,17 @@ def left(deadline):
     return s
 
 
+def handshake(run, worker, sock, target, req):
+    """Over https: TLS on the connected SOCK, verified for TARGET's name
+    (the one asked for, which a TLS fault names), resuming this worker's
+    last session there unless --connections fresh. The TLS socket."""
+    key = target.host, target.port
+    tls = run.ssl.wrap_socket(sock, server_hostname=target.host,
+                              session=worker.sessions.get(key))
+    run.connected(req, req.tcp_ns, peer.now_ns(), tls.session_reused)
+    return tls
+
+
 def fetch(run, worker, watchdog, req):
     """Perform REQ on this worker's connection, and record it. Runs in a
     pool thread; --timeout bounds each read and WATCHDOG their sum."""
@@ -140,13 +157,18 @@ def fetch(run, worker, watchdog, req):
     if conn is None:
         conn = http.client.HTTPConnection(target.host, target.port)
         worker.conns[target.host, target.port] = conn
-    connected = False
+    stage = "connect"                       # the class of a socket error now
     error = text = watch = None
     try:
-        if conn.sock is None:               # first use, or the server closed it
-            conn.timeout = left(deadline)
-            conn.connect()
-        connected = True
+        if conn.sock is None:               # first use, fresh, or the server closed it
+            sock = socket.create_connection((target.connect_host, target.port),
+                                            timeout=left(deadline))
+            run.opened()
+            run.connected(req, peer.now_ns())
+            sock.setsockopt(*NODELAY)
+            stage = "tls"                   # a handshake's failure, a reset in it
+            conn.sock = handshake(run, worker, sock, target, req) if target.tls else sock
+        stage = "recv"
         sock = conn.sock                    # kept: a closing response drops conn.sock
         watch = watchdog.watch(sock, deadline)
         sock.settimeout(left(deadline))
@@ -162,10 +184,10 @@ def fetch(run, worker, watchdog, req):
                 run.got_body(req, chunk)
             if resp.length:                 # EOF before Content-Length bytes
                 raise http.client.IncompleteRead(b"", resp.length)
-    except socket.timeout as e:             # TimeoutError: connect or read
+    except socket.timeout as e:             # TimeoutError: connect, handshake or read
         error, text = "timeout", str(e)
-    except OSError as e:                    # refused, reset, closed early
-        error, text = "recv" if connected else "connect", str(e) or type(e).__name__
+    except OSError as e:                    # refused, bad certificate, reset, closed early
+        error, text = stage, str(e) or type(e).__name__
     except http.client.IncompleteRead as e:
         error, text = "recv", ("short body: %d bytes missing" % e.expected
                                if e.expected is not None else
@@ -177,10 +199,12 @@ def fetch(run, worker, watchdog, req):
     fired = watch is not None and watchdog.done(watch)
     if error is not None and (fired or peer.now_ns() >= deadline):
         error, text = "timeout", "timed out after --timeout"   # the watchdog's
+    if error is None and target.tls and not run.opt.fresh:
+        worker.sessions[target.host, target.port] = sock.session   # to resume
     run.work(req)                           # process the response: --work, under the GIL
     run.done(req, error, text)
-    if error is not None or fired:
-        conn.close()                        # after an error, start afresh
+    if error is not None or fired or run.opt.fresh:
+        conn.close()                        # after an error start afresh; fresh: always
 
 
 def perform(run):

@@ -7,6 +7,10 @@ A Markdown file declares where a passage's figures come from with a block:
     ... prose and tables quoting measured figures ...
     <!-- end figures -->
 
+A source FILE#A,B is only the "## A" and "## B" sections of a Markdown
+FILE (results/bench.md#models,cpuwork): a narrower source for a passage
+that quotes some suites of a report that has many.
+
 Every number in the block (outside code spans, fenced code, link targets
 and HTML comments), except the listed params (the workload's own numbers:
 C, delay, N) and integers under 10, is a figure, and must be one of the
@@ -48,12 +52,28 @@ def prose(text):
     return text
 
 
+def sections(text, names, path):
+    """The "## NAME" sections of Markdown TEXT, for each NAME (raises
+    OSError naming PATH when one is missing)."""
+    parts = []
+    for name in names.split(","):
+        m = re.search(r"(?ms)^## %s\n.*?(?=^## |\Z)" % re.escape(name), text)
+        if m is None:
+            raise OSError("%s has no section '## %s'" % (path, name))
+        parts.append(m.group(0))
+    return "\n".join(parts)
+
+
 def source_numbers(root, paths):
-    """(value, digits after the point) of every number in PATHS."""
+    """(value, digits after the point) of every number in PATHS; a path
+    FILE#A,B means only the sections "## A" and "## B" of FILE."""
     values = set()
-    for path in paths:
+    for source in paths:
+        path, _, names = source.partition("#")
         with open(os.path.join(root, path), encoding="utf-8") as f:
             text = f.read()
+        if names:
+            text = sections(text, names, path)
         if path.endswith(".csv"):   # commas separate fields, not thousands
             text = text.replace(",", " ")
         # A report's dates, load averages and machine lines are not figures

@@ -63,6 +63,17 @@ check --server-pause x:1s $srv
 check --server-pause 3 $srv
 check --dry-run -n 5
 check --dry-run --json -c 4 --delay 1ms..2ms $srv
+# HTTPS and connections (#18).
+: >"$tmp/ca.pem"
+check --connections pooled $srv
+check --connections=fresh --dry-run $srv
+check --ca "$tmp/none.pem" $srv
+check --ca "$tmp/ca.pem" $srv
+check --ca "$tmp/ca.pem" --dry-run --server https://127.0.0.1:9/
+check --faults tls_reset=0.1 $srv
+check --faults tls_expired=0.1 --url https://127.0.0.1:9/
+check --faults tls_unknown_ca=0.5,reset=0.6 --server https://127.0.0.1:9/
+check --faults 0.3 --dry-run --server https://127.0.0.1:9/
 [ $fails -eq 0 ] || exit 1
 # --help exits 0, and --rate is refused by name.
 "$peer" --help >/dev/null || { echo "FAIL $name --help" >&2; exit 1; }
