@@ -67,10 +67,12 @@ foreach(model ${FL_MODELS})
       set_tests_properties(faults-${model}-tls-${mode} PROPERTIES LABELS faults TIMEOUT 300
                            ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
     endforeach()
-    add_test(NAME interrupt-${model}-tls
-             COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
-    set_tests_properties(interrupt-${model}-tls PROPERTIES LABELS faults TIMEOUT 300
-                         ENVIRONMENT "FL_RUN_ARGS=--tls --connections fresh")
+    foreach(mode reuse fresh)
+      add_test(NAME interrupt-${model}-tls-${mode}
+               COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${model})
+      set_tests_properties(interrupt-${model}-tls-${mode} PROPERTIES LABELS faults TIMEOUT 300
+                           ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+    endforeach()
   endif()
 endforeach()
 

@@ -50,7 +50,20 @@ foreach(peer python-asyncio python-threads)
   # The classification corpus, the C models' (tests/conformance/classes.sh).
   add_test(NAME peers-${peer}-classes
            COMMAND ${FL_TESTS}/conformance/classes.sh $<TARGET_FILE:fetchlab-cli> ${peer})
-  foreach(t run options work tls conformance conformance-c100
+  # The fault matrix (HTTP and TLS faults) over HTTPS, connections reused
+  # and fresh, and Ctrl-C: as every C model (tests/faults.cmake).
+  foreach(mode reuse fresh)
+    add_test(NAME peers-${peer}-faults-tls-${mode}
+             COMMAND ${FL_TESTS}/faults/matrix.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+    set_tests_properties(peers-${peer}-faults-tls-${mode} PROPERTIES
+                         ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+  endforeach()
+  add_test(NAME peers-${peer}-interrupt-tls
+           COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+  set_tests_properties(peers-${peer}-interrupt-tls PROPERTIES
+                       ENVIRONMENT "FL_RUN_ARGS=--tls --connections fresh")
+  foreach(t run options work tls conformance conformance-c100 faults-tls-reuse
+          faults-tls-fresh interrupt-tls
           conformance-tls-reuse conformance-tls-fresh conformance-http-fresh steady classes)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES
