@@ -11,7 +11,7 @@
  * keeps the file compiling. Other labs' markers are dropped, their code kept.
  *
  * A check builds the student's files with the reference sources they need,
- * against libfetchlab (bin/fetchlab-labs.conf, written by CMake, says how),
+ * against libfetchlab (the CMake project labs/student builds them),
  * then runs each test against one embedded server, each run under a
  * watchdog: correctness first, then performance measured against the
  * reference model in the same check, zero when correctness fails.
@@ -72,11 +72,8 @@ struct lab {
 	const char *dir;          /* under labs/ */
 	const char *title;
 	const char *model;        /* the reference model this lab rebuilds */
-	const char *files[4];     /* the student's: reference paths in the source tree */
-	const char *others[8];    /* reference sources built with them */
-	const char *incdirs[3];   /* source-tree include directories */
-	bool coro;                /* add the coroutine switch backend */
-	const char *wrap;         /* linker flags for the check's wrappers (check/) */
+	const char *files[4];     /* the student's: reference paths in the source tree;
+				   * labs/student/CMakeLists.txt builds them */
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
 	const struct test tests[16];
 	bool threads_pool;        /* the model reports 1 + a thread per core */
@@ -95,9 +92,6 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "01", .dir = "01-sync", .title = "Synchronous fetch", .model = "sync",
 	 .files = {"impl-sync/sync.c"},
-	 .others = {"labs/01-sync/check/trace.c"},
-	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_cleanup,--wrap=curl_easy_perform,"
-		 "--wrap=fl_easy_setup,--wrap=fl_done",
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: sync.c", .points = 1},
 		{.kind = T_CONFORM, .name = "conformance: 40 requests, C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
@@ -109,9 +103,6 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
 	 .files = {"impl-threads/queue.c", "impl-threads/threads.c"},
-	 .others = {"labs/02-threads/check/trace.c"}, .incdirs = {"impl-threads"},
-	 .wrap = "-Wl,--wrap=pthread_cond_wait,--wrap=pthread_join,--wrap=queue_reserve,"
-		 "--wrap=queue_pop,--wrap=queue_close",
 	 .threads_c1 = true, .tests = {
 		{.kind = T_BUILD, .name = "build: queue.c threads.c", .points = 1},
 		{.kind = T_RULE, .name = "rules: the queue's waits as steps 1-7 say (traced)", .points = 1, .n = 300, .c = 8, .delay = "1ms"},
@@ -125,12 +116,6 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "03", .dir = "03-eventloop", .title = "Event loop", .model = "eventloop",
 	 .files = {"impl-eventloop/curl_uv.c"},
-	 .others = {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c",
-		    "labs/03-eventloop/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=curl_multi_socket_action,--wrap=curl_multi_info_read,"
-		 "--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle,"
-		 "--wrap=curl_multi_setopt,--wrap=cu_socket_watch,--wrap=realloc",
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: curl_uv.c (+ eventloop.c)", .points = 1},
 		{.kind = T_CONFORM, .name = "conformance: C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
@@ -142,12 +127,7 @@ static const struct lab lab_table[] = {
 		{.kind = T_PERF, .name = "perf: throughput at C=200 vs eventloop", .points = 2, .n = 2000, .c = 200, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "04", .dir = "04-coroutines", .title = "Coroutines", .model = "coroutine",
-	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
-	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true,
-	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action,--wrap=coro_yield,"
-		 "--wrap=curl_multi_info_read,--wrap=curl_multi_add_handle,"
-		 "--wrap=curl_multi_remove_handle,--wrap=fl_done", .tests = {
+	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"}, .tests = {
 		{.kind = T_BUILD, .name = "build: coro.c coroutine.c (+ curl_uv.c)", .points = 1},
 		{.kind = T_CONFORM, .name = "conformance: C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
 		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
@@ -159,11 +139,6 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "05", .dir = "05-latency", .title = "Honest latency", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/05-latency/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=uv_timer_start,--wrap=uv_update_time,--wrap=nanosleep,"
-		 "--wrap=clock_nanosleep,--wrap=usleep",
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: eventloop.c (+ curl_uv.c)", .points = 1},
 		{.kind = T_CONFORM, .name = "conformance: closed loop, C=8", .points = 1, .n = 100, .c = 8, .delay = "5ms"},
@@ -176,11 +151,6 @@ static const struct lab lab_table[] = {
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/06-faults/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_done,--wrap=curl_multi_add_handle,"
-		 "--wrap=curl_multi_remove_handle,--wrap=curl_multi_info_read",
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: eventloop.c (+ curl_uv.c)", .points = 1},
 		{.kind = T_CONFORM, .name = "conformance: C=8", .points = 1, .n = 100, .c = 8, .delay = "5ms"},
@@ -191,11 +161,7 @@ static const struct lab lab_table[] = {
 		{.kind = T_PERF, .name = "perf: throughput at C=100 vs eventloop", .points = 1, .n = 1000, .c = 100, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "07", .dir = "07-offload", .title = "Don't block the loop",
-	 .model = "eventloop", .files = {"impl-eventloop/offload.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/07-offload/check/trace.c"},
-	 .incdirs = {"impl-eventloop"}, .threads_pool = true,
-	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_work,--wrap=fl_done,--wrap=curl_multi_info_read",
+	 .model = "eventloop", .files = {"impl-eventloop/offload.c"}, .threads_pool = true,
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: offload.c (+ curl_uv.c, lanes.c)", .points = 1},
 		{.kind = T_RULE, .name = "rules: loop begins and records, pool works, once (traced)", .points = 1, .n = 80, .c = 16, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms --work 100us"},
@@ -211,10 +177,7 @@ static const struct lab lab_table[] = {
 	 * own, the model as it starts out: a new easy handle per request. The
 	 * reference is impl-sync/sync.c. */
 	{.num = "08", .dir = "08-reuse", .title = "Reuse your connections", .model = "sync",
-	 .files = {"labs/08-reuse/starter/sync.c"},
-	 .others = {"labs/08-reuse/check/trace.c"}, .tls = true,
-	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_duphandle,--wrap=curl_easy_cleanup,"
-		 "--wrap=curl_easy_setopt,--wrap=fl_easy_setup,--wrap=fl_done",
+	 .files = {"labs/08-reuse/starter/sync.c"}, .tls = true,
 	 .tests = {
 		{.kind = T_BUILD, .name = "build: sync.c", .points = 1},
 		{.kind = T_RULE, .name = "rules: one handle for the run, cleaned up once (traced)", .points = 1, .n = 60, .c = 1, .delay = "1ms", .extra = "--faults 0.3 --timeout 300ms"},
@@ -357,43 +320,6 @@ bad:
 
 /* ---- building the student's model ---------------------------------------- */
 
-/* bin/fetchlab-labs.conf: "key=value" lines, a key repeated per list item. */
-struct conf {
-	char *text;
-	const char *line[128];   /* "key=value" */
-	int n;
-};
-
-static int conf_load(struct conf *cf)
-{
-	char path[PATH_MAX];
-	char *p;
-
-	snprintf(path, sizeof path, "%s/fetchlab-labs.conf", cli_bindir());
-	cf->n = 0;
-	if ((cf->text = cli_slurp(path)) == NULL) {
-		fprintf(stderr, "fetchlab lab: cannot read %s (%s); it is written when "
-			"CMake configures the build with labs/ in it: re-run cmake\n",
-			path, strerror(errno));
-		return -1;
-	}
-	for (p = strtok(cf->text, "\n"); p && cf->n < 128; p = strtok(NULL, "\n"))
-		if (p[0] != '#' && strchr(p, '=') != NULL)
-			cf->line[cf->n++] = p;
-	return 0;
-}
-
-/* The I-th value of KEY, or NULL. */
-static const char *conf_get(const struct conf *cf, const char *key, int i)
-{
-	size_t k = strlen(key);
-
-	for (int j = 0; j < cf->n; j++)
-		if (!strncmp(cf->line[j], key, k) && cf->line[j][k] == '=' && i-- == 0)
-			return cf->line[j] + k + 1;
-	return NULL;
-}
-
 /* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status.
  * A group of its own: stopping it stops the compiler's passes too. */
 static int run_logged(char *const argv[], const char *log)
@@ -410,59 +336,37 @@ static int run_logged(char *const argv[], const char *log)
 	return rc < 0 ? 127 : rc;
 }
 
-/* Compile the student's files in DIR with the lab's reference sources into
- * OUT; SANITIZE ("thread") adds a sanitizer. Compiler output goes to LOG.
- * Returns the compiler's status (0: built). */
-static int build_model(const struct lab *lab, const struct conf *cf,
-		       const char *dir, const char *out, const char *sanitize,
-		       const char *log)
+/* Build the student's files in DIR as the CMake project labs/student's
+ * target fetch-lab, in the build directory TMP/NAME; SANITIZE ("thread") adds
+ * a sanitizer. CMake's output, then the compiler's, goes to LOG. Returns
+ * their status (0: TMP/NAME/fetch-lab is built). */
+static int build_model(const struct lab *lab, const char *dir, const char *tmp,
+		       const char *name, const char *sanitize, const char *log)
 {
-	static char buf[64][PATH_MAX];   /* paths we make; the driver is one thread */
-	const char *argv[192], *v, *src = conf_get(cf, "source", 0);
-	int argc = 0, nb = 0;
+	char src[PATH_MAX], build[PATH_MAX], num[16], stu[PATH_MAX + 20], set[PATH_MAX], san[64];
+	char abs[PATH_MAX];   /* CMake reads a relative path from labs/student */
+	char *conf[] = {"cmake", "-S", src, "-B", build, num, stu, set, san, NULL};
+	char *make[] = {"cmake", "--build", build, NULL};
+	int rc;
 
-	unlink(log);
-	argv[argc++] = conf_get(cf, "cc", 0);
-	for (int i = 0; (v = conf_get(cf, "cflag", i)) && argc < 100; i++)
-		argv[argc++] = v;
-	if (sanitize) {
-		snprintf(buf[nb], PATH_MAX, "-fsanitize=%s", sanitize);
-		argv[argc++] = buf[nb++];
-		argv[argc++] = "-fno-omit-frame-pointer";
-	}
-	snprintf(buf[nb], PATH_MAX, "-I%s", dir);   /* the student's headers first */
-	argv[argc++] = buf[nb++];
-	for (int i = 0; i < 3 && lab->incdirs[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "-I%s/%s", src, lab->incdirs[i]);
-		argv[argc++] = buf[nb++];
-	}
-	for (int i = 0; (v = conf_get(cf, "include", i)) && nb < 40; i++) {
-		snprintf(buf[nb], PATH_MAX, "-I%s", v);
-		argv[argc++] = buf[nb++];
-	}
-	if (lab->coro) {
-		snprintf(buf[nb], PATH_MAX, "-D%s", conf_get(cf, "coro_define", 0));
-		argv[argc++] = buf[nb++];
-		for (int i = 0; (v = conf_get(cf, "coro_source", i)) != NULL; i++)
-			argv[argc++] = v;
-	}
+	snprintf(build, sizeof build, "%s/%s", tmp, name);
+	snprintf(num, sizeof num, "-DFL_LAB=%s", lab->num);
+	snprintf(stu, sizeof stu, "-DFL_STUDENT_DIR=%s", realpath(dir, abs) ? abs : dir);
+	snprintf(set, sizeof set, "-DFL_SETTINGS=%s/fetchlab-labs.cmake", cli_bindir());
+	snprintf(san, sizeof san, "-DFL_SANITIZE=%s", sanitize ? sanitize : "");
 	for (int i = 0; i < 4 && lab->files[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "%s/%s", dir, base_name(lab->files[i]));
-		argv[argc++] = buf[nb++];
+		FILE *f;
+
+		snprintf(src, sizeof src, "%s/%s", dir, base_name(lab->files[i]));
+		if (access(src, R_OK) != 0 && (f = fopen(log, "w")) != NULL) {
+			fprintf(f, "%s: error: %s\n", src, strerror(errno));
+			fclose(f);
+			return 1;
+		}
 	}
-	for (int i = 0; i < 8 && lab->others[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
-		argv[argc++] = buf[nb++];
-	}
-	if (lab->wrap)   /* the rule check's wrappers (labs/NN-topic/check) */
-		argv[argc++] = lab->wrap;
-	argv[argc++] = "-o";
-	argv[argc++] = out;
-	argv[argc++] = conf_get(cf, "libfetchlab", 0);
-	for (int i = 0; (v = conf_get(cf, "lib", i)) && argc < 188; i++)
-		argv[argc++] = v;
-	argv[argc] = NULL;
-	return run_logged((char *const *)argv, log);
+	snprintf(src, sizeof src, "%s/labs/student", cli_source_dir());
+	rc = run_logged(conf, log);
+	return rc != 0 ? rc : run_logged(make, log);
 }
 
 /* ---- running a model under a watchdog ----------------------------------- */
@@ -504,7 +408,6 @@ static void proc_free(struct proc *p)
 /* One check of one lab: where things are, and how it is going. */
 struct check {
 	const struct lab *lab;
-	const struct conf *cf;
 	const char *dir;             /* the student's files */
 	char tmp[128];               /* scratch: builds, captures, records */
 	char exe[PATH_MAX];          /* the student's model */
@@ -903,7 +806,7 @@ static bool k_build(struct check *ck, const struct test *t, struct proc *p)
 
 	(void)t, (void)p;
 	snprintf(log, sizeof log, "%s/build.log", ck->tmp);
-	if (build_model(ck->lab, ck->cf, ck->dir, ck->exe, NULL, log) == 0)
+	if (build_model(ck->lab, ck->dir, ck->tmp, "build", NULL, log) == 0)
 		return ck->built = true;
 	text = cli_slurp(log);
 	e = text ? strstr(text, "error") : NULL;
@@ -976,7 +879,7 @@ static bool k_tsan(struct check *ck, const struct test *t, struct proc *p)
 	char log[PATH_MAX];
 
 	snprintf(log, sizeof log, "%s/build-tsan.log", ck->tmp);
-	if (build_model(ck->lab, ck->cf, ck->dir, ck->tsan_exe, "thread", log) != 0) {
+	if (build_model(ck->lab, ck->dir, ck->tmp, "build-tsan", "thread", log) != 0) {
 		why(ck, "did not build with -fsanitize=thread (see %s)", log);
 		return false;
 	}
@@ -1268,7 +1171,6 @@ static int stopped(void)
 static int check_lab(const struct lab *lab, const char *dir, int *got)
 {
 	struct check ck = { .lab = lab, .dir = dir, .correct = true };
-	struct conf cf = {0};
 	char tmpdir[PATH_MAX];
 	int score = 0, total = total_points(lab), rc = -1;
 	bool need_server = lab->files[0] != NULL;
@@ -1276,17 +1178,13 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 	*got = 0;
 	printf("== lab %s: %s (%s) ==\n", lab->num, lab->title, dir);
 	fflush(stdout);
-	if (need_server && conf_load(&cf) < 0)
-		return -1;
-	ck.cf = &cf;
 	scratch_template(ck.tmp, sizeof ck.tmp, lab->num, "");
 	if (mkdtemp(ck.tmp) == NULL) {
 		perror("fetchlab lab: mkdtemp");
-		free(cf.text);
 		return -1;
 	}
-	snprintf(ck.exe, sizeof ck.exe, "%s/fetch-lab", ck.tmp);
-	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/fetch-lab-tsan", ck.tmp);
+	snprintf(ck.exe, sizeof ck.exe, "%s/build/fetch-lab", ck.tmp);
+	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/build-tsan/fetch-lab", ck.tmp);
 	if (lab->model)
 		snprintf(ck.ref, sizeof ck.ref, "%s/fetch-%s", cli_bindir(), lab->model);
 	/* The compiler's scratch files in ours too, so a stopped build leaves
@@ -1331,7 +1229,6 @@ done:
 		setenv("TMPDIR", tmpdir, 1);
 	else
 		unsetenv("TMPDIR");
-	free(cf.text);
 	return rc;
 }
 
@@ -1340,7 +1237,6 @@ done:
  * model. Returns the exit status: the model's, or 2 when it did not build. */
 static int run_lab(const struct lab *lab, const char *dir, char *const args[])
 {
-	struct conf cf = {0};
 	char tmp[128], exe[PATH_MAX], log[PATH_MAX], tmpdir[PATH_MAX];
 	int rc;
 
@@ -1355,26 +1251,22 @@ static int run_lab(const struct lab *lab, const char *dir, char *const args[])
 			"start %s\n", dir, lab->num);
 		return 2;
 	}
-	if (conf_load(&cf) < 0)
-		return 2;
 	scratch_template(tmp, sizeof tmp, lab->num, "run-");
 	if (mkdtemp(tmp) == NULL) {
 		perror("fetchlab lab run: mkdtemp");
-		free(cf.text);
 		return 2;
 	}
-	snprintf(exe, sizeof exe, "%s/fetch-lab", tmp);
+	snprintf(exe, sizeof exe, "%s/build/fetch-lab", tmp);
 	snprintf(log, sizeof log, "%s/build.log", tmp);
 	spawn_kill_on_interrupt(true);   /* a stopped build leaves nothing */
 	snprintf(tmpdir, sizeof tmpdir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
 	setenv("TMPDIR", tmp, 1);        /* not even the compiler's files */
-	rc = build_model(lab, &cf, dir, exe, NULL, log);
+	rc = build_model(lab, dir, tmp, "build", NULL, log);
 	if (tmpdir[0])
 		setenv("TMPDIR", tmpdir, 1);
 	else
 		unsetenv("TMPDIR");
 	spawn_kill_on_interrupt(false);
-	free(cf.text);
 	if (spawn_stopping()) {
 		cli_remove_tree(tmp);
 		return stopped();
