@@ -11,7 +11,7 @@
  * keeps the file compiling. Other labs' markers are dropped, their code kept.
  *
  * A check builds the student's files with the reference sources they need,
- * against libfetchlab (bin/fetchlab-labs.conf, written by CMake, says how),
+ * against libfetchlab (the CMake project labs/student builds them),
  * then runs each test against one embedded server, each run under a
  * watchdog: correctness first, then performance measured against the
  * reference model in the same check, zero when correctness fails.
@@ -72,11 +72,8 @@ struct lab {
 	const char *dir;          /* under labs/ */
 	const char *title;
 	const char *model;        /* the reference model this lab rebuilds */
-	const char *files[4];     /* the student's: reference paths in the source tree */
-	const char *others[8];    /* reference sources built with them */
-	const char *incdirs[3];   /* source-tree include directories */
-	bool coro;                /* add the coroutine switch backend */
-	const char *wrap;         /* linker flags for the check's wrappers (check/) */
+	const char *files[4];     /* the student's: reference paths in the source tree;
+				   * labs/student/CMakeLists.txt builds them */
 	bool threads_c1;          /* the model reports C + 1 threads, not 1 */
 	const struct test tests[16];
 	bool threads_pool;        /* the model reports 1 + a thread per core */
@@ -86,146 +83,112 @@ struct lab {
 static const struct lab lab_table[] = {
 	{.num = "00", .dir = "00-measure", .title = "Measure first", .model = NULL,
 	 .tests = {
-		{T_ANSWERS, "answers: question 1 answered", 1, 1, 0, 0, 0, 0},
-		{T_ANSWERS, "answers: question 2 answered", 1, 2, 0, 0, 0, 0},
-		{T_ANSWERS, "answers: question 3 answered", 1, 3, 0, 0, 0, 0},
-		{T_ANSWERS, "answers: question 4 answered", 1, 4, 0, 0, 0, 0},
-		{T_ANSWERS, "answers: question 5 answered", 1, 5, 0, 0, 0, 0},
-		{T_ANSWERS, "answers: question 6 answered", 1, 6, 0, 0, 0, 0},
+		{.kind = T_ANSWERS, .name = "answers: question 1 answered", .points = 1, .n = 1},
+		{.kind = T_ANSWERS, .name = "answers: question 2 answered", .points = 1, .n = 2},
+		{.kind = T_ANSWERS, .name = "answers: question 3 answered", .points = 1, .n = 3},
+		{.kind = T_ANSWERS, .name = "answers: question 4 answered", .points = 1, .n = 4},
+		{.kind = T_ANSWERS, .name = "answers: question 5 answered", .points = 1, .n = 5},
+		{.kind = T_ANSWERS, .name = "answers: question 6 answered", .points = 1, .n = 6},
 	}},
 	{.num = "01", .dir = "01-sync", .title = "Synchronous fetch", .model = "sync",
 	 .files = {"impl-sync/sync.c"},
-	 .others = {"labs/01-sync/check/trace.c"},
-	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_cleanup,--wrap=curl_easy_perform,"
-		 "--wrap=fl_easy_setup,--wrap=fl_done",
 	 .tests = {
-		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
-		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "2ms", NULL, 0},
-		{T_CONFORM, "conformance: bodies of 0..300k", 1, 30, 1, "1ms", "--size 0..300k", 0},
-		{T_REUSE, "reuse: one connection for the whole run", 1, 40, 1, "1ms", NULL, 0},
-		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 30, 1, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_RULE, "rules: one handle, every request set up and reported (traced)", 1, 40, 1, "1ms", "--rate 200 --faults 0.4 --timeout 300ms", 0},
-		{T_PERF, "perf: throughput at C=1 vs sync", 2, 200, 1, "2ms", NULL, 0.9},
+		{.kind = T_BUILD, .name = "build: sync.c", .points = 1},
+		{.kind = T_CONFORM, .name = "conformance: 40 requests, C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
+		{.kind = T_CONFORM, .name = "conformance: bodies of 0..300k", .points = 1, .n = 30, .c = 1, .delay = "1ms", .extra = "--size 0..300k"},
+		{.kind = T_REUSE, .name = "reuse: one connection for the whole run", .points = 1, .n = 40, .c = 1, .delay = "1ms"},
+		{.kind = T_FAULTS, .name = "accounting: faults, ok + errors == requests", .points = 1, .n = 30, .c = 1, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
+		{.kind = T_RULE, .name = "rules: one handle, every request set up and reported (traced)", .points = 1, .n = 40, .c = 1, .delay = "1ms", .extra = "--rate 200 --faults 0.4 --timeout 300ms"},
+		{.kind = T_PERF, .name = "perf: throughput at C=1 vs sync", .points = 2, .n = 200, .c = 1, .delay = "2ms", .target = 0.9},
 	}},
 	{.num = "02", .dir = "02-threads", .title = "Thread pool", .model = "threads",
 	 .files = {"impl-threads/queue.c", "impl-threads/threads.c"},
-	 .others = {"labs/02-threads/check/trace.c"}, .incdirs = {"impl-threads"},
-	 .wrap = "-Wl,--wrap=pthread_cond_wait,--wrap=pthread_join,--wrap=queue_reserve,"
-		 "--wrap=queue_pop,--wrap=queue_close",
 	 .threads_c1 = true, .tests = {
-		{T_BUILD, "build: queue.c threads.c", 1, 0, 0, 0, 0, 0},
-		{T_RULE, "rules: the queue's waits as steps 1-7 say (traced)", 1, 300, 8, "1ms", NULL, 0},
-		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
-		{T_CONFORM, "conformance: C=8", 1, 200, 8, "5ms", NULL, 0},
-		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
-		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_TSAN, "tsan: no data race (ThreadSanitizer)", 2, 300, 8, "1ms", NULL, 0,
-		 "STEPS 1-5 read and write the queue's fields only with q->lock held"},
-		{T_PERF, "perf: throughput at C=50 vs threads", 2, 1000, 50, "10ms", NULL, 0.9},
+		{.kind = T_BUILD, .name = "build: queue.c threads.c", .points = 1},
+		{.kind = T_RULE, .name = "rules: the queue's waits as steps 1-7 say (traced)", .points = 1, .n = 300, .c = 8, .delay = "1ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=8", .points = 1, .n = 200, .c = 8, .delay = "5ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
+		{.kind = T_FAULTS, .name = "accounting: faults, ok + errors == requests", .points = 1, .n = 60, .c = 8, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
+		{.kind = T_TSAN, .name = "tsan: no data race (ThreadSanitizer)", .points = 2, .n = 300, .c = 8, .delay = "1ms",
+		 .hint = "STEPS 1-5 read and write the queue's fields only with q->lock held"},
+		{.kind = T_PERF, .name = "perf: throughput at C=50 vs threads", .points = 2, .n = 1000, .c = 50, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "03", .dir = "03-eventloop", .title = "Event loop", .model = "eventloop",
 	 .files = {"impl-eventloop/curl_uv.c"},
-	 .others = {"impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "impl-eventloop/eventloop.c",
-		    "labs/03-eventloop/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=curl_multi_socket_action,--wrap=curl_multi_info_read,"
-		 "--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle,"
-		 "--wrap=curl_multi_setopt,--wrap=cu_socket_watch,--wrap=realloc",
 	 .tests = {
-		{T_BUILD, "build: curl_uv.c (+ eventloop.c)", 1, 0, 0, 0, 0, 0},
-		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
-		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
-		{T_CONFORM, "conformance: C=1000, bodies of 0..64k", 1, 2000, 1000, "20ms", "--size 0..64k", 0},
-		{T_RULE, "rules: libcurl driven as steps 1-4 say (traced)", 1, 1000, 100, "2ms", "--faults reset=0.2,stall=0.05 --timeout 300ms", 0},
-		{T_TIMEOUT, "timer: stalled requests end at --timeout", 1, 40, 8, "1ms", "--faults stall=0.3 --timeout 300ms", 0},
-		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_PERF, "perf: throughput at C=200 vs eventloop", 2, 2000, 200, "10ms", NULL, 0.9},
+		{.kind = T_BUILD, .name = "build: curl_uv.c (+ eventloop.c)", .points = 1},
+		{.kind = T_CONFORM, .name = "conformance: C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=1000, bodies of 0..64k", .points = 1, .n = 2000, .c = 1000, .delay = "20ms", .extra = "--size 0..64k"},
+		{.kind = T_RULE, .name = "rules: libcurl driven as steps 1-4 say (traced)", .points = 1, .n = 1000, .c = 100, .delay = "2ms", .extra = "--faults reset=0.2,stall=0.05 --timeout 300ms"},
+		{.kind = T_TIMEOUT, .name = "timer: stalled requests end at --timeout", .points = 1, .n = 40, .c = 8, .delay = "1ms", .extra = "--faults stall=0.3 --timeout 300ms"},
+		{.kind = T_FAULTS, .name = "accounting: faults, ok + errors == requests", .points = 1, .n = 60, .c = 8, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
+		{.kind = T_PERF, .name = "perf: throughput at C=200 vs eventloop", .points = 2, .n = 2000, .c = 200, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "04", .dir = "04-coroutines", .title = "Coroutines", .model = "coroutine",
-	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c", "labs/04-coroutines/check/rule.c"},
-	 .incdirs = {"impl-coroutine", "impl-eventloop"}, .coro = true,
-	 .wrap = "-Wl,--wrap=coro_resume,--wrap=curl_multi_socket_action,--wrap=coro_yield,"
-		 "--wrap=curl_multi_info_read,--wrap=curl_multi_add_handle,"
-		 "--wrap=curl_multi_remove_handle,--wrap=fl_done", .tests = {
-		{T_BUILD, "build: coro.c coroutine.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
-		{T_CONFORM, "conformance: C=1", 1, 40, 1, "2ms", NULL, 0},
-		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
-		{T_CONFORM, "conformance: C=1000", 1, 2000, 1000, "20ms", NULL, 0},
-		{T_RULE, "rule: resumed only from the loop, never inside libcurl", 1, 200, 20, "1ms", NULL, 0},
-		{T_RULE, "rules: steps 1-4 as the guide says, with faults (traced)", 1, 200, 20, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_FAULTS, "accounting: faults, ok + errors == requests", 1, 60, 8, "1ms", "--faults 0.4 --timeout 300ms", 0},
-		{T_PERF, "perf: throughput at C=200 vs coroutine", 2, 2000, 200, "10ms", NULL, 0.9},
+	 .files = {"impl-coroutine/coro.c", "impl-coroutine/coroutine.c"}, .tests = {
+		{.kind = T_BUILD, .name = "build: coro.c coroutine.c (+ curl_uv.c)", .points = 1},
+		{.kind = T_CONFORM, .name = "conformance: C=1", .points = 1, .n = 40, .c = 1, .delay = "2ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
+		{.kind = T_CONFORM, .name = "conformance: C=1000", .points = 1, .n = 2000, .c = 1000, .delay = "20ms"},
+		{.kind = T_RULE, .name = "rule: resumed only from the loop, never inside libcurl", .points = 1, .n = 200, .c = 20, .delay = "1ms"},
+		{.kind = T_RULE, .name = "rules: steps 1-4 as the guide says, with faults (traced)", .points = 1, .n = 200, .c = 20, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
+		{.kind = T_FAULTS, .name = "accounting: faults, ok + errors == requests", .points = 1, .n = 60, .c = 8, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
+		{.kind = T_PERF, .name = "perf: throughput at C=200 vs coroutine", .points = 2, .n = 2000, .c = 200, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "05", .dir = "05-latency", .title = "Honest latency", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/05-latency/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=uv_timer_start,--wrap=uv_update_time,--wrap=nanosleep,"
-		 "--wrap=clock_nanosleep,--wrap=usleep",
 	 .tests = {
-		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
-		{T_CONFORM, "conformance: closed loop, C=8", 1, 100, 8, "5ms", NULL, 0},
-		{T_DUE, "open loop: nothing starts before it is due", 1, 60, 4, "5ms", "--rate 100", 0},
-		{T_SCHEDULE, "open loop: due times stay on the schedule, over capacity", 1, 60, 1, "20ms", "--rate 100", 0},
-		{T_SLEEPS, "open loop: waiting costs no CPU", 1, 50, 4, "1ms", "--rate 50", 0},
-		{T_RULE, "rules: waits with a timer armed as step 1 says (traced)", 1, 60, 4, "5ms", "--rate 100", 0},
-		{T_LATENCY, "perf: p99 from due at 200/s vs eventloop", 2, 200, 8, "10ms", "--rate 200", 0.9,
-		 "STEP 1 waits for the due time without holding up the loop: a lane's timer, not a sleep"},
+		{.kind = T_BUILD, .name = "build: eventloop.c (+ curl_uv.c)", .points = 1},
+		{.kind = T_CONFORM, .name = "conformance: closed loop, C=8", .points = 1, .n = 100, .c = 8, .delay = "5ms"},
+		{.kind = T_DUE, .name = "open loop: nothing starts before it is due", .points = 1, .n = 60, .c = 4, .delay = "5ms", .extra = "--rate 100"},
+		{.kind = T_SCHEDULE, .name = "open loop: due times stay on the schedule, over capacity", .points = 1, .n = 60, .c = 1, .delay = "20ms", .extra = "--rate 100"},
+		{.kind = T_SLEEPS, .name = "open loop: waiting costs no CPU", .points = 1, .n = 50, .c = 4, .delay = "1ms", .extra = "--rate 50"},
+		{.kind = T_RULE, .name = "rules: waits with a timer armed as step 1 says (traced)", .points = 1, .n = 60, .c = 4, .delay = "5ms", .extra = "--rate 100"},
+		{.kind = T_LATENCY, .name = "perf: p99 from due at 200/s vs eventloop", .points = 2, .n = 200, .c = 8, .delay = "10ms", .extra = "--rate 200", .target = 0.9,
+		 .hint = "STEP 1 waits for the due time without holding up the loop: a lane's timer, not a sleep"},
 	}},
 	{.num = "06", .dir = "06-faults", .title = "When things go wrong", .model = "eventloop",
 	 .files = {"impl-eventloop/eventloop.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/06-faults/check/trace.c"},
-	 .incdirs = {"impl-eventloop"},
-	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_done,--wrap=curl_multi_add_handle,"
-		 "--wrap=curl_multi_remove_handle,--wrap=curl_multi_info_read",
 	 .tests = {
-		{T_BUILD, "build: eventloop.c (+ curl_uv.c)", 1, 0, 0, 0, 0, 0},
-		{T_CONFORM, "conformance: C=8", 1, 100, 8, "5ms", NULL, 0},
-		{T_FAULTS, "accounting: refused, reset, stall, http500 in their classes", 1, 40, 8, "1ms", "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2", 0},
-		{T_FAULTS, "accounting: every fault kind mixed, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
-		{T_RULE, "rules: each request reported once, as it ended (traced)", 1, 80, 16, "1ms", "--faults 0.6 --timeout 400ms", 0},
-		{T_INTERRUPT, "ctrl-c: exit 130 within 500 ms, every request accounted", 2, 100000, 20, "10s", NULL, 0},
-		{T_PERF, "perf: throughput at C=100 vs eventloop", 1, 1000, 100, "10ms", NULL, 0.9},
+		{.kind = T_BUILD, .name = "build: eventloop.c (+ curl_uv.c)", .points = 1},
+		{.kind = T_CONFORM, .name = "conformance: C=8", .points = 1, .n = 100, .c = 8, .delay = "5ms"},
+		{.kind = T_FAULTS, .name = "accounting: refused, reset, stall, http500 in their classes", .points = 1, .n = 40, .c = 8, .delay = "1ms", .extra = "--timeout 300ms --faults refused=0.3,reset=0.3,stall=0.2,http500=0.2"},
+		{.kind = T_FAULTS, .name = "accounting: every fault kind mixed, ok + errors == requests", .points = 1, .n = 80, .c = 16, .delay = "1ms", .extra = "--faults 0.6 --timeout 400ms"},
+		{.kind = T_RULE, .name = "rules: each request reported once, as it ended (traced)", .points = 1, .n = 80, .c = 16, .delay = "1ms", .extra = "--faults 0.6 --timeout 400ms"},
+		{.kind = T_INTERRUPT, .name = "ctrl-c: exit 130 within 500 ms, every request accounted", .points = 2, .n = 100000, .c = 20, .delay = "10s"},
+		{.kind = T_PERF, .name = "perf: throughput at C=100 vs eventloop", .points = 1, .n = 1000, .c = 100, .delay = "10ms", .target = 0.9},
 	}},
 	{.num = "07", .dir = "07-offload", .title = "Don't block the loop",
-	 .model = "eventloop", .files = {"impl-eventloop/offload.c"},
-	 .others = {"impl-eventloop/curl_uv.c", "impl-eventloop/sockets.c", "impl-eventloop/lanes.c",
-		    "labs/07-offload/check/trace.c"},
-	 .incdirs = {"impl-eventloop"}, .threads_pool = true,
-	 .wrap = "-Wl,--wrap=fl_easy_setup,--wrap=fl_work,--wrap=fl_done,--wrap=curl_multi_info_read",
+	 .model = "eventloop", .files = {"impl-eventloop/offload.c"}, .threads_pool = true,
 	 .tests = {
-		{T_BUILD, "build: offload.c (+ curl_uv.c, lanes.c)", 1, 0, 0, 0, 0, 0},
-		{T_RULE, "rules: loop begins and records, pool works, once (traced)", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 100us", 0},
-		{T_CONFORM, "conformance: C=100", 1, 400, 100, "20ms", NULL, 0},
-		{T_FAULTS, "accounting: faults with work, ok + errors == requests", 1, 80, 16, "1ms", "--faults 0.4 --timeout 300ms --work 200us", 0},
-		{T_TSAN, "tsan: the pool and the loop share no state unguarded", 1, 300, 20, "1ms", "--work 100us", 0,
-		 "STEP 2 runs on a pool thread: it may touch only its own request (fl_work); no shared counter, no loop state"},
-		{T_OFFLOAD, "offload: every response's work ran off the loop thread", 1, 400, 50, "5ms", "--work 300us", 0},
-		{T_LAG, "loop lag: p99 at most a quarter of eventloop's", 1, 1500, 100, "5ms", "--work 500us", 0.25},
-		{T_PERF, "perf: throughput with 500us of work vs eventloop", 2, 3000, 100, "5ms", "--work 500us", 1.4},
+		{.kind = T_BUILD, .name = "build: offload.c (+ curl_uv.c, lanes.c)", .points = 1},
+		{.kind = T_RULE, .name = "rules: loop begins and records, pool works, once (traced)", .points = 1, .n = 80, .c = 16, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms --work 100us"},
+		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
+		{.kind = T_FAULTS, .name = "accounting: faults with work, ok + errors == requests", .points = 1, .n = 80, .c = 16, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms --work 200us"},
+		{.kind = T_TSAN, .name = "tsan: the pool and the loop share no state unguarded", .points = 1, .n = 300, .c = 20, .delay = "1ms", .extra = "--work 100us",
+		 .hint = "STEP 2 runs on a pool thread: it may touch only its own request (fl_work); no shared counter, no loop state"},
+		{.kind = T_OFFLOAD, .name = "offload: every response's work ran off the loop thread", .points = 1, .n = 400, .c = 50, .delay = "5ms", .extra = "--work 300us"},
+		{.kind = T_LAG, .name = "loop lag: p99 at most a quarter of eventloop's", .points = 1, .n = 1500, .c = 100, .delay = "5ms", .extra = "--work 500us", .target = 0.25},
+		{.kind = T_PERF, .name = "perf: throughput with 500us of work vs eventloop", .points = 2, .n = 3000, .c = 100, .delay = "5ms", .extra = "--work 500us", .target = 1.4},
 	}},
 	/* The starter is not the reference minus its steps but a file of its
 	 * own, the model as it starts out: a new easy handle per request. The
 	 * reference is impl-sync/sync.c. */
 	{.num = "08", .dir = "08-reuse", .title = "Reuse your connections", .model = "sync",
-	 .files = {"labs/08-reuse/starter/sync.c"},
-	 .others = {"labs/08-reuse/check/trace.c"}, .tls = true,
-	 .wrap = "-Wl,--wrap=curl_easy_init,--wrap=curl_easy_duphandle,--wrap=curl_easy_cleanup,"
-		 "--wrap=curl_easy_setopt,--wrap=fl_easy_setup,--wrap=fl_done",
+	 .files = {"labs/08-reuse/starter/sync.c"}, .tls = true,
 	 .tests = {
-		{T_BUILD, "build: sync.c", 1, 0, 0, 0, 0, 0},
-		{T_RULE, "rules: one handle for the run, cleaned up once (traced)", 1, 60, 1, "1ms", "--faults 0.3 --timeout 300ms", 0},
-		{T_CONFORM, "conformance: 40 requests, C=1", 1, 40, 1, "1ms", NULL, 0},
-		{T_REUSE, "connections: 1 for 100 requests, not 100", 1, 100, 1, "0ms", NULL, 0,
-		 "STEPS 1-3: one easy handle for the whole run, with reuse left on (no "
+		{.kind = T_BUILD, .name = "build: sync.c", .points = 1},
+		{.kind = T_RULE, .name = "rules: one handle for the run, cleaned up once (traced)", .points = 1, .n = 60, .c = 1, .delay = "1ms", .extra = "--faults 0.3 --timeout 300ms"},
+		{.kind = T_CONFORM, .name = "conformance: 40 requests, C=1", .points = 1, .n = 40, .c = 1, .delay = "1ms"},
+		{.kind = T_REUSE, .name = "connections: 1 for 100 requests, not 100", .points = 1, .n = 100, .c = 1, .delay = "0ms",
+		 .hint = "STEPS 1-3: one easy handle for the whole run, with reuse left on (no "
 		 "CURLOPT_FORBID_REUSE, CURLOPT_FRESH_CONNECT or Connection: close)"},
 		/* The reference against itself, 10 checks at a load average of 9-11
 		 * on 2 vCPUs: 0.87-1.18, median 1.00; the reference with a
 		 * connection per request: 0.22-0.36. */
-		{T_SPEEDUP, "perf: throughput vs sync, 5 turns of each", 2, 200, 1, "1ms", NULL, 0.7},
+		{.kind = T_SPEEDUP, .name = "perf: throughput vs sync, 5 turns of each", .points = 2, .n = 200, .c = 1, .delay = "1ms", .target = 0.7},
 	}},
 };
 #define NLABS (sizeof lab_table / sizeof lab_table[0])
@@ -357,43 +320,6 @@ bad:
 
 /* ---- building the student's model ---------------------------------------- */
 
-/* bin/fetchlab-labs.conf: "key=value" lines, a key repeated per list item. */
-struct conf {
-	char *text;
-	const char *line[128];   /* "key=value" */
-	int n;
-};
-
-static int conf_load(struct conf *cf)
-{
-	char path[PATH_MAX];
-	char *p;
-
-	snprintf(path, sizeof path, "%s/fetchlab-labs.conf", cli_bindir());
-	cf->n = 0;
-	if ((cf->text = cli_slurp(path)) == NULL) {
-		fprintf(stderr, "fetchlab lab: cannot read %s (%s); it is written when "
-			"CMake configures the build with labs/ in it: re-run cmake\n",
-			path, strerror(errno));
-		return -1;
-	}
-	for (p = strtok(cf->text, "\n"); p && cf->n < 128; p = strtok(NULL, "\n"))
-		if (p[0] != '#' && strchr(p, '=') != NULL)
-			cf->line[cf->n++] = p;
-	return 0;
-}
-
-/* The I-th value of KEY, or NULL. */
-static const char *conf_get(const struct conf *cf, const char *key, int i)
-{
-	size_t k = strlen(key);
-
-	for (int j = 0; j < cf->n; j++)
-		if (!strncmp(cf->line[j], key, k) && cf->line[j][k] == '=' && i-- == 0)
-			return cf->line[j] + k + 1;
-	return NULL;
-}
-
 /* Run ARGV with stdout and stderr into LOG; wait. Returns the exit status.
  * A group of its own: stopping it stops the compiler's passes too. */
 static int run_logged(char *const argv[], const char *log)
@@ -410,59 +336,37 @@ static int run_logged(char *const argv[], const char *log)
 	return rc < 0 ? 127 : rc;
 }
 
-/* Compile the student's files in DIR with the lab's reference sources into
- * OUT; SANITIZE ("thread") adds a sanitizer. Compiler output goes to LOG.
- * Returns the compiler's status (0: built). */
-static int build_model(const struct lab *lab, const struct conf *cf,
-		       const char *dir, const char *out, const char *sanitize,
-		       const char *log)
+/* Build the student's files in DIR as the CMake project labs/student's
+ * target fetch-lab, in the build directory TMP/NAME; SANITIZE ("thread") adds
+ * a sanitizer. CMake's output, then the compiler's, goes to LOG. Returns
+ * their status (0: TMP/NAME/fetch-lab is built). */
+static int build_model(const struct lab *lab, const char *dir, const char *tmp,
+		       const char *name, const char *sanitize, const char *log)
 {
-	static char buf[64][PATH_MAX];   /* paths we make; the driver is one thread */
-	const char *argv[192], *v, *src = conf_get(cf, "source", 0);
-	int argc = 0, nb = 0;
+	char src[PATH_MAX], build[PATH_MAX], num[16], stu[PATH_MAX + 20], set[PATH_MAX], san[64];
+	char abs[PATH_MAX];   /* CMake reads a relative path from labs/student */
+	char *conf[] = {"cmake", "-S", src, "-B", build, num, stu, set, san, NULL};
+	char *make[] = {"cmake", "--build", build, NULL};
+	int rc;
 
-	unlink(log);
-	argv[argc++] = conf_get(cf, "cc", 0);
-	for (int i = 0; (v = conf_get(cf, "cflag", i)) && argc < 100; i++)
-		argv[argc++] = v;
-	if (sanitize) {
-		snprintf(buf[nb], PATH_MAX, "-fsanitize=%s", sanitize);
-		argv[argc++] = buf[nb++];
-		argv[argc++] = "-fno-omit-frame-pointer";
-	}
-	snprintf(buf[nb], PATH_MAX, "-I%s", dir);   /* the student's headers first */
-	argv[argc++] = buf[nb++];
-	for (int i = 0; i < 3 && lab->incdirs[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "-I%s/%s", src, lab->incdirs[i]);
-		argv[argc++] = buf[nb++];
-	}
-	for (int i = 0; (v = conf_get(cf, "include", i)) && nb < 40; i++) {
-		snprintf(buf[nb], PATH_MAX, "-I%s", v);
-		argv[argc++] = buf[nb++];
-	}
-	if (lab->coro) {
-		snprintf(buf[nb], PATH_MAX, "-D%s", conf_get(cf, "coro_define", 0));
-		argv[argc++] = buf[nb++];
-		for (int i = 0; (v = conf_get(cf, "coro_source", i)) != NULL; i++)
-			argv[argc++] = v;
-	}
+	snprintf(build, sizeof build, "%s/%s", tmp, name);
+	snprintf(num, sizeof num, "-DFL_LAB=%s", lab->num);
+	snprintf(stu, sizeof stu, "-DFL_STUDENT_DIR=%s", realpath(dir, abs) ? abs : dir);
+	snprintf(set, sizeof set, "-DFL_SETTINGS=%s/fetchlab-labs.cmake", cli_bindir());
+	snprintf(san, sizeof san, "-DFL_SANITIZE=%s", sanitize ? sanitize : "");
 	for (int i = 0; i < 4 && lab->files[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "%s/%s", dir, base_name(lab->files[i]));
-		argv[argc++] = buf[nb++];
+		FILE *f;
+
+		snprintf(src, sizeof src, "%s/%s", dir, base_name(lab->files[i]));
+		if (access(src, R_OK) != 0 && (f = fopen(log, "w")) != NULL) {
+			fprintf(f, "%s: error: %s\n", src, strerror(errno));
+			fclose(f);
+			return 1;
+		}
 	}
-	for (int i = 0; i < 8 && lab->others[i]; i++) {
-		snprintf(buf[nb], PATH_MAX, "%s/%s", src, lab->others[i]);
-		argv[argc++] = buf[nb++];
-	}
-	if (lab->wrap)   /* the rule check's wrappers (labs/NN-topic/check) */
-		argv[argc++] = lab->wrap;
-	argv[argc++] = "-o";
-	argv[argc++] = out;
-	argv[argc++] = conf_get(cf, "libfetchlab", 0);
-	for (int i = 0; (v = conf_get(cf, "lib", i)) && argc < 188; i++)
-		argv[argc++] = v;
-	argv[argc] = NULL;
-	return run_logged((char *const *)argv, log);
+	snprintf(src, sizeof src, "%s/labs/student", cli_source_dir());
+	rc = run_logged(conf, log);
+	return rc != 0 ? rc : run_logged(make, log);
 }
 
 /* ---- running a model under a watchdog ----------------------------------- */
@@ -504,7 +408,6 @@ static void proc_free(struct proc *p)
 /* One check of one lab: where things are, and how it is going. */
 struct check {
 	const struct lab *lab;
-	const struct conf *cf;
 	const char *dir;             /* the student's files */
 	char tmp[128];               /* scratch: builds, captures, records */
 	char exe[PATH_MAX];          /* the student's model */
@@ -514,6 +417,7 @@ struct check {
 	bool built;
 	bool correct;                /* every correctness test so far passed */
 	bool hung;                   /* a run hung: skip the other runs */
+	int points;                  /* a perf test's points, or -1 */
 	char why[512];               /* the reason of the last FAIL */
 };
 
@@ -864,279 +768,361 @@ static bool answered(struct check *ck, unsigned q)
 	return ok;
 }
 
-/* Run test T. Returns the points earned; PASS says OK or FAIL. */
+/* ---- the test kinds: one function each ---------------------------------- */
+
+/* A kind's function runs test T and says whether it passed, with the reason
+ * of a FAIL (or a perf test's figures) in ck->why. P is the run to free
+ * after. A perf kind puts the points it measured in ck->points. */
+typedef bool kind_fn(struct check *ck, const struct test *t, struct proc *p);
+
+/* Run EXE with T's workload; true if it ended as a run should and every
+ * request is accounted for. */
+static bool run_accounted(struct check *ck, const char *exe, const struct test *t,
+			  bool records, bool any_status, struct proc *p)
+{
+	run_test(ck, exe, t, records, 0, p);
+	return ran(ck, p, any_status) && accounted(ck, p, t->n);
+}
+
+/* Append "\n    HINT" to the reason, when the test has a hint. */
+static void add_hint(struct check *ck, const struct test *t)
+{
+	size_t len = strlen(ck->why);
+
+	if (t->hint)
+		snprintf(ck->why + len, sizeof ck->why - len, "\n    %s", t->hint);
+}
+
+static bool k_answers(struct check *ck, const struct test *t, struct proc *p)
+{
+	(void)p;
+	return answered(ck, t->n);
+}
+
+static bool k_build(struct check *ck, const struct test *t, struct proc *p)
+{
+	char log[PATH_MAX], *text;
+	const char *e;
+
+	(void)t, (void)p;
+	snprintf(log, sizeof log, "%s/build.log", ck->tmp);
+	if (build_model(ck->lab, ck->dir, ck->tmp, "build", NULL, log) == 0)
+		return ck->built = true;
+	text = cli_slurp(log);
+	e = text ? strstr(text, "error") : NULL;
+	while (e && e > text && e[-1] != '\n')
+		e--;   /* the whole story: file:line: error: ... */
+	why(ck, "%.*s", e ? (int)strcspn(e, "\n") : 40,
+	    e ? e : "the compiler failed (no message)");
+	free(text);
+	return false;
+}
+
+/* Every request ok, recorded once, in time order, by the right threads. */
+static bool k_conform(struct check *ck, const struct test *t, struct proc *p)
+{
+	unsigned want = threads_wanted(ck, t->c);
+
+	if (!run_accounted(ck, ck->exe, t, true, false, p) || !records_ok(ck, t->n))
+		return false;
+	if (jnum(p, "threads") != want) {
+		why(ck, "threads %.0f, wanted %u", jnum(p, "threads"), want);
+		return false;
+	}
+	return true;
+}
+
+static bool k_reuse(struct check *ck, const struct test *t, struct proc *p)
+{
+	double conns;
+
+	if (!k_conform(ck, t, p))
+		return false;
+	if ((conns = jnum(p, "connections")) == 1)
+		return true;
+	if (t->hint && ck->server.tls)
+		why(ck, "%.0f connections opened for %u requests, %.0f full TLS "
+		    "handshakes\n    %s", conns, t->n, jnum(p, "tls_full"), t->hint);
+	else if (t->hint)
+		why(ck, "%.0f connections opened for %u requests\n    %s", conns,
+		    t->n, t->hint);
+	else
+		why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
+		    "easy handle and reuse it, so its connection stays open", conns, t->n);
+	return false;
+}
+
+/* Faults injected (or stalls, for the timer): every error in its class. */
+static bool k_faults(struct check *ck, const struct test *t, struct proc *p)
+{
+	run_test(ck, ck->exe, t, false, 0, p);
+	if (p->err && strstr(p->err, "model bug")) {
+		why(ck, "%s", strstr(p->err, "model bug"));
+		ck->why[strcspn(ck->why, "\n")] = '\0';
+		return false;
+	}
+	return ran(ck, p, true) && accounted(ck, p, t->n) && classes_ok(ck, p);
+}
+
+/* The first line from MARK on in the model's stderr, as the reason. */
+static bool reported(struct check *ck, const struct proc *p, const char *mark)
+{
+	const char *w = p->err ? strstr(p->err, mark) : NULL;
+
+	if (w)
+		why(ck, "%.*s", (int)strcspn(w, "\n"), w);
+	return w != NULL;
+}
+
+static bool k_tsan(struct check *ck, const struct test *t, struct proc *p)
+{
+	char log[PATH_MAX];
+
+	snprintf(log, sizeof log, "%s/build-tsan.log", ck->tmp);
+	if (build_model(ck->lab, ck->dir, ck->tmp, "build-tsan", "thread", log) != 0) {
+		why(ck, "did not build with -fsanitize=thread (see %s)", log);
+		return false;
+	}
+	setenv("TSAN_OPTIONS", "halt_on_error=1 report_signal_unsafe=0", 1);
+	run_test(ck, ck->tsan_exe, t, false, 0, p);
+	unsetenv("TSAN_OPTIONS");
+	if (reported(ck, p, "WARNING: ThreadSanitizer")) {
+		add_hint(ck, t);
+		return false;
+	}
+	return ran(ck, p, false) && accounted(ck, p, t->n) && jnum(p, "ok") == t->n;
+}
+
+/* check/'s wrappers enforce their rules when asked. */
+static bool k_rule(struct check *ck, const struct test *t, struct proc *p)
+{
+	setenv("FETCHLAB_LAB_CHECK", "1", 1);
+	run_test(ck, ck->exe, t, false, 0, p);
+	unsetenv("FETCHLAB_LAB_CHECK");
+	if (reported(ck, p, "lab-check:"))
+		return false;
+	return ran(ck, p, t->extra != NULL) && accounted(ck, p, t->n);
+}
+
+static bool k_due(struct check *ck, const struct test *t, struct proc *p)
+{
+	return run_accounted(ck, ck->exe, t, true, false, p) && records_ok(ck, t->n);
+}
+
+static double rate_of(const struct test *t)
+{
+	return strtod(strstr(t->extra, "--rate") + 7, NULL);
+}
+
+/* Request id is due id / rate seconds after the schedule's start (the
+ * first claim, after set-up). */
+static bool k_schedule(struct check *ck, const struct test *t, struct proc *p)
+{
+	char path[PATH_MAX], line[256];
+	double rate = rate_of(t), t0 = 0;
+	unsigned off = 0, rows = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/records.csv", ck->tmp);
+	if (!run_accounted(ck, ck->exe, t, true, false, p))
+		return false;
+	if ((f = fopen(path, "r")) == NULL)
+		return true;
+	while (fgets(line, sizeof line, f)) {
+		unsigned id, lane;
+		long long due;
+
+		if (sscanf(line, "%u,%u,%lld", &id, &lane, &due) != 3)
+			continue;
+		if (rows++ == 0)
+			t0 = (double)due - id * 1e9 / rate;
+		if (fabs((double)due - t0 - id * 1e9 / rate) > 1e6)
+			off++;
+	}
+	fclose(f);
+	if (off || rows != t->n) {
+		why(ck, "STEP 1: %u of %u requests have a due time off the schedule "
+		    "(id / %g s): keep the due time the workload gave", off, rows, rate);
+		return false;
+	}
+	return true;
+}
+
+static bool k_sleeps(struct check *ck, const struct test *t, struct proc *p)
+{
+	double cpu, span = t->n / rate_of(t);
+
+	if (!run_accounted(ck, ck->exe, t, false, false, p))
+		return false;
+	if (p->secs < 0.8 * span) {
+		why(ck, "done in %.2f s, but the last request is due at %.2f s: "
+		    "requests started before they were due", p->secs, span);
+		return false;
+	}
+	cpu = jnum(p, "cpu_user_s") + jnum(p, "cpu_sys_s");
+	if (cpu > 0.25 * p->secs) {
+		why(ck, "STEP 1: %.2f s of CPU in %.2f s of waiting: sleep until "
+		    "the due time (a timer), do not poll the clock", cpu, p->secs);
+		return false;
+	}
+	return true;
+}
+
+static bool k_interrupt(struct check *ck, const struct test *t, struct proc *p)
+{
+	run_test(ck, ck->exe, t, false, 0.7, p);
+	if (p->hung)
+		why(ck, "still running %.0f s after Ctrl-C", WATCHDOG_S - 0.7);
+	else if (p->status != 130)
+		why(ck, "exit status %d after Ctrl-C, wanted 130: %s", p->status,
+		    first_err(p));
+	else if (p->after_int > 0.5)
+		why(ck, "took %.0f ms to exit after Ctrl-C: cancel the transfers "
+		    "in flight", p->after_int * 1000);
+	else if (accounted(ck, p, (unsigned)jnum(p, "requests")) &&
+		 jnum(p, "requests") == 0)
+		why(ck, "no request was reported: a cancelled transfer is "
+		    "reported too, with fl_done(..., CURLE_ABORTED_BY_CALLBACK, ...)");
+	else
+		return ck->why[0] == '\0';   /* accounted, or why not */
+	return false;
+}
+
+static bool k_offload(struct check *ck, const struct test *t, struct proc *p)
+{
+	double off;
+
+	if (!run_accounted(ck, ck->exe, t, false, false, p))
+		return false;
+	if ((off = jnum(p, "work_off_thread")) < t->n) {
+		why(ck, "STEP 2: the work of %.0f of %u responses ran on the loop thread: "
+		    "do it in the pool's callback (do_work), not on the loop",
+		    t->n - off, t->n);
+		return false;
+	}
+	return true;
+}
+
+static bool k_lag(struct check *ck, const struct test *t, struct proc *p)
+{
+	struct proc b;
+	double stu, ref;
+
+	run_test(ck, ck->ref, t, false, 0, &b);
+	if (!run_accounted(ck, ck->exe, t, false, false, p)) {
+		proc_free(&b);
+		return false;
+	}
+	stu = jnum(p, "loop_lag_us.p99") / 1000;
+	ref = jnum(&b, "loop_lag_us.p99") / 1000;
+	proc_free(&b);
+	why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms (pass at %.2fx or less)",
+	    stu, ref, t->target);
+	return ref > 0 && stu <= t->target * ref;
+}
+
+/* A perf test's points: the share of the target ratio R reached. */
+static bool scored(struct check *ck, const struct test *t, double r)
+{
+	ck->points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
+	return r >= t->target;
+}
+
+static bool k_speedup(struct check *ck, const struct test *t, struct proc *p)
+{
+	struct speedup s;
+	double r;
+	bool pass;
+
+	(void)p;
+	if (!ck->correct) {
+		why(ck, "skipped: correctness first");
+		return false;
+	}
+	if ((r = speedup(ck, t, &s)) < 0)
+		return false;
+	pass = scored(ck, t, r);
+	why(ck, "%.0f req/s vs the reference's %.0f, medians of %d turns; "
+	    "yours / the reference's in a turn: %.2fx at the median (full "
+	    "marks at %.2fx)\n    a connection per request (the reference, "
+	    "--connections fresh): %.0f req/s; yours, with %.0f connection%s, "
+	    "is %.1fx that", s.stu, s.ref, SPEEDUP_RUNS, r, t->target, s.fresh,
+	    s.conns, s.conns == 1 ? "" : "s", s.fresh > 0 ? s.stu / s.fresh : 0);
+	return pass;
+}
+
+/* Throughput (T_PERF) or p99 latency from due (T_LATENCY) against the
+ * reference's. */
+static bool k_perf(struct check *ck, const struct test *t, struct proc *p)
+{
+	bool latency = t->kind == T_LATENCY, pass;
+	double stu, ref, r;
+
+	(void)p;
+	if (t->extra && strstr(t->extra, "--work") && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		why(ck, "skipped: one core here, so no pool can beat the loop");
+		return true;
+	}
+	if (!ck->correct) {
+		why(ck, "skipped: correctness first");
+		return false;
+	}
+	if ((r = ratio(ck, t, latency, &stu, &ref)) < 0)
+		return false;
+	pass = scored(ck, t, r);
+	if (latency)
+		why(ck, "p99 %.1f ms vs the reference's %.1f ms + 2 ms: %.2fx "
+		    "(full marks at %.2fx)", stu, ref, r, t->target);
+	else
+		why(ck, "%.0f req/s vs the reference's %.0f: %.2fx (full marks "
+		    "at %.2fx)", stu, ref, r, t->target);
+	if (!pass)
+		add_hint(ck, t);
+	return pass;
+}
+
+static const struct {
+	kind_fn *run;
+	bool no_model;   /* needs no built model: runs even when the build failed */
+	bool perf;       /* scored against the reference: points and figures shown */
+} kinds[] = {
+	[T_BUILD] = {.run = k_build, .no_model = true},
+	[T_CONFORM] = {.run = k_conform},
+	[T_REUSE] = {.run = k_reuse},
+	[T_FAULTS] = {.run = k_faults},
+	[T_TIMEOUT] = {.run = k_faults},
+	[T_TSAN] = {.run = k_tsan},
+	[T_RULE] = {.run = k_rule},
+	[T_DUE] = {.run = k_due},
+	[T_SCHEDULE] = {.run = k_schedule},
+	[T_SLEEPS] = {.run = k_sleeps},
+	[T_INTERRUPT] = {.run = k_interrupt},
+	[T_OFFLOAD] = {.run = k_offload},
+	[T_LAG] = {.run = k_lag},
+	[T_PERF] = {.run = k_perf, .perf = true},
+	[T_LATENCY] = {.run = k_perf, .perf = true},
+	[T_SPEEDUP] = {.run = k_speedup, .perf = true},
+	[T_ANSWERS] = {.run = k_answers, .no_model = true},
+};
+
+/* Run test T. Returns the points earned; PASS says OK or FAIL. A failed
+ * test marks the check incorrect, which skips the perf tests. */
 static int run_one(struct check *ck, const struct test *t, bool *pass)
 {
 	struct proc p = {0};
-	char log[PATH_MAX];
-	double stu, ref, r;
-	int points = 0;
 
 	ck->why[0] = '\0';
-	*pass = false;
-	if (t->kind == T_ANSWERS) {
-		*pass = answered(ck, t->n);
-		return *pass ? t->points : 0;
-	}
-	if (t->kind == T_BUILD) {
-		snprintf(log, sizeof log, "%s/build.log", ck->tmp);
-		if (build_model(ck->lab, ck->cf, ck->dir, ck->exe, NULL, log) != 0) {
-			char *text = cli_slurp(log);
-			const char *e = text ? strstr(text, "error") : NULL;
-
-			why(ck, "%.*s", e ? (int)strcspn(e, "\n") : 40,
-			    e ? e : "the compiler failed (no message)");
-			if (text && e) {   /* the whole story: file:line: error: ... */
-				const char *l = e;
-
-				while (l > text && l[-1] != '\n')
-					l--;
-				why(ck, "%.*s", (int)strcspn(l, "\n"), l);
-			}
-			free(text);
-			ck->correct = false;
-			return 0;
-		}
-		ck->built = *pass = true;
-		return t->points;
-	}
-	if (!ck->built) {
-		why(ck, "skipped: the model did not build");
-		ck->correct = false;
-		return 0;
-	}
-	if (ck->hung) {
-		why(ck, "skipped: an earlier run hung");
-		ck->correct = false;
-		return 0;
-	}
-	switch (t->kind) {
-	case T_CONFORM:
-	case T_REUSE:
-		run_test(ck, ck->exe, t, true, 0, &p);
-		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
-			records_ok(ck, t->n);
-		if (*pass && jnum(&p, "threads") != threads_wanted(ck, t->c)) {
-			why(ck, "threads %.0f, wanted %u", jnum(&p, "threads"),
-			    threads_wanted(ck, t->c));
-			*pass = false;
-		}
-		if (*pass && t->kind == T_REUSE && jnum(&p, "connections") != 1) {
-			if (t->hint && ck->server.tls)
-				why(ck, "%.0f connections opened for %u requests, %.0f full TLS "
-				    "handshakes\n    %s", jnum(&p, "connections"), t->n,
-				    jnum(&p, "tls_full"), t->hint);
-			else if (t->hint)
-				why(ck, "%.0f connections opened for %u requests\n    %s",
-				    jnum(&p, "connections"), t->n, t->hint);
-			else
-				why(ck, "STEP 1: %.0f connections opened for %u requests: make one "
-				    "easy handle and reuse it, so its connection stays open",
-				    jnum(&p, "connections"), t->n);
-			*pass = false;
-		}
-		break;
-	case T_FAULTS:
-	case T_TIMEOUT:
-		run_test(ck, ck->exe, t, false, 0, &p);
-		if (p.err && strstr(p.err, "model bug")) {
-			why(ck, "%s", strstr(p.err, "model bug"));
-			ck->why[strcspn(ck->why, "\n")] = '\0';
-			break;
-		}
-		*pass = ran(ck, &p, true) && accounted(ck, &p, t->n) && classes_ok(ck, &p);
-		break;
-	case T_TSAN:
-		snprintf(log, sizeof log, "%s/build-tsan.log", ck->tmp);
-		if (build_model(ck->lab, ck->cf, ck->dir, ck->tsan_exe, "thread", log) != 0) {
-			why(ck, "did not build with -fsanitize=thread (see %s)", log);
-			break;
-		}
-		setenv("TSAN_OPTIONS", "halt_on_error=1 report_signal_unsafe=0", 1);
-		run_test(ck, ck->tsan_exe, t, false, 0, &p);
-		unsetenv("TSAN_OPTIONS");
-		if (p.err && strstr(p.err, "WARNING: ThreadSanitizer")) {
-			const char *w = strstr(p.err, "WARNING: ThreadSanitizer");
-
-			why(ck, "%.*s%s%s", (int)strcspn(w, "\n"), w,
-			    t->hint ? "\n    " : "", t->hint ? t->hint : "");
-			break;
-		}
-		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
-			jnum(&p, "ok") == t->n;
-		break;
-	case T_RULE:   /* check/'s wrappers enforce their rules when asked */
-		setenv("FETCHLAB_LAB_CHECK", "1", 1);
-		run_test(ck, ck->exe, t, false, 0, &p);
-		unsetenv("FETCHLAB_LAB_CHECK");
-		if (p.err && strstr(p.err, "lab-check:")) {
-			const char *w = strstr(p.err, "lab-check:");
-
-			why(ck, "%.*s", (int)strcspn(w, "\n"), w);
-			break;
-		}
-		*pass = ran(ck, &p, t->extra != NULL) && accounted(ck, &p, t->n);
-		break;
-	case T_DUE:
-		run_test(ck, ck->exe, t, true, 0, &p);
-		*pass = ran(ck, &p, false) && accounted(ck, &p, t->n) &&
-			records_ok(ck, t->n);
-		break;
-	case T_SCHEDULE: {
-		char path[PATH_MAX], line[256];
-		double rate = strtod(strstr(t->extra, "--rate") + 7, NULL);
-		unsigned off = 0, rows = 0;
-		double t0 = 0;   /* the schedule's start: the first claim, after set-up */
-		FILE *f;
-
-		run_test(ck, ck->exe, t, true, 0, &p);
-		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
-			break;
-		snprintf(path, sizeof path, "%s/records.csv", ck->tmp);
-		if ((f = fopen(path, "r")) == NULL)
-			break;
-		while (fgets(line, sizeof line, f)) {
-			unsigned id, lane;
-			long long due;
-
-			if (sscanf(line, "%u,%u,%lld", &id, &lane, &due) != 3)
-				continue;
-			/* Request id is due id / rate seconds after the start. */
-			if (rows++ == 0)
-				t0 = (double)due - id * 1e9 / rate;
-			if (fabs((double)due - t0 - id * 1e9 / rate) > 1e6)
-				off++;
-		}
-		fclose(f);
-		if (off || rows != t->n) {
-			why(ck, "STEP 1: %u of %u requests have a due time off the "
-			    "schedule (id / %g s): keep the due time the workload gave", off,
-			    rows, rate);
-			*pass = false;
-		}
-		break;
-	}
-	case T_SLEEPS: {
-		double cpu, span = t->n / strtod(strstr(t->extra, "--rate") + 7, NULL);
-
-		run_test(ck, ck->exe, t, false, 0, &p);
-		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
-			break;
-		if (p.secs < 0.8 * span) {
-			why(ck, "done in %.2f s, but the last request is due at %.2f s: "
-			    "requests started before they were due", p.secs, span);
-			*pass = false;
-			break;
-		}
-		cpu = jnum(&p, "cpu_user_s") + jnum(&p, "cpu_sys_s");
-		if (cpu > 0.25 * p.secs) {
-			why(ck, "STEP 1: %.2f s of CPU in %.2f s of waiting: sleep until "
-			    "the due time (a timer), do not poll the clock", cpu, p.secs);
-			*pass = false;
-		}
-		break;
-	}
-	case T_INTERRUPT:
-		run_test(ck, ck->exe, t, false, 0.7, &p);
-		if (p.hung) {
-			why(ck, "still running %.0f s after Ctrl-C", WATCHDOG_S - 0.7);
-			break;
-		}
-		if (p.status != 130) {
-			why(ck, "exit status %d after Ctrl-C, wanted 130: %s", p.status,
-			    first_err(&p));
-			break;
-		}
-		if (p.after_int > 0.5) {
-			why(ck, "took %.0f ms to exit after Ctrl-C: cancel the transfers "
-			    "in flight", p.after_int * 1000);
-			break;
-		}
-		*pass = accounted(ck, &p, (unsigned)jnum(&p, "requests"));
-		if (*pass && jnum(&p, "requests") == 0) {
-			why(ck, "no request was reported: a cancelled transfer is "
-			    "reported too, with fl_done(..., CURLE_ABORTED_BY_CALLBACK, ...)");
-			*pass = false;
-		}
-		break;
-	case T_OFFLOAD:
-		run_test(ck, ck->exe, t, false, 0, &p);
-		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n)))
-			break;
-		if (jnum(&p, "work_off_thread") < t->n) {
-			why(ck, "STEP 2: the work of %.0f of %u responses ran on the loop thread: "
-			    "do it in the pool's callback (do_work), not on the loop",
-			    t->n - jnum(&p, "work_off_thread"), t->n);
-			*pass = false;
-		}
-		break;
-	case T_LAG: {
-		struct proc b;
-
-		run_test(ck, ck->ref, t, false, 0, &b);
-		run_test(ck, ck->exe, t, false, 0, &p);
-		if (!(*pass = ran(ck, &p, false) && accounted(ck, &p, t->n))) {
-			proc_free(&b);
-			break;
-		}
-		stu = jnum(&p, "loop_lag_us.p99") / 1000;
-		ref = jnum(&b, "loop_lag_us.p99") / 1000;
-		proc_free(&b);
-		*pass = ref > 0 && stu <= t->target * ref;
-		why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms (pass at %.2fx or less)",
-		    stu, ref, t->target);
-		break;
-	}
-	case T_SPEEDUP: {
-		struct speedup s;
-
-		if (!ck->correct) {
-			why(ck, "skipped: correctness first");
-			return 0;
-		}
-		r = speedup(ck, t, &s);
-		if (r < 0)
-			break;
-		points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
-		*pass = r >= t->target;
-		why(ck, "%.0f req/s vs the reference's %.0f, medians of %d turns; "
-		    "yours / the reference's in a turn: %.2fx at the median (full "
-		    "marks at %.2fx)\n    a connection per request (the reference, "
-		    "--connections fresh): %.0f req/s; yours, with %.0f connection%s, "
-		    "is %.1fx that", s.stu, s.ref, SPEEDUP_RUNS, r, t->target, s.fresh,
-		    s.conns, s.conns == 1 ? "" : "s", s.fresh > 0 ? s.stu / s.fresh : 0);
-		return points;
-	}
-	case T_PERF:
-	case T_LATENCY:
-		if (t->extra && strstr(t->extra, "--work") && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-			why(ck, "skipped: one core here, so no pool can beat the loop");
-			*pass = true;
-			return t->points;
-		}
-		if (!ck->correct) {
-			why(ck, "skipped: correctness first");
-			return 0;
-		}
-		r = ratio(ck, t, t->kind == T_LATENCY, &stu, &ref);
-		if (r < 0)
-			break;
-		points = (int)floor(t->points * fmin(1, r / t->target) + 1e-9);
-		*pass = r >= t->target;
-		if (t->kind == T_LATENCY)
-			why(ck, "p99 %.1f ms vs the reference's %.1f ms + 2 ms: %.2fx "
-			    "(full marks at %.2fx)", stu, ref, r, t->target);
-		else
-			why(ck, "%.0f req/s vs the reference's %.0f: %.2fx (full marks "
-			    "at %.2fx)", stu, ref, r, t->target);
-		if (!*pass && t->hint)
-			snprintf(ck->why + strlen(ck->why), sizeof ck->why - strlen(ck->why),
-				 "\n    %s", t->hint);
-		return points;
-	default:
-		break;
+	ck->points = -1;
+	if (!kinds[t->kind].no_model && (!ck->built || ck->hung)) {
+		why(ck, "skipped: %s", !ck->built ? "the model did not build" :
+		    "an earlier run hung");
+		*pass = false;
+	} else {
+		*pass = kinds[t->kind].run(ck, t, &p);
 	}
 	proc_free(&p);
+	if (ck->points >= 0)
+		return ck->points;   /* a perf test's share of its points */
 	if (!*pass)
 		ck->correct = false;
 	return *pass ? t->points : 0;
@@ -1146,7 +1132,7 @@ static int run_one(struct check *ck, const struct test *t, bool *pass)
 
 static bool is_perf(const struct test *t)
 {
-	return t->kind == T_PERF || t->kind == T_LATENCY || t->kind == T_SPEEDUP;
+	return kinds[t->kind].perf;
 }
 
 static int total_points(const struct lab *lab)
@@ -1185,7 +1171,6 @@ static int stopped(void)
 static int check_lab(const struct lab *lab, const char *dir, int *got)
 {
 	struct check ck = { .lab = lab, .dir = dir, .correct = true };
-	struct conf cf = {0};
 	char tmpdir[PATH_MAX];
 	int score = 0, total = total_points(lab), rc = -1;
 	bool need_server = lab->files[0] != NULL;
@@ -1193,17 +1178,13 @@ static int check_lab(const struct lab *lab, const char *dir, int *got)
 	*got = 0;
 	printf("== lab %s: %s (%s) ==\n", lab->num, lab->title, dir);
 	fflush(stdout);
-	if (need_server && conf_load(&cf) < 0)
-		return -1;
-	ck.cf = &cf;
 	scratch_template(ck.tmp, sizeof ck.tmp, lab->num, "");
 	if (mkdtemp(ck.tmp) == NULL) {
 		perror("fetchlab lab: mkdtemp");
-		free(cf.text);
 		return -1;
 	}
-	snprintf(ck.exe, sizeof ck.exe, "%s/fetch-lab", ck.tmp);
-	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/fetch-lab-tsan", ck.tmp);
+	snprintf(ck.exe, sizeof ck.exe, "%s/build/fetch-lab", ck.tmp);
+	snprintf(ck.tsan_exe, sizeof ck.tsan_exe, "%s/build-tsan/fetch-lab", ck.tmp);
 	if (lab->model)
 		snprintf(ck.ref, sizeof ck.ref, "%s/fetch-%s", cli_bindir(), lab->model);
 	/* The compiler's scratch files in ours too, so a stopped build leaves
@@ -1248,7 +1229,6 @@ done:
 		setenv("TMPDIR", tmpdir, 1);
 	else
 		unsetenv("TMPDIR");
-	free(cf.text);
 	return rc;
 }
 
@@ -1257,7 +1237,6 @@ done:
  * model. Returns the exit status: the model's, or 2 when it did not build. */
 static int run_lab(const struct lab *lab, const char *dir, char *const args[])
 {
-	struct conf cf = {0};
 	char tmp[128], exe[PATH_MAX], log[PATH_MAX], tmpdir[PATH_MAX];
 	int rc;
 
@@ -1272,26 +1251,22 @@ static int run_lab(const struct lab *lab, const char *dir, char *const args[])
 			"start %s\n", dir, lab->num);
 		return 2;
 	}
-	if (conf_load(&cf) < 0)
-		return 2;
 	scratch_template(tmp, sizeof tmp, lab->num, "run-");
 	if (mkdtemp(tmp) == NULL) {
 		perror("fetchlab lab run: mkdtemp");
-		free(cf.text);
 		return 2;
 	}
-	snprintf(exe, sizeof exe, "%s/fetch-lab", tmp);
+	snprintf(exe, sizeof exe, "%s/build/fetch-lab", tmp);
 	snprintf(log, sizeof log, "%s/build.log", tmp);
 	spawn_kill_on_interrupt(true);   /* a stopped build leaves nothing */
 	snprintf(tmpdir, sizeof tmpdir, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
 	setenv("TMPDIR", tmp, 1);        /* not even the compiler's files */
-	rc = build_model(lab, &cf, dir, exe, NULL, log);
+	rc = build_model(lab, dir, tmp, "build", NULL, log);
 	if (tmpdir[0])
 		setenv("TMPDIR", tmpdir, 1);
 	else
 		unsetenv("TMPDIR");
 	spawn_kill_on_interrupt(false);
-	free(cf.text);
 	if (spawn_stopping()) {
 		cli_remove_tree(tmp);
 		return stopped();
