@@ -170,7 +170,7 @@ static const struct lab lab_table[] = {
 		{.kind = T_TSAN, .name = "tsan: the pool and the loop share no state unguarded", .points = 1, .n = 300, .c = 20, .delay = "1ms", .extra = "--work 100us",
 		 .hint = "STEP 2 runs on a pool thread: it may touch only its own request (fl_work); no shared counter, no loop state"},
 		{.kind = T_OFFLOAD, .name = "offload: every response's work ran off the loop thread", .points = 1, .n = 400, .c = 50, .delay = "5ms", .extra = "--work 300us"},
-		{.kind = T_LAG, .name = "loop lag: p99 at most a quarter of eventloop's", .points = 1, .n = 1500, .c = 100, .delay = "5ms", .extra = "--work 500us", .target = 0.25},
+		{.kind = T_LAG, .name = "loop lag: p99 at most half of eventloop's", .points = 1, .n = 1500, .c = 100, .delay = "5ms", .extra = "--work 500us", .target = 0.5},
 		{.kind = T_PERF, .name = "perf: throughput with 500us of work vs eventloop", .points = 2, .n = 3000, .c = 100, .delay = "5ms", .extra = "--work 500us", .target = 1.4},
 	}},
 	/* The starter is not the reference minus its steps but a file of its
@@ -663,18 +663,6 @@ static double ratio(struct check *ck, const struct test *t, bool latency,
 	return best;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof v[0], by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 #define SPEEDUP_RUNS 5
 
@@ -724,11 +712,11 @@ static double speedup(struct check *ck, const struct test *t, struct speedup *s)
 		for (int k = 0; k < 3; k++)
 			proc_free(&p[k]);
 	}
-	s->stu = median(v[0], SPEEDUP_RUNS);
-	s->ref = median(v[1], SPEEDUP_RUNS);
-	s->fresh = median(v[2], SPEEDUP_RUNS);
-	s->conns = median(v[3], SPEEDUP_RUNS);
-	return median(ratio, SPEEDUP_RUNS);
+	s->stu = cli_median(v[0], SPEEDUP_RUNS);
+	s->ref = cli_median(v[1], SPEEDUP_RUNS);
+	s->fresh = cli_median(v[2], SPEEDUP_RUNS);
+	s->conns = cli_median(v[3], SPEEDUP_RUNS);
+	return cli_median(ratio, SPEEDUP_RUNS);
 }
 
 /* answers.md: the text under heading "## N." has something in it besides
@@ -1003,22 +991,33 @@ static bool k_offload(struct check *ck, const struct test *t, struct proc *p)
 	return true;
 }
 
+/* The student's loop lag p99 against eventloop's, the medians of
+ * LAG_TURNS alternating runs: on a quiet machine offload's is about 2.5 ms
+ * against eventloop's 35-70 ms (0.04-0.07x), but one run under a load of
+ * 3-11 read 17-20 ms for the reference offload (0.26-0.34x), so the mark
+ * is half, on medians; work left on the loop reads about 1.0x. */
+#define LAG_TURNS 3
 static bool k_lag(struct check *ck, const struct test *t, struct proc *p)
 {
-	struct proc b;
-	double stu, ref;
+	double stu[LAG_TURNS], ref[LAG_TURNS], s, r;
 
-	run_test(ck, ck->ref, t, false, 0, &b);
-	if (!run_accounted(ck, ck->exe, t, false, false, p)) {
+	for (int i = 0; i < LAG_TURNS; i++) {
+		struct proc b;
+
+		run_test(ck, ck->ref, t, false, 0, &b);
+		ref[i] = jnum(&b, "loop_lag_us.p99") / 1000;
 		proc_free(&b);
-		return false;
+		if (i > 0)
+			proc_free(p);
+		if (!run_accounted(ck, ck->exe, t, false, false, p))
+			return false;
+		stu[i] = jnum(p, "loop_lag_us.p99") / 1000;
 	}
-	stu = jnum(p, "loop_lag_us.p99") / 1000;
-	ref = jnum(&b, "loop_lag_us.p99") / 1000;
-	proc_free(&b);
-	why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms (pass at %.2fx or less)",
-	    stu, ref, t->target);
-	return ref > 0 && stu <= t->target * ref;
+	s = cli_median(stu, LAG_TURNS);
+	r = cli_median(ref, LAG_TURNS);
+	why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms, medians of %d alternating "
+	    "runs (pass at %.2fx or less)", s, r, LAG_TURNS, t->target);
+	return r > 0 && s <= t->target * r;
 }
 
 /* A perf test's points: the share of the target ratio R reached. */

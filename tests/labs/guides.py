@@ -152,6 +152,9 @@ def line_regex(line, perf_block=False):
         elif kind == "fields":   # a number, a percentage, (min..max) or '-'
             field = r"(?:-?%s%%?|\(%s\.\.%s\)|-)" % (NUMBER, NUMBER, NUMBER)
             out.append(" +".join(field for _ in line[a:b].split()))
+            # ...and the flags a loaded machine adds to a row (compare's
+            # "IN FLIGHT 84", "CLIENT-BOUND"): measured, not the guide's.
+            out.append(r"(?: +[A-Z][A-Z-]*(?: [A-Z][A-Z-]*)*(?: \d+)?)*")
         else:
             out.append(r"\S*/" if kind == "path" and line[a:b].endswith("/") else r"\S+")
         pos = b
