@@ -58,12 +58,14 @@ foreach(peer python-asyncio python-threads)
     set_tests_properties(peers-${peer}-faults-tls-${mode} PROPERTIES
                          ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
   endforeach()
-  add_test(NAME peers-${peer}-interrupt-tls
-           COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${peer})
-  set_tests_properties(peers-${peer}-interrupt-tls PROPERTIES
-                       ENVIRONMENT "FL_RUN_ARGS=--tls --connections fresh")
+  foreach(mode reuse fresh)
+    add_test(NAME peers-${peer}-interrupt-tls-${mode}
+             COMMAND ${FL_TESTS}/faults/interrupt.sh $<TARGET_FILE:fetchlab-cli> ${peer})
+    set_tests_properties(peers-${peer}-interrupt-tls-${mode} PROPERTIES
+                         ENVIRONMENT "FL_RUN_ARGS=--tls --connections ${mode}")
+  endforeach()
   foreach(t run options work tls conformance conformance-c100 faults-tls-reuse
-          faults-tls-fresh interrupt-tls
+          faults-tls-fresh interrupt-tls-reuse interrupt-tls-fresh
           conformance-tls-reuse conformance-tls-fresh conformance-http-fresh steady classes)
     if(TEST peers-${peer}-${t})
       set_tests_properties(peers-${peer}-${t} PROPERTIES

@@ -11,11 +11,15 @@ trap 'rm -f "$out" "$out.progress"' EXIT
 # terminal's Ctrl-C does (the whole foreground group; the driver waits).
 # The peers have no --progress: give them the time an interpreter needs to
 # start and begin its requests (under a second here; 3 s to spare).
+# And 2,000 requests, not 100,000: asyncio.gather makes a task for each up
+# front, and cancelling 100,000 tasks takes python-asyncio 3-5 s (the run
+# still lasts 40 s, far past the signal).
+n=100000
 case $model in
-python-*) progress= ;;
+python-*) progress= n=2000 ;;
 *) progress="--progress $out.progress" ;;
 esac
-setsid "$cli" run "$model" ${FL_RUN_ARGS:-} -n 100000 -c 20 --delay 400ms --json \
+setsid "$cli" run "$model" ${FL_RUN_ARGS:-} -n $n -c 20 --delay 400ms --json \
 	$progress >"$out" &
 pid=$!
 # Wait until the run has begun (the progress file's magic, "flpr"), so the
@@ -39,6 +43,6 @@ limit=2500   # an interpreter joins its threads and closes its loop: more for a 
 [ -n "$progress" ] || limit=5000
 [ "$ms" -lt "$limit" ] || fail "took $ms ms after Ctrl-C to exit (at most $limit)"
 jq -e '.interrupted == true' "$out" >/dev/null || fail "not marked interrupted"
-jq -e '.requests > 0 and .requests < 100000' "$out" >/dev/null || fail "requests not partial"
+jq -e ".requests > 0 and .requests < $n" "$out" >/dev/null || fail "requests not partial"
 jq -e '.ok + ([.errors[]] | add) == .requests' "$out" >/dev/null || fail "ok + errors != requests"
 echo "ok $model: exited 130 in $ms ms; $(jq -c '{requests, ok, errors}' "$out")"
