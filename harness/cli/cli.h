@@ -32,6 +32,39 @@ int cli_parse_count(const char *s, unsigned long max, unsigned long *v);
 /* Append NAME='VALUE'; to the gnuplot command BUF of size N (quotes doubled). */
 void cli_gp_var(char *buf, size_t n, const char *name, const char *value);
 
+/* ---- opts.c: a command's options, declared once ----------------------- */
+
+/* Where an option's value goes. */
+enum cli_opt_type {
+	CLI_FLAG,    /* a switch: bool *to = true */
+	CLI_STR,     /* const char **to = the value, unchecked (checked after) */
+	CLI_COUNT,   /* unsigned long *to: a whole number in [min, max] */
+	CLI_NUM,     /* double *to: a decimal number in (min, max] */
+	CLI_CALL,    /* call(value, to): 0; -1 when the value is bad (the hint
+		      * follows); -2 after call printed its own line */
+};
+
+/* One option: a row of the command's table, which ends with a NULL name. */
+struct cli_opt {
+	const char *name;    /* "--delay" or "-n" */
+	const char *arg;     /* the value's name in the usage ("SPEC"); NULL: a switch */
+	enum cli_opt_type type;
+	void *to;
+	const char *help;    /* its usage text; a newline continues it, indented */
+	double min, max;     /* CLI_COUNT, CLI_NUM */
+	const char *hint;    /* a bad value: "WHO: NAME 'VALUE': HINT" */
+	int (*call)(const char *value, void *to);   /* CLI_CALL */
+};
+
+/* Parse ARGV[1..ARGC) by the table OPTS for WHO ("fetchlab demo"). Returns
+ * 0; 1 after USAGE(stdout, OPTS) for --help (exit 0); 2 after one line
+ * naming the bad option, value or argument. */
+int cli_opts_parse(const char *who, const struct cli_opt *opts, int argc,
+		   char **argv,
+		   void (*usage)(FILE *out, const struct cli_opt *opts));
+/* The table's lines of the usage on OUT, aligned. */
+void cli_opts_usage(FILE *out, const struct cli_opt *opts);
+
 /* ---- models.c: the registry of models ------------------------------------ */
 
 struct cli_model {
@@ -71,15 +104,13 @@ int cli_parse_models(const char *who, const char *list, bool peers,
  * cannot run here skips when run), at most MAX, with a line for WHO for
  * each that is not built. Returns how many (0 after a line saying so). */
 int cli_default_models(const char *who, bool peers, const char **names, int max);
-/* Write the C models' names to OUT, comma-separated: the default list the
- * usages of compare and demo quote. */
-void cli_print_c_models(FILE *out);
+/* The names of the C models (of the peers with PEERS) in BUF, separated by
+ * SEP: "sync,threads,..." for the usages, "python-asyncio python-threads"
+ * for the gnuplot variable `peers` (drawn dashed beside the C models). */
+void cli_model_names(char *buf, size_t n, bool peers, const char *sep);
 /* "sync #E69F00 threads #0072B2 ...": every model and its colour, for the
  * gnuplot variable `colours` that harness/plots/common.gp reads. */
 void cli_model_colours(char *buf, size_t n);
-/* "python-asyncio python-threads": the peers, for the gnuplot variable
- * `peers` (drawn dashed beside the C models). */
-void cli_model_peers(char *buf, size_t n);
 
 /* ---- child.c: the server, a model run, the machine ----------------------- */
 

@@ -31,7 +31,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -55,6 +54,8 @@
 #define RATE_MAX_S 3.0   /* ...but at most ~3 s of work at the model's bound */
 #define RATE_CMAX  1000u /* a rate point's default cap on requests in flight */
 #define MAX_WORK   8
+#define STR_(x) #x
+#define STR(x)  STR_(x)   /* a limit above, in an option's hint */
 /* The work axis: C and delay put Little's bound at 10,000 req/s, so the
  * CPU work per response is what binds; each point ~0.4 s at one core. */
 #define WORK_C     100u
@@ -87,7 +88,7 @@ struct sweep {
 	double delay_us;            /* the mean of the delay spec */
 	double cpu_base;            /* the current model's start-up CPU, s */
 	int repeat;
-	double scale;               /* --requests-scale */
+	double scale;               /* --requests-scale (0 until set) */
 	const char *out;            /* where this run writes: a staging directory */
 	const char *final;          /* --out: where it lands when all is written */
 	int lock;                   /* --out, open and flock'ed while we run */
@@ -107,51 +108,21 @@ struct sweep {
 	struct timespec t0;
 };
 
-static void compare_usage(FILE *out)
+static void compare_usage(FILE *out, const struct cli_opt *opts)
 {
 	fprintf(out,
 		"usage: fetchlab compare [options]\n"
 		"Run every model at every concurrency against the embedded server,\n"
-		"print the table, write DIR/data/*.csv and draw DIR/charts/*.svg,png.\n"
-		"  --models a,b        models to compare (default: every C model built of\n"
-		"                      ");
-	cli_print_c_models(out);
-	fprintf(out, ",\n"
-		"                      and python-asyncio,python-threads, dashed on the\n"
-		"                      charts, up to C = 1000, except in a --rate sweep)\n"
-		"  --concurrency LIST  C values, e.g. 1,10,100 (default 1,10,100,1000)\n"
-		"  --tls               the sweep over HTTPS (the embedded server's CA verified)\n"
-		"  --connections MODE  reuse (default): keep-alive; fresh: a connection and a\n"
-		"                      full TLS handshake per request, for every point\n"
-		"  --connections-axis  every model at C = 100, delay 50 ms, over http and\n"
-		"                      https, connections reused and fresh, and the chart\n"
-		"                      of where the time goes (on by default, off with\n"
-		"                      --quick, --rate or --no-connections-axis)\n"
-		"  --full              C = 1,10,100,1000,3000,10000, and C10K as it really\n"
-		"                      is: each concurrent C model with -n 30000 -c 10000\n"
-		"                      --delay 1s (data/c10k-summary.csv)\n"
-		"  --rate LIST         open loop: sweep offered rates (req/s) instead of C,\n"
-		"                      e.g. 20,40,80,160; each point ~1 s of arrivals at\n"
-		"                      most C in flight (--concurrency C, default 1000);\n"
-		"                      default --out is results/open-loop\n"
-		"  --work LIST         the work axis: CPU per response, every model at C = 100\n"
-		"                      and delay 10ms (default 0,500us,1ms,2ms; none: skip it)\n"
-		"  --delay SPEC        server delay per request (default 50ms)\n"
-		"  --size SPEC         body size per request (default 1k)\n"
-		"  --repeat N          runs per point; the table shows the median (default 3)\n"
-		"  --requests-scale F  scale each point's requests (default 1: ~1 s a point)\n"
-		"  --quick             --repeat 1 --requests-scale 0.1 (a smoke test)\n"
-		"  --out DIR           where data/ and charts/ go (default ./results,\n"
-		"                      or $FETCHLAB_ROOT/results)\n"
-		"  --server URL        measure against the fetchlab-server at URL (fetchlab\n"
-		"                      serve --host ADDR on another machine) instead of the\n"
-		"                      embedded one; no connections axis\n"
-		"  --ca FILE           with an https:// --server: the ca.pem it printed\n");
+		"print the table, write DIR/data/*.csv and draw DIR/charts/*.svg,png.\n");
+	cli_opts_usage(out, opts);
 }
 
 /* Split a comma list LIST into C values. */
-static int parse_conc(const char *list, struct sweep *sw)
+static int parse_conc(const char *list, void *to)
 {
+	struct sweep *sw = to;
+
+	sw->conc_opt = "--concurrency";
 	snprintf(sw->conc_list, sizeof sw->conc_list, "%s", list);
 	sw->nconc = 0;
 	for (char *tok = strtok(sw->conc_list, ","); tok; tok = strtok(NULL, ",")) {
@@ -170,8 +141,10 @@ static int parse_conc(const char *list, struct sweep *sw)
 
 /* Split a comma list LIST into rates, req/s, each in (0, 1e6] (the models'
  * --rate limit). */
-static int parse_rates(const char *list, struct sweep *sw)
+static int parse_rates(const char *list, void *to)
 {
+	struct sweep *sw = to;
+
 	snprintf(sw->rate_list, sizeof sw->rate_list, "%s", list);
 	sw->nrates = 0;
 	for (char *tok = strtok(sw->rate_list, ","); tok; tok = strtok(NULL, ",")) {
@@ -189,8 +162,11 @@ static int parse_rates(const char *list, struct sweep *sw)
 }
 
 /* Split a comma list LIST into --work values (durations), or none. */
-static int parse_work(const char *list, struct sweep *sw)
+static int parse_work(const char *list, void *to)
 {
+	struct sweep *sw = to;
+
+	sw->work_given = true;
 	snprintf(sw->work_list, sizeof sw->work_list, "%s", list);
 	sw->nwork = 0;
 	if (strcmp(list, "none") == 0)
@@ -209,136 +185,123 @@ static int parse_work(const char *list, struct sweep *sw)
 	return sw->nwork > 0 ? 0 : -1;
 }
 
+/* --connections: reuse or fresh. */
+static int parse_connections(const char *mode, void *to)
+{
+	*(const char **)to = mode;
+	return strcmp(mode, "reuse") && strcmp(mode, "fresh") ? -1 : 0;
+}
+
+/* --out DIR: not "", whose "/data" would be the root's. */
+static int parse_out(const char *dir, void *to)
+{
+	struct sweep *sw = to;
+
+	sw->out = sw->final = dir;
+	sw->out_given = true;
+	return dir[0] ? 0 : -1;
+}
+
+/* --models: the list, checked against the models built. */
+static int parse_models(const char *list, void *to)
+{
+	struct sweep *sw = to;
+
+	sw->nmodels = cli_parse_models("fetchlab compare", list, true, sw->models,
+				       MAX_MODELS, sw->model_list, sizeof sw->model_list);
+	return sw->nmodels < 0 ? -2 : 0;
+}
+
 /* Parse the options into SW. Returns 0, or 2 after one line naming the bad
  * option (or 1 after --help was printed: exit 0). */
 static int parse_options(int argc, char **argv, struct sweep *sw)
 {
-	enum { O_MODELS = 256, O_CONC, O_FULL, O_RATE, O_DELAY, O_SIZE, O_REPEAT,
-	       O_SCALE, O_QUICK, O_OUT, O_WORK, O_CONN_AXIS, O_NO_CONN_AXIS, O_TLS,
-	       O_CONNECTIONS, O_SERVER, O_CA };
-	static const struct option longopts[] = {
-		{"models", required_argument, NULL, O_MODELS},
-		{"concurrency", required_argument, NULL, O_CONC},
-		{"full", no_argument, NULL, O_FULL},
-		{"rate", required_argument, NULL, O_RATE},
-		{"work", required_argument, NULL, O_WORK},
-		{"delay", required_argument, NULL, O_DELAY},
-		{"size", required_argument, NULL, O_SIZE},
-		{"repeat", required_argument, NULL, O_REPEAT},
-		{"requests-scale", required_argument, NULL, O_SCALE},
-		{"quick", no_argument, NULL, O_QUICK},
-		{"connections-axis", no_argument, NULL, O_CONN_AXIS},
-		{"tls", no_argument, NULL, O_TLS},
-		{"connections", required_argument, NULL, O_CONNECTIONS},
-		{"no-connections-axis", no_argument, NULL, O_NO_CONN_AXIS},
-		{"out", required_argument, NULL, O_OUT},
-		{"server", required_argument, NULL, O_SERVER},
-		{"ca", required_argument, NULL, O_CA},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	char cmodels[128], models_help[512];
+	bool quick = false, full = false, axis = false, no_axis = false;
+	unsigned long repeat = 0;
+	const struct cli_opt opts[] = {
+		{"--models", "a,b", CLI_CALL, sw, .call = parse_models,
+		 .help = models_help},
+		{"--concurrency", "LIST", CLI_CALL, sw, .call = parse_conc,
+		 .hint = "give up to " STR(MAX_CONC) " counts 1..100000, comma-separated, "
+			 "e.g. 1,10,100",
+		 .help = "C values, e.g. 1,10,100 (default 1,10,100,1000)"},
+		{"--tls", NULL, CLI_FLAG, &sw->tls,
+		 .help = "the sweep over HTTPS (the embedded server's CA verified)"},
+		{"--connections", "MODE", CLI_CALL, &sw->connections, .call = parse_connections,
+		 .hint = "give reuse (keep-alive) or fresh (one per request)",
+		 .help = "reuse (default): keep-alive; fresh: a connection and a\n"
+		 "full TLS handshake per request, for every point"},
+		{"--connections-axis", NULL, CLI_FLAG, &axis,
+		 .help = "every model at C = 100, delay 50 ms, over http and\n"
+		 "https, connections reused and fresh, and the chart\n"
+		 "of where the time goes (on by default, off with\n"
+		 "--quick, --rate or --no-connections-axis)"},
+		{"--no-connections-axis", NULL, CLI_FLAG, &no_axis,
+		 .help = "leave the connections axis out"},
+		{"--full", NULL, CLI_FLAG, &full,
+		 .help = "C = 1,10,100,1000,3000,10000, and C10K as it really\n"
+		 "is: each concurrent C model with -n 30000 -c 10000\n"
+		 "--delay 1s (data/c10k-summary.csv)"},
+		{"--rate", "LIST", CLI_CALL, sw, .call = parse_rates,
+		 .hint = "give up to " STR(MAX_RATES) " rates in requests/s, comma-separated, "
+			 "e.g. 20,40,80,160 (each above 0, at most 1000000)",
+		 .help = "open loop: sweep offered rates (req/s) instead of C,\n"
+		 "e.g. 20,40,80,160; each point ~1 s of arrivals at\n"
+		 "most C in flight (--concurrency C, default 1000);\n"
+		 "default --out is results/open-loop"},
+		{"--work", "LIST", CLI_CALL, sw, .call = parse_work,
+		 .hint = "give up to " STR(MAX_WORK) " durations, comma-separated, e.g. 0,500us,1ms,2ms "
+			 "(each at most 1s), or none",
+		 .help = "the work axis: CPU per response, every model at C = 100\n"
+		 "and delay 10ms (default 0,500us,1ms,2ms; none: skip it)"},
+		{"--delay", "SPEC", CLI_STR, &sw->delay,
+		 .help = "server delay per request (default 50ms)"},
+		{"--size", "SPEC", CLI_STR, &sw->size,
+		 .help = "body size per request (default 1k)"},
+		{"--repeat", "N", CLI_COUNT, &repeat, .min = 1, .max = 100,
+		 .hint = "give a count from 1 to 100",
+		 .help = "runs per point; the table shows the median (default 3)"},
+		{"--requests-scale", "F", CLI_NUM, &sw->scale, .min = 0, .max = 100,
+		 .hint = "give a factor above 0 and at most 100, e.g. 0.1",
+		 .help = "scale each point's requests (default 1: ~1 s a point)"},
+		{"--quick", NULL, CLI_FLAG, &quick,
+		 .help = "--repeat 1 --requests-scale 0.1 (a smoke test)"},
+		{"--out", "DIR", CLI_CALL, sw, .call = parse_out,
+		 .hint = "give a directory, e.g. --out /tmp/mine",
+		 .help = "where data/ and charts/ go (default ./results,\n"
+		 "or $FETCHLAB_ROOT/results)"},
+		{"--server", "URL", CLI_STR, &sw->server,
+		 .help = "measure against the fetchlab-server at URL (fetchlab\n"
+		 "serve --host ADDR on another machine) instead of the\n"
+		 "embedded one; no connections axis"},
+		{"--ca", "FILE", CLI_STR, &sw->ca,
+		 .help = "with an https:// --server: the ca.pem it printed"},
+		{NULL},
 	};
-	double size;
 	const char *why;
-	char *e;
-	int ch;
+	double size;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case O_MODELS:
-			sw->nmodels = cli_parse_models("fetchlab compare", optarg, true,
-						       sw->models, MAX_MODELS,
-						       sw->model_list, sizeof sw->model_list);
-			if (sw->nmodels < 0)
-				return 2;
-			break;
-		case O_CONC:
-			if (parse_conc(optarg, sw) < 0)
-				goto bad;
-			sw->conc_opt = "--concurrency";
-			break;
-		case O_FULL:
+	cli_model_names(cmodels, sizeof cmodels, false, ",");
+	snprintf(models_help, sizeof models_help, "models to compare (default: every "
+		 "C model built of\n%s,\nand python-asyncio,python-threads, dashed on "
+		 "the\ncharts, up to C = 1000, except in a --rate sweep)", cmodels);
+	rc = cli_opts_parse("fetchlab compare", opts, argc, argv, compare_usage);
+	if (rc != 0)
+		return rc;
+	/* --quick: what --repeat and --requests-scale do not say. */
+	sw->repeat = repeat ? (int)repeat : quick ? 1 : 3;
+	sw->scale = sw->scale > 0 ? sw->scale : quick ? 0.1 : 1.0;
+	if (axis || no_axis)
+		sw->conn_axis = axis && !no_axis;
+	else if (quick)
+		sw->conn_axis = 0;
+	if (full) {
+		sw->c10k = true;
+		if (sw->nconc == 0)
 			parse_conc("1,10,100,1000,3000,10000", sw);
-			sw->conc_opt = "--full";
-			sw->c10k = true;
-			break;
-		case O_RATE:
-			if (parse_rates(optarg, sw) < 0)
-				goto bad;
-			break;
-		case O_WORK:
-			if (parse_work(optarg, sw) < 0)
-				goto bad;
-			sw->work_given = true;
-			break;
-		case O_DELAY:
-			sw->delay = optarg;
-			break;
-		case O_SIZE:
-			sw->size = optarg;
-			break;
-		case O_REPEAT:
-			sw->repeat = (int)strtol(optarg, &e, 10);
-			if (*optarg < '0' || *optarg > '9' || *e || sw->repeat < 1 ||
-			    sw->repeat > 100)
-				goto bad;
-			break;
-		case O_SCALE:
-			sw->scale = strtod(optarg, &e);
-			if (*optarg < '0' || *optarg > '9' || *e || !(sw->scale > 0) ||
-			    sw->scale > 100)
-				goto bad;
-			break;
-		case O_QUICK:
-			sw->repeat = 1;
-			sw->scale = 0.1;
-			if (sw->conn_axis < 0)
-				sw->conn_axis = 0;
-			break;
-		case O_TLS:
-			sw->tls = true;
-			break;
-		case O_CONNECTIONS:
-			if (strcmp(optarg, "reuse") != 0 && strcmp(optarg, "fresh") != 0) {
-				fprintf(stderr, "fetchlab compare: --connections '%s': give "
-					"reuse (keep-alive) or fresh (one per request)\n", optarg);
-				return 2;
-			}
-			sw->connections = optarg;
-			break;
-		case O_CONN_AXIS:
-		case O_NO_CONN_AXIS:
-			sw->conn_axis = ch == O_CONN_AXIS;
-			break;
-		case O_OUT:
-			if (optarg[0] == '\0') {   /* "" + "/data" would be the root's */
-				fprintf(stderr, "fetchlab compare: --out '': give a "
-					"directory, e.g. --out /tmp/mine\n");
-				return 2;
-			}
-			sw->out = sw->final = optarg;
-			sw->out_given = true;
-			break;
-		case O_SERVER:
-			sw->server = optarg;
-			break;
-		case O_CA:
-			sw->ca = optarg;
-			break;
-		case 'h':
-			compare_usage(stdout);
-			return 1;
-		default:
-			fprintf(stderr, "fetchlab compare: %s: unknown option or missing "
-				"value; see fetchlab compare --help\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "fetchlab compare: '%s': unexpected argument; "
-			"see fetchlab compare --help\n", argv[optind]);
-		return 2;
+		sw->conc_opt = "--full";
 	}
 	if (sw->nrates > 0 && sw->nconc > 1) {
 		fprintf(stderr, "fetchlab compare: %s: with --rate give one "
@@ -394,24 +357,6 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		sw->nmodels = cli_default_models("fetchlab compare", sw->nrates == 0,
 						 sw->models, MAX_MODELS);
 	return sw->nmodels > 0 ? 0 : 2;
-bad:
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->val == ch)
-			fprintf(stderr, "fetchlab compare: --%s %s: ", o->name, optarg);
-	if (ch == O_CONC)
-		fprintf(stderr, "give up to %d counts 1..100000, comma-separated, "
-			"e.g. 1,10,100\n", MAX_CONC);
-	else if (ch == O_RATE)
-		fprintf(stderr, "give up to %d rates in requests/s, comma-separated, "
-			"e.g. 20,40,80,160 (each above 0, at most 1000000)\n", MAX_RATES);
-	else if (ch == O_REPEAT)
-		fprintf(stderr, "give a count from 1 to 100\n");
-	else if (ch == O_WORK)
-		fprintf(stderr, "give up to %d durations, comma-separated, e.g. "
-			"0,500us,1ms,2ms (each at most 1s), or none\n", MAX_WORK);
-	else
-		fprintf(stderr, "give a factor above 0 and at most 100, e.g. 0.1\n");
-	return 2;
 }
 
 /* mkdir -p for PATH (modified and restored). Returns 0 or -1 with errno. */
@@ -1162,8 +1107,7 @@ static int run_conn_axis(struct sweep *sw, const struct cli_server *http, int *f
 int cmd_compare(int argc, char **argv)
 {
 	struct sweep sw = {
-		.delay = "50ms", .size = "1k", .repeat = 3, .scale = 1.0,
-		.conn_axis = -1,
+		.delay = "50ms", .size = "1k", .conn_axis = -1,
 	};
 	struct cli_server server = {0};
 	char out[PATH_MAX], stage[PATH_MAX - 64];   /* room for the names below it */

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -97,126 +96,84 @@ static const char race_gp[] =
 	"(nm - i + 1):(sprintf('%d/%d', column(i + 1), n)) with labels left\n"
 	"}\n";
 
-static void demo_usage(FILE *out)
+static void demo_usage(FILE *out, const struct cli_opt *opts)
 {
 	fprintf(out,
 		"usage: fetchlab demo [options]\n"
 		"The models race on the same workload at the same time, against one\n"
-		"embedded server: a live bar per model, then the finishing order and a table.\n"
-		"  -n N             requests per model (default 2000)\n"
-		"  -c C             at most C in flight, every model (default 100)\n"
-		"  --delay SPEC     server delay per request (default 50ms)\n"
-		"  --size SPEC      body size per request (default 1k)\n"
-		"  --work SPEC      client CPU per response, e.g. 2ms: the loop falls behind (default 0)\n"
-		"  --seed N         the workload's seed (default 1)\n"
-		"  --models a,b     the racers (default: every C model built of\n"
-		"                   ");
-	cli_print_c_models(out);
-	fprintf(out, ")\n"
-		"  --deadline S     stop the models still running after S seconds (default 20)\n"
-		"  --timeline       then a run of 30 requests per model, drawn lane by lane\n"
-		"  --gif FILE       also write the race as an animated GIF (gnuplot)\n"
-		"  --server URL     race against the fetchlab-server at URL (fetchlab serve\n"
-		"                   --host ADDR on another machine), not the embedded one\n"
-		"  --ca FILE        with an https:// --server: the ca.pem it printed\n"
+		"embedded server: a live bar per model, then the finishing order and a table.\n");
+	cli_opts_usage(out, opts);
+	fprintf(out,
 		"Ctrl-C stops the race; the table shows how far each model got.\n"
 		"example: fetchlab demo -n 500 --delay 20ms --deadline 10\n");
+}
+
+/* --seed: a whole number, 0 too. */
+static int parse_seed(const char *seed, void *to)
+{
+	unsigned long v;
+
+	*(const char **)to = seed;
+	return cli_parse_count(seed, ULONG_MAX, &v) < 0 && strcmp(seed, "0") ? -1 : 0;
+}
+
+/* --deadline: seconds, "20" or "20s". */
+static int parse_deadline(const char *s, void *to)
+{
+	char *e;
+	double v = strtod(s, &e);
+
+	*(double *)to = v;
+	return *s < '0' || *s > '9' || (*e && strcmp(e, "s")) || !(v > 0) ||
+	       v > 3600 ? -1 : 0;
 }
 
 /* Parse the options into D. Returns 0, 1 after --help (exit 0), or 2 after
  * one line naming the bad option. */
 static int parse_options(struct demo *d, int argc, char **argv)
 {
-	enum { O_DELAY = 256, O_SIZE, O_SEED, O_MODELS, O_DEADLINE, O_TIMELINE,
-	       O_GIF, O_WORK, O_SERVER, O_CA };
-	static const struct option longopts[] = {
-		{"delay", required_argument, NULL, O_DELAY},
-		{"size", required_argument, NULL, O_SIZE},
-		{"work", required_argument, NULL, O_WORK},
-		{"seed", required_argument, NULL, O_SEED},
-		{"models", required_argument, NULL, O_MODELS},
-		{"deadline", required_argument, NULL, O_DEADLINE},
-		{"timeline", no_argument, NULL, O_TIMELINE},
-		{"gif", required_argument, NULL, O_GIF},
-		{"server", required_argument, NULL, O_SERVER},
-		{"ca", required_argument, NULL, O_CA},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	const char *models = NULL, *names[MAX_RACERS];
+	char cmodels[128], models_help[256];
+	const struct cli_opt opts[] = {
+		{"-n", "N", CLI_COUNT, &d->n, .min = 1, .max = 10000000,
+		 .hint = "give a count of requests from 1 to 10000000",
+		 .help = "requests per model (default 2000)"},
+		{"-c", "C", CLI_COUNT, &d->c, .min = 1, .max = 100000,
+		 .hint = "give a concurrency from 1 to 100000",
+		 .help = "at most C in flight, every model (default 100)"},
+		/* the models check the specs, and say why */
+		{"--delay", "SPEC", CLI_STR, &d->delay,
+		 .help = "server delay per request (default 50ms)"},
+		{"--size", "SPEC", CLI_STR, &d->size,
+		 .help = "body size per request (default 1k)"},
+		{"--work", "SPEC", CLI_STR, &d->work,
+		 .help = "client CPU per response, e.g. 2ms: the loop falls behind (default 0)"},
+		{"--seed", "N", CLI_CALL, &d->seed, .call = parse_seed,
+		 .hint = "give a whole number, e.g. 7",
+		 .help = "the workload's seed (default 1)"},
+		{"--models", "a,b", CLI_STR, &models, .help = models_help},
+		{"--deadline", "S", CLI_CALL, &d->deadline, .call = parse_deadline,
+		 .hint = "give seconds above 0 and at most 3600, e.g. 20",
+		 .help = "stop the models still running after S seconds (default 20)"},
+		{"--timeline", NULL, CLI_FLAG, &d->timeline,
+		 .help = "then a run of 30 requests per model, drawn lane by lane"},
+		{"--gif", "FILE", CLI_STR, &d->gif,
+		 .help = "also write the race as an animated GIF (gnuplot)"},
+		{"--server", "URL", CLI_STR, &d->server,   /* cmd_demo probes it */
+		 .help = "race against the fetchlab-server at URL (fetchlab serve\n"
+			 "--host ADDR on another machine), not the embedded one"},
+		{"--ca", "FILE", CLI_STR, &d->ca,
+		 .help = "with an https:// --server: the ca.pem it printed"},
+		{NULL},
 	};
-	const char *models = NULL, *names[MAX_RACERS], *hint = NULL;
-	unsigned long seed;
-	char *e;
-	int ch;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "n:c:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			if (cli_parse_count(optarg, 10000000, &d->n) < 0)
-				hint = "-n %s: give a count of requests from 1 to 10000000";
-			break;
-		case 'c':
-			if (cli_parse_count(optarg, 100000, &d->c) < 0)
-				hint = "-c %s: give a concurrency from 1 to 100000";
-			break;
-		case O_DELAY:
-			d->delay = optarg;   /* the models check specs, and say why */
-			break;
-		case O_SIZE:
-			d->size = optarg;
-			break;
-		case O_WORK:
-			d->work = optarg;   /* the models check it, as the specs */
-			break;
-		case O_SEED:
-			if (cli_parse_count(optarg, ULONG_MAX, &seed) < 0 &&
-			    strcmp(optarg, "0"))
-				hint = "--seed %s: give a whole number, e.g. 7";
-			d->seed = optarg;
-			break;
-		case O_MODELS:
-			models = optarg;
-			break;
-		case O_DEADLINE:
-			d->deadline = strtod(optarg, &e);
-			if (*optarg < '0' || *optarg > '9' || (*e && strcmp(e, "s")) ||
-			    !(d->deadline > 0) || d->deadline > 3600)
-				hint = "--deadline %s: give seconds above 0 and at most "
-				       "3600, e.g. 20";
-			break;
-		case O_TIMELINE:
-			d->timeline = true;
-			break;
-		case O_GIF:
-			d->gif = optarg;
-			break;
-		case O_SERVER:
-			d->server = optarg;   /* cmd_demo probes it */
-			break;
-		case O_CA:
-			d->ca = optarg;
-			break;
-		case 'h':
-			demo_usage(stdout);
-			return 1;
-		default:
-			hint = "%s: unknown option or missing value; see fetchlab "
-			       "demo --help";
-			optarg = argv[optind - 1];
-		}
-		if (hint) {
-			fprintf(stderr, "fetchlab demo: ");
-			fprintf(stderr, hint, optarg);
-			fputc('\n', stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "fetchlab demo: '%s': unexpected argument; see "
-			"fetchlab demo --help\n", argv[optind]);
-		return 2;
-	}
+	cli_model_names(cmodels, sizeof cmodels, false, ",");
+	snprintf(models_help, sizeof models_help, "the racers (default: every C "
+		 "model built of\n%s)", cmodels);
+	rc = cli_opts_parse("fetchlab demo", opts, argc, argv, demo_usage);
+	if (rc != 0)
+		return rc;
 	if (d->ca && !d->server) {
 		fprintf(stderr, "fetchlab demo: --ca is for an https:// --server; "
 			"the embedded server needs none\n");

@@ -134,26 +134,15 @@ int cli_default_models(const char *who, bool peers, const char **names, int max)
 	return count;
 }
 
-void cli_print_c_models(FILE *out)
-{
-	const char *sep = "";
-
-	for (const struct cli_model *m = cli_models; m->name; m++)
-		if (!m->peer) {
-			fprintf(out, "%s%s", sep, m->name);
-			sep = ",";
-		}
-}
-
-void cli_model_peers(char *buf, size_t n)
+void cli_model_names(char *buf, size_t n, bool peers, const char *sep)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (const struct cli_model *m = cli_models; m->name && len < n; m++)
-		if (m->peer)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? " " : "",
-						m->name);
+		if (m->peer == peers)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s",
+						len ? sep : "", m->name);
 }
 
 void cli_model_colours(char *buf, size_t n)

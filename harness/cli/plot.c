@@ -534,7 +534,7 @@ int cli_gnuplot(const char *vars, const char *name, const char *fmt,
 	cli_model_colours(colours, sizeof colours);
 	snprintf(e, sizeof e, "%s", vars);
 	cli_gp_var(e, sizeof e, "colours", colours);
-	cli_model_peers(peers, sizeof peers);
+	cli_model_names(peers, sizeof peers, true, " ");
 	cli_gp_var(e, sizeof e, "peers", peers);
 	snprintf(e + strlen(e), sizeof e - strlen(e), "name='%s'; fmt='%s'", name, fmt);
 	rc = spawn_run(&s);

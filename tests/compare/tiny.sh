@@ -82,5 +82,18 @@ expect2 --out compare --models sync --out ''   # not /data, /charts at the root
 expect2 --delay compare --delay fast --out "$tmp/x"
 expect2 --repeat compare --repeat 0 --out "$tmp/x"
 expect2 --models compare --models nosuch --out "$tmp/x"
+expect2 --repeat compare --repeat=101 --out "$tmp/x"       # --name=VALUE is read too
+expect2 --repeat compare --out "$tmp/x" --repeat           # a value missing at the end
+expect2 --tls compare --tls=yes --out "$tmp/x"             # a switch takes no value
+expect2 stray compare stray --out "$tmp/x"
+expect2 --connections compare --connections sometimes --out "$tmp/x"
+# Every option of the table is in the usage, aligned under one column.
+"$cli" compare --help >"$tmp/help.txt" || fail "compare --help exited $?"
+for o in models concurrency tls connections connections-axis no-connections-axis full \
+	 rate work delay size repeat requests-scale quick out server ca; do
+	grep -q -- "^  --$o " "$tmp/help.txt" || fail "--$o is not in compare --help"
+done
+[ "$(grep '^  --' "$tmp/help.txt" | awk '{ print index(substr($0, 3), "  ") ? 1 : 0 }' | sort -u)" = 1 ] ||
+	fail "compare --help: an option without its text"
 expect2 plot plot "$tmp/nothing-here"
 echo "ok compare: $models, $rows points, 6 charts, plot identical"

@@ -51,6 +51,8 @@ sed -n '/^finishing order/,$p' "$tmp/out.txt" | awk 'length > 80 { print; bad = 
 expect2 -c demo -c 0
 expect2 --models demo --models nope
 expect2 -n demo -n 12x
+expect2 -n demo -n0            # -nVALUE is read as -n VALUE
+expect2 --seed demo --seed=x
 expect2 --deadline demo --deadline 0
 expect2 --delay demo --delay abc
 echo "PASS demo race"
