@@ -72,30 +72,6 @@ struct demo {
 	int nsamples;
 };
 
-/* The gnuplot script of --gif: one frame per sample, a bar per model. The
- * driver sets its variables first (datafile, gif, models, n, ...). */
-static const char race_gp[] =
-	"load plotsdir.'/common.gp'   # colour(m) and the look\n"
-	"set terminal gif animate delay 10 size 800,400 font 'DejaVuSans,12'\n"
-	"set output gif\n"
-	"nm = words(models)\n"
-	"unset key\n"
-	"set grid noytics\n"
-	"set xrange [0:130]\n"
-	"set xtics 0,20,100\n"
-	"set xlabel 'requests done (%)'\n"
-	"set yrange [0.4:nm + 0.6]\n"
-	"set ytics scale 0 ()\n"
-	"do for [i=1:nm] { set ytics add (word(models, i) nm - i + 1) }\n"
-	"do for [k=0:nframes-1] {\n"
-	"  set title sprintf('%s   t = %.1f s', title, k * 0.2)\n"
-	"  plot for [i=1:nm] datafile every ::k::k using (0):(nm - i + 1):"
-	"(0):(100.0 * column(i + 1) / n):(nm - i + 0.65):(nm - i + 1.35) \\\n"
-	"       with boxxyerror fs solid 0.9 noborder lc rgb colour(word(models, i)), \\\n"
-	"     for [i=1:nm] datafile every ::k::k using (100.0 * column(i + 1) / n + 2):"
-	"(nm - i + 1):(sprintf('%d/%d', column(i + 1), n)) with labels left\n"
-	"}\n";
-
 static void demo_usage(FILE *out, const struct cli_opt *opts)
 {
 	fprintf(out,
@@ -770,7 +746,6 @@ static void draw_timeline(struct demo *d, const char *server)
 static int write_gif(struct demo *d)
 {
 	char vars[2048] = "", path[PATH_MAX], log[96], models[256] = "";
-	FILE *f;
 
 	fclose(d->samples);
 	d->samples = NULL;
@@ -790,10 +765,7 @@ static int write_gif(struct demo *d)
 	cli_gp_var(vars, sizeof vars, "title", path);
 	snprintf(vars + strlen(vars), sizeof vars - strlen(vars),
 		 "n = %lu; nframes = %d; ", d->n, d->nsamples);
-	snprintf(path, sizeof path, "%s/race.gp", d->tmpdir);
-	f = fopen(path, "w");
-	if (f == NULL || fputs(race_gp, f) < 0 || fclose(f) != 0)
-		return 1;
+	snprintf(path, sizeof path, "%s/harness/plots/demo/race.gp", cli_source_dir());
 	/* its chatter ("N frames in animation") to the log */
 	snprintf(log, sizeof log, "%s/gnuplot.log", d->tmpdir);
 	if (cli_gnuplot(vars, "race", "png", path, log) != 0) {
