@@ -12,5 +12,9 @@ add_test(NAME compare-atomic
 # others named as skipped.
 add_test(NAME compare-plot-csv-only
          COMMAND ${FL_TESTS}/compare/csv_only.sh $<TARGET_FILE:fetchlab-cli>)
-set_tests_properties(compare-tiny compare-reduce compare-atomic compare-plot-csv-only PROPERTIES
+# fetchlab plot on a copy of the committed results/: every chart byte for byte.
+add_test(NAME compare-plot-committed
+         COMMAND ${FL_TESTS}/compare/committed.sh $<TARGET_FILE:fetchlab-cli>)
+set_tests_properties(compare-tiny compare-reduce compare-atomic compare-plot-csv-only
+                     compare-plot-committed PROPERTIES
                      LABELS compare TIMEOUT 120)
