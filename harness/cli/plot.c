@@ -667,37 +667,42 @@ static bool has_rows(const char *path)
 	return text;
 }
 
+/* Reduce DIR/data/NAME.csv into D and write D's points beside it
+ * (summary.csv -> points.csv, work-summary.csv -> work-points.csv). A work
+ * summary with no run (a compare stopped before its work axis leaves only
+ * the header) removes an earlier sweep's points instead. Returns 0, or 1 or
+ * 2 after a line saying why. */
+static int reduce_file(const char *dir, const char *name, struct dataset *d)
+{
+	char path[PATH_MAX];
+	bool work = strcmp(name, "summary") != 0;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/data/%s.csv", dir, name);
+	if (work && !has_rows(path)) {
+		snprintf(path, sizeof path, "%s/data/work-points.csv", dir);
+		unlink(path);   /* an earlier sweep's: no work axis now */
+		return 0;
+	}
+	if ((rc = read_summary(path, d)) != 0 || (rc = reduce(d)) != 0)
+		return rc;
+	snprintf(path, sizeof path, "%s/data/%spoints.csv", dir, work ? "work-" : "");
+	return write_points(path, d) != 0 ? 1 : 0;
+}
+
 /* The table and charts of DIR from D, read from DIR/data/summary.csv, and
- * W, the work axis, from DIR/data/work-summary.csv when it has runs (a
- * compare stopped before its work axis leaves only the header). */
+ * W, the work axis, from DIR/data/work-summary.csv when it has runs. */
 static int plot(const char *dir, const char *shown, bool table, struct dataset *d,
 		struct dataset *w)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	snprintf(path, sizeof path, "%s/data/summary.csv", dir);
-	rc = read_summary(path, d);
+	rc = reduce_file(dir, "summary", d);
 	if (rc == 0)
-		rc = reduce(d);
+		rc = reduce_file(dir, "work-summary", w);
 	if (rc != 0)
 		return rc;
-	snprintf(path, sizeof path, "%s/data/points.csv", dir);
-	if (write_points(path, d) != 0)
-		return 1;
-	snprintf(path, sizeof path, "%s/data/work-summary.csv", dir);
-	if (has_rows(path)) {
-		if ((rc = read_summary(path, w)) == 0)
-			rc = reduce(w);
-		if (rc != 0)
-			return rc;
-		snprintf(path, sizeof path, "%s/data/work-points.csv", dir);
-		if (write_points(path, w) != 0)
-			return 1;
-	} else {
-		snprintf(path, sizeof path, "%s/data/work-points.csv", dir);
-		unlink(path);   /* an earlier sweep's: no work axis now */
-	}
 	if (table) {
 		print_table(d);
 		print_rate_table(d);

@@ -50,59 +50,75 @@ static int parse_number(const char *s, double *v, const char **end)
 	return 0;
 }
 
-int fl_parse_duration(const char *s, int64_t *ns, const char **why)
+/* A quantity with units: durations or sizes, each unit a scale to the base
+ * (nanoseconds, bytes), the first unit's name "" (a bare number), and what
+ * to say when the text is not one. */
+struct quantity {
+	struct { const char *name; double scale; } units[8];
+	double max;
+	const char *not_one, *unknown_unit, *too_large;
+};
+
+static const struct quantity durations = {
+	{{"", 1e6}, {"ms", 1e6}, {"us", 1e3}, {"s", 1e9}},
+	(double)MAX_DELAY_NS,
+	"is not a duration; give a number with a unit, e.g. 500us, 50ms, 2s",
+	"has an unknown unit; use us, ms or s (a bare number is ms)",
+	"is too long; at most 100s",
+};
+
+static const struct quantity sizes = {
+	{{"", 1}, {"b", 1}, {"k", 1024}, {"K", 1024}, {"KiB", 1024},
+	 {"m", 1024 * 1024}, {"M", 1024 * 1024}, {"MiB", 1024 * 1024}},
+	(double)MAX_SIZE,
+	"is not a size; give bytes with an optional unit, e.g. 512, 4k, 1m",
+	"has an unknown unit; use k or m (powers of 1024), or none for bytes",
+	"is too large; at most 64m",
+};
+
+/* S as a whole number of Q's base unit, into *V. Returns 0, or -1 with *WHY. */
+static int parse_quantity(const char *s, const struct quantity *q, double *v,
+			  const char **why)
 {
 	const char *unit;
-	double v, scale;
+	double n;
+	int i = 0;
 
-	if (parse_number(s, &v, &unit) < 0) {
-		*why = "is not a duration; give a number with a unit, e.g. 500us, 50ms, 2s";
+	if (parse_number(s, &n, &unit) < 0) {
+		*why = q->not_one;
 		return -1;
 	}
-	if (*unit == '\0' || strcmp(unit, "ms") == 0)
-		scale = 1e6;
-	else if (strcmp(unit, "us") == 0)
-		scale = 1e3;
-	else if (strcmp(unit, "s") == 0)
-		scale = 1e9;
-	else {
-		*why = "has an unknown unit; use us, ms or s (a bare number is ms)";
+	while (i < 8 && q->units[i].name && strcmp(unit, q->units[i].name) != 0)
+		i++;
+	if (i == 8 || q->units[i].name == NULL) {
+		*why = q->unknown_unit;
 		return -1;
 	}
-	if (v * scale > (double)MAX_DELAY_NS) {
-		*why = "is too long; at most 100s";
+	if (n * q->units[i].scale > q->max) {
+		*why = q->too_large;
 		return -1;
 	}
-	*ns = (int64_t)llround(v * scale);
+	*v = (double)llround(n * q->units[i].scale);
+	return 0;
+}
+
+int fl_parse_duration(const char *s, int64_t *ns, const char **why)
+{
+	double v;
+
+	if (parse_quantity(s, &durations, &v, why) < 0)
+		return -1;
+	*ns = (int64_t)v;
 	return 0;
 }
 
 int fl_parse_size(const char *s, uint64_t *bytes, const char **why)
 {
-	const char *unit;
-	double v, scale;
+	double v;
 
-	if (parse_number(s, &v, &unit) < 0) {
-		*why = "is not a size; give bytes with an optional unit, e.g. 512, 4k, 1m";
+	if (parse_quantity(s, &sizes, &v, why) < 0)
 		return -1;
-	}
-	if (*unit == '\0' || strcmp(unit, "b") == 0)
-		scale = 1;
-	else if (strcmp(unit, "k") == 0 || strcmp(unit, "K") == 0 ||
-		 strcmp(unit, "KiB") == 0)
-		scale = 1024;
-	else if (strcmp(unit, "m") == 0 || strcmp(unit, "M") == 0 ||
-		 strcmp(unit, "MiB") == 0)
-		scale = 1024 * 1024;
-	else {
-		*why = "has an unknown unit; use k or m (powers of 1024), or none for bytes";
-		return -1;
-	}
-	if (v * scale > (double)MAX_SIZE) {
-		*why = "is too large; at most 64m";
-		return -1;
-	}
-	*bytes = (uint64_t)llround(v * scale);
+	*bytes = (uint64_t)v;
 	return 0;
 }
 
