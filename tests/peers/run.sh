@@ -27,7 +27,10 @@ j=$tmp/p.json
 
 # Request by request: the sizes of uniform, exponential and rounded specs,
 # and the delays of a wide range (a request never ends sooner than its own
-# delay, so the peer is never more than a margin faster than sync on one).
+# delay, so the peer is never more than a margin faster than sync on one;
+# sync's own latency is only an upper bound of the delay, which a loaded
+# machine can stretch on a few requests: a peer that ignored the delays
+# would be faster on most of them, so more than a fifth fails).
 for spec in "exp:3k --seed 7" "0.5k..1000.5 --seed 18446744073709551615" \
 	    "3k --delay 0ms..100ms -n 40 --seed 3"; do
 	# shellcheck disable=SC2086
@@ -40,8 +43,9 @@ for spec in "exp:3k --seed 7" "0.5k..1000.5 --seed 18446744073709551615" \
 	sort -t, -k1,1n "$tmp/p.csv" | awk -F, 'NR > 1 { print $1, $8, $6 - $4 }' >"$tmp/p.txt"
 	paste -d' ' "$tmp/s.txt" "$tmp/p.txt" | awk -v spec="$spec" '
 		$1 != $4 || $2 != $5 { print "request " $1 ": " $5 " bytes, fetch-sync " $2 " (--size " spec ")"; bad = 1; exit }
-		$6 + 10e6 < $3 { print "request " $1 ": " $6 / 1e6 "ms, fetch-sync " $3 / 1e6 "ms: not the same delay (--size " spec ")"; bad = 1; exit }
-		END { exit bad }' >&2 || fail "the workload differs from fetch-sync's"
+		$6 + 10e6 < $3 { if (!fast++) first = "request " $1 ": " $6 / 1e6 "ms, fetch-sync " $3 / 1e6 "ms" }
+		END { if (!bad && fast * 5 > NR) { print first ", and " fast - 1 " more of " NR ": not the same delays (--size " spec ")"; bad = 1 }
+		      exit bad }' >&2 || fail "the workload differs from fetch-sync's"
 	[ "$(wc -l <"$tmp/s.txt")" -eq "$(wc -l <"$tmp/p.txt")" ] || fail "record counts differ (--size $spec)"
 done
 echo "ok $peer: $(jq -r '"\(.throughput_rps) req/s, p50 \(.latency_us.p50)us, bytes \(.bytes), threads \(.threads)"' "$j")"
