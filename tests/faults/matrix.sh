@@ -43,16 +43,25 @@ check() { # LABEL JSON_FILE JQ_EXPR
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# run ARGS...: fetchlab run MODEL, bounded: a run that hangs is stopped after
-# 60 s (SIGTERM: the model writes what it has, marked interrupted) and said
-# so, with the JSON it wrote, instead of holding the test to its timeout.
+# run ARGS...: fetchlab run MODEL, bounded: a run still going after 60 s is
+# shown (which process, in what state) and stopped (SIGTERM: the model
+# writes what it has, marked interrupted), instead of holding the test to
+# its timeout without a word.
 run() {
-	rc=0
-	timeout -k 10 60 "$cli" run "$model" ${FL_RUN_ARGS:-} "$@" || rc=$?
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	"$cli" run "$model" ${FL_RUN_ARGS:-} "$@" &
+	rpid=$!
+	t=0
+	while kill -0 "$rpid" 2>/dev/null && [ $t -lt 600 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	if kill -0 "$rpid" 2>/dev/null; then
 		failed=$((failed + 1))
-		echo "FAIL $model $*: still running after 60 s (exit $rc)" >&2
+		echo "FAIL $model $*: still running after 60 s:" >&2
+		ps -eo pid,ppid,stat,wchan:24,etime,args | grep -E '[f]etch-|[f]etchlab-' >&2
+		kill -TERM "$rpid"
 	fi
+	wait "$rpid" || true
 }
 for fault in $kinds; do
 	j=$tmp/$fault.json
