@@ -245,6 +245,11 @@ void fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 	curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, (long)o->fresh);
 	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, (long)o->fresh);
 	curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, (long)!o->fresh);
+	/* Set per request, though a handle keeps it: the models make their own
+	 * handles, and nothing here can tell a new one (a freed handle's
+	 * address comes back). libcurl copies the path: about 270
+	 * instructions, 0.07% of an eventloop request over TLS (callgrind,
+	 * -n 5000 -c 100 --delay 0, connections reused). */
 	if (o->ca)
 		curl_easy_setopt(easy, CURLOPT_CAINFO, o->ca);
 	if (run->root->connect_to)

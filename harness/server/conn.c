@@ -234,17 +234,11 @@ static void stop_reading(struct conn *c)
 	c->reading = false;
 }
 
-/* Read into the free end of in[], first moving the unparsed bytes to its
- * start. When STALL or LINGER will drop what comes, reuse all of in[]. */
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+/* Ready in[] for more bytes at in_len: move the unparsed bytes to its
+ * start, or, when STALL or LINGER will drop what comes, empty it.
+ * Returns the room left at in + in_len (0: in[] is full). */
+static size_t make_room(struct conn *c)
 {
-	struct conn *c = h->data;
-
-	(void)suggested;
-	if (c->ssl) {   /* ciphertext: fed to the session at once (tls_read) */
-		*buf = uv_buf_init(c->set->tls_in, CONN_TLS_IN);
-		return;
-	}
 	if (c->state == STALL || c->state == LINGER) {
 		c->in_off = c->in_len = 0;
 	} else if (c->in_off > 0) {
@@ -252,7 +246,22 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 		c->in_len -= c->in_off;
 		c->in_off = 0;
 	}
-	*buf = uv_buf_init(c->in + c->in_len, (unsigned)(sizeof c->in - c->in_len));
+	return sizeof c->in - c->in_len;
+}
+
+/* Read into the free end of in[] (make_room). */
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+	size_t room;
+
+	(void)suggested;
+	if (c->ssl) {   /* ciphertext: fed to the session at once (tls_read) */
+		*buf = uv_buf_init(c->set->tls_in, CONN_TLS_IN);
+		return;
+	}
+	room = make_room(c);
+	*buf = uv_buf_init(c->in + c->in_len, (unsigned)room);
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
@@ -684,25 +693,19 @@ static void tls_read(struct conn *c, const char *data, size_t n)
 }
 
 /* Move the plaintext the session has into in[] (dropped in STALL and
- * LINGER, as on_alloc does). A full in[] stops reading until serve() has
- * room, so TCP pushes back. Returns 0, or -1 when the connection closed. */
+ * LINGER: make_room). A full in[] stops reading until serve() has room,
+ * so TCP pushes back. Returns 0, or -1 when the connection closed. */
 static int tls_pull(struct conn *c)
 {
 	for (;;) {
+		size_t room = make_room(c);
 		int r;
 
-		if (c->state == STALL || c->state == LINGER) {
-			c->in_off = c->in_len = 0;
-		} else if (c->in_off > 0) {
-			memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
-			c->in_len -= c->in_off;
-			c->in_off = 0;
-		}
-		if (c->in_len == sizeof c->in) {
+		if (room == 0) {
 			stop_reading(c);
 			return 0;
 		}
-		r = SSL_read(c->ssl, c->in + c->in_len, (int)(sizeof c->in - c->in_len));
+		r = SSL_read(c->ssl, c->in + c->in_len, (int)room);
 		if (r > 0) {
 			c->in_len += (size_t)r;
 			continue;

@@ -7,11 +7,8 @@
  * rule broken is printed as "lab-check: STEP n: ..." and the run aborts.
  * The model runs on one thread: plain statics are enough.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "fetchlab/fetchlab.h"
+#include "lab_check.h"
 
 CURL *__real_curl_easy_init(void);
 void __real_curl_easy_cleanup(CURL *easy);
@@ -28,32 +25,16 @@ static struct {
 	CURLcode rc;                  /* what the last perform returned */
 } tr;
 
-static void broken(int step, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void broken(int step, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (getenv("FETCHLAB_LAB_CHECK") == NULL)
-		return;
-	fprintf(stderr, "lab-check: STEP %d: ", step);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
 CURL *__wrap_curl_easy_init(void)
 {
 	if (tr.live > 0)
-		broken(1, "easy handle %ld made while %ld is still live, never "
-		       "cleaned up: a leak per request; make one before the loop", 
-		       (long)tr.made + 1, (long)tr.live);
+		lab_broken(1, "easy handle %ld made while %ld is still live, never "
+			   "cleaned up: a leak per request; make one before the loop", 
+			   (long)tr.made + 1, (long)tr.live);
 	else if (tr.made > 0)
-		broken(1, "easy handle %ld made (%ld before): one handle for the whole "
-		       "run, reused, so its connection stays open", (long)tr.made + 1, (long)tr.made);
+		lab_broken(1, "easy handle %ld made (%ld before): one handle for "
+			   "the whole run, reused, so its connection stays open",
+			   (long)tr.made + 1, (long)tr.made);
 	tr.made++, tr.live++;
 	return __real_curl_easy_init();
 }
@@ -71,8 +52,9 @@ void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy
 	int64_t early = req->due_ns - fl_now_ns();
 
 	if (early > 1000000)
-		broken(1, "request %ld set up %ld ms before it was due: "
-		       "wait_until_due(req) before fetch", (long)req->id, (long)(early / 1000000));
+		lab_broken(1, "request %ld set up %ld ms before it was due: "
+			   "wait_until_due(req) before fetch", (long)req->id,
+			   (long)(early / 1000000));
 	tr.set_up = true;
 	__real_fl_easy_setup(run, req, easy, lane);
 }
@@ -80,11 +62,11 @@ void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy
 CURLcode __wrap_curl_easy_perform(CURL *easy)
 {
 	if (tr.owed)
-		broken(2, "a request ended with CURLcode %ld and was never reported: "
-		       "fl_done for every request, error or not", (long)tr.rc);
+		lab_broken(2, "a request ended with CURLcode %ld and was never reported: "
+			   "fl_done for every request, error or not", (long)tr.rc);
 	if (!tr.set_up)
-		broken(2, "curl_easy_perform without fl_easy_setup for this request: "
-		       "the handle still holds the last one's URL and state");
+		lab_broken(2, "curl_easy_perform without fl_easy_setup for this request: "
+			   "the handle still holds the last one's URL and state");
 	tr.set_up = false;
 	tr.rc = __real_curl_easy_perform(easy);
 	tr.owed = true;
@@ -95,8 +77,8 @@ void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		    CURL *easy)
 {
 	if (tr.owed && rc != tr.rc)
-		broken(2, "fl_done given CURLcode %ld, but curl_easy_perform "
-		       "returned %ld: pass rc on as it is", (long)rc, (long)tr.rc);
+		lab_broken(2, "fl_done given CURLcode %ld, but curl_easy_perform "
+			   "returned %ld: pass rc on as it is", (long)rc, (long)tr.rc);
 	tr.owed = false;
 	__real_fl_done(run, req, rc, easy);
 }
@@ -105,9 +87,10 @@ void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 __attribute__((destructor)) static void at_exit(void)
 {
 	if (tr.owed)
-		broken(2, "the last request ended with CURLcode %ld and was never "
-		       "reported: fl_done for every request, error or not", (long)tr.rc);
+		lab_broken(2, "the last request ended with CURLcode %ld and was never "
+			   "reported: fl_done for every request, error or not",
+			   (long)tr.rc);
 	if (tr.live > 0)
-		broken(1, "%ld easy handle(s) still live at exit: "
-		       "curl_easy_cleanup(easy) after the loop", (long)tr.live);
+		lab_broken(1, "%ld easy handle(s) still live at exit: "
+			   "curl_easy_cleanup(easy) after the loop", (long)tr.live);
 }

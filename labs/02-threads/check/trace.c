@@ -13,10 +13,9 @@
 #endif
 #include <errno.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
+#include "lab_check.h"
 #include "queue.h"
 
 int __real_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m);
@@ -29,22 +28,11 @@ static atomic_uint waits;              /* calls to pthread_cond_wait */
 static atomic_int asleep;              /* threads in a real wait on not_empty */
 static struct queue *_Atomic closed;   /* the queue queue_close closed */
 
-static bool checking(void)
-{
-	return getenv("FETCHLAB_LAB_CHECK") != NULL;
-}
-
-static void broken(int step, const char *why)
-{
-	fprintf(stderr, "lab-check: STEP %d: %s\n", step, why);
-	abort();
-}
-
 int __wrap_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
 {
 	int rc;
 
-	if (checking() && atomic_fetch_add(&waits, 1) % 2 == 0) {
+	if (lab_checking() && atomic_fetch_add(&waits, 1) % 2 == 0) {
 		pthread_mutex_unlock(m);   /* a spurious wakeup */
 		pthread_mutex_lock(m);
 		return 0;
@@ -59,13 +47,13 @@ bool __wrap_queue_reserve(struct queue *q)
 {
 	bool ok = __real_queue_reserve(q);
 
-	if (!checking())   /* the lock would hide a race from the tsan test */
+	if (!lab_checking())   /* the lock would hide a race from the tsan test */
 		return ok;
 	pthread_mutex_lock(&q->lock);
 	if (q->admitted > q->cap)
-		broken(1, "queue_reserve took a place when all were taken: a wait "
-		       "can end with none free (spuriously, or another producer "
-		       "was first); test again, `while`, not `if`");
+		lab_broken(1, "queue_reserve took a place when all were taken: a wait "
+			   "can end with none free (spuriously, or another producer "
+			   "was first); test again, `while`, not `if`");
 	pthread_mutex_unlock(&q->lock);
 	return ok;
 }
@@ -74,14 +62,14 @@ bool __wrap_queue_pop(struct queue *q, void **item)
 {
 	bool ok = __real_queue_pop(q, item);
 
-	if (!checking())
+	if (!lab_checking())
 		return ok;
 	pthread_mutex_lock(&q->lock);
 	if (ok ? q->count > q->cap : !q->closed)
-		broken(3, "queue_pop came back from an empty queue still open: a "
-		       "wait can end with nothing there (spuriously, or another "
-		       "worker was first); test again, `while`, not `if`, and "
-		       "return false only when closed and drained");
+		lab_broken(3, "queue_pop came back from an empty queue still open: a "
+			   "wait can end with nothing there (spuriously, or another "
+			   "worker was first); test again, `while`, not `if`, and "
+			   "return false only when closed and drained");
 	pthread_mutex_unlock(&q->lock);
 	return ok;
 }
@@ -89,7 +77,7 @@ bool __wrap_queue_pop(struct queue *q, void **item)
 /* Closed once every worker is idle, waiting in queue_pop: each must wake. */
 void __wrap_queue_close(struct queue *q)
 {
-	for (int i = 0; checking() && i < 200; i++) {
+	for (int i = 0; lab_checking() && i < 200; i++) {
 		unsigned busy;
 
 		pthread_mutex_lock(&q->lock);
@@ -110,14 +98,14 @@ int __wrap_pthread_join(pthread_t t, void **ret)
 	struct timespec by;
 	int rc;
 
-	if (!checking() || atomic_load(&closed) == NULL)
+	if (!lab_checking() || atomic_load(&closed) == NULL)
 		return __real_pthread_join(t, ret);
 	clock_gettime(CLOCK_REALTIME, &by);
 	by.tv_sec += 2;
 	rc = pthread_timedjoin_np(t, ret, &by);
 	if (rc == ETIMEDOUT && atomic_load(&asleep) > 0)
-		broken(5, "a worker still sleeps in pthread_cond_wait 2 s after "
-		       "queue_close: closing changes the answer for every waiter, "
-		       "so wake them all (broadcast); a signal wakes one");
+		lab_broken(5, "a worker still sleeps in pthread_cond_wait 2 s after "
+			   "queue_close: closing changes the answer for every waiter, "
+			   "so wake them all (broadcast); a signal wakes one");
 	return rc == ETIMEDOUT ? __real_pthread_join(t, ret) : rc;
 }

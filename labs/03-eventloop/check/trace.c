@@ -8,10 +8,9 @@
  * The model runs on one thread: plain statics are enough.
  */
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "curl_uv.h"
+#include "lab_check.h"
 #include "sockets.h"
 
 #define BATCH 64   /* curl_uv.c's DRAIN_BATCH: a full batch may pause the reading */
@@ -25,7 +24,6 @@ int __real_cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready);
 void *__real_realloc(void *p, size_t size);
 
 static struct {
-	bool on;                 /* FETCHLAB_LAB_CHECK is set */
 	unsigned read;           /* messages read since info_read last said none */
 	int left;                /* what the last read said is still queued */
 	bool added;              /* a transfer was added since the last read */
@@ -37,20 +35,6 @@ static struct {
 	curl_multi_timer_callback on_timer;
 } t = {.left = -1};
 
-static void broken(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!t.on)
-		return;
-	va_start(ap, fmt);
-	fputs("lab-check: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
-
 /* STEP 4, both halves: every message read before DONE runs (nothing added
  * between two reads), and none left behind for a wakeup that may not come. */
 CURLMsg *__wrap_curl_multi_info_read(CURLM *m, int *left)
@@ -58,9 +42,9 @@ CURLMsg *__wrap_curl_multi_info_read(CURLM *m, int *left)
 	CURLMsg *msg;
 
 	if (t.added && t.left >= 0 && t.read % BATCH != 0)
-		broken("STEP 4: drain called DONE (which adds the next transfer) "
-		       "between two curl_multi_info_read calls: collect the "
-		       "messages first, then call DONE on each");
+		lab_broken(4, "drain called DONE (which adds the next transfer) "
+			   "between two curl_multi_info_read calls: collect the "
+			   "messages first, then call DONE on each");
 	msg = __real_curl_multi_info_read(m, left);
 	t.added = false;
 	t.read = msg ? t.read + 1 : 0;
@@ -71,10 +55,10 @@ CURLMsg *__wrap_curl_multi_info_read(CURLM *m, int *left)
 CURLMcode __wrap_curl_multi_add_handle(CURLM *m, CURL *easy)
 {
 	if (t.left > 0 && t.read % BATCH != 0)
-		broken("STEP 4: DONE ran (and added the next transfer) while curl "
-		       "still had %d message%s queued: read every message curl has "
-		       "queued, until curl_multi_info_read returns NULL, then call "
-		       "DONE on each", t.left, t.left == 1 ? "" : "s");
+		lab_broken(4, "DONE ran (and added the next transfer) while curl "
+			   "still had %d message%s queued: read every message curl has "
+			   "queued, until curl_multi_info_read returns NULL, then call "
+			   "DONE on each", t.left, t.left == 1 ? "" : "s");
 	t.added = true;
 	if (++t.flying > t.peak)
 		t.peak = t.flying;
@@ -94,10 +78,10 @@ CURLMcode __wrap_curl_multi_remove_handle(CURLM *m, CURL *easy)
 void *__wrap_realloc(void *p, size_t size)
 {
 	if (size > 4096 + 32 * (size_t)t.peak)
-		broken("STEP 4: realloc of %zu bytes with at most %u transfers in "
-		       "flight: the finished transfers are kept after DONE, so the "
-		       "array grows with every request; empty the batch after "
-		       "calling DONE (or use a fixed one)", size, t.peak);
+		lab_broken(4, "realloc of %zu bytes with at most %u transfers in "
+			   "flight: the finished transfers are kept after DONE, so the "
+			   "array grows with every request; empty the batch after "
+			   "calling DONE (or use a fixed one)", size, t.peak);
 	return __real_realloc(p, size);
 }
 
@@ -114,16 +98,16 @@ CURLMcode __wrap_curl_multi_socket_action(CURLM *m, curl_socket_t fd, int ev,
 					  int *running)
 {
 	if (t.left > 0)
-		broken("STEP 4: drain returned with %d message%s still in curl's "
-		       "queue: read every message, until curl_multi_info_read "
-		       "returns NULL", t.left, t.left == 1 ? "" : "s");
+		lab_broken(4, "drain returned with %d message%s still in curl's "
+			   "queue: read every message, until curl_multi_info_read "
+			   "returns NULL", t.left, t.left == 1 ? "" : "s");
 	t.read = 0, t.left = -1, t.added = false;
 	if (t.in_poll && ev != expected(t.status, t.events))
-		broken("STEP 3: the poll callback got status %d, events %d and told "
-		       "curl %d, wanted %d: a failed poll (status < 0) is "
-		       "CURL_CSELECT_ERR, else map UV_READABLE/UV_WRITABLE to "
-		       "CURL_CSELECT_IN/OUT", t.status, t.events, ev,
-		       expected(t.status, t.events));
+		lab_broken(3, "the poll callback got status %d, events %d and told "
+			   "curl %d, wanted %d: a failed poll (status < 0) is "
+			   "CURL_CSELECT_ERR, else map UV_READABLE/UV_WRITABLE to "
+			   "CURL_CSELECT_IN/OUT", t.status, t.events, ev,
+			   expected(t.status, t.events));
 	return __real_curl_multi_socket_action(m, fd, ev, running);
 }
 
@@ -149,9 +133,9 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sp
 
 	if (what == CURL_POLL_REMOVE && s != NULL && s->wanted &&
 	    uv_is_active((uv_handle_t *)&s->poll))
-		broken("STEP 2: on_socket(CURL_POLL_REMOVE) left socket %d "
-		       "watched: curl forgets it now, so unwatch it "
-		       "(cu_socket_unwatch)", (int)fd);
+		lab_broken(2, "on_socket(CURL_POLL_REMOVE) left socket %d "
+			   "watched: curl forgets it now, so unwatch it "
+			   "(cu_socket_unwatch)", (int)fd);
 	return rc;
 }
 
@@ -162,10 +146,10 @@ static int on_timer(CURLM *multi, long ms, void *arg)
 	int rc = t.on_timer(multi, ms, arg);
 
 	if (rc == 0 && (ms >= 0) != (uv_is_active((uv_handle_t *)&cu->timer) != 0))
-		broken("STEP 1: on_timer_change(%ld) left curl's timer %s: curl's "
-		       "deadlines (a new transfer, --timeout) reach it only through "
-		       "it; ms < 0: uv_timer_stop, else uv_timer_start for ms", ms,
-		       ms >= 0 ? "stopped" : "running");
+		lab_broken(1, "on_timer_change(%ld) left curl's timer %s: curl's "
+			   "deadlines (a new transfer, --timeout) reach it only through "
+			   "it; ms < 0: uv_timer_stop, else uv_timer_start for ms", ms,
+			   ms >= 0 ? "stopped" : "running");
 	return rc;
 }
 
@@ -176,7 +160,6 @@ CURLMcode __wrap_curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
 	CURLMcode mc;
 	va_list ap;
 
-	t.on = getenv("FETCHLAB_LAB_CHECK") != NULL;
 	va_start(ap, opt);
 	if (opt == CURLMOPT_SOCKETFUNCTION) {
 		t.on_socket = va_arg(ap, curl_socket_callback);

@@ -8,12 +8,11 @@
  * The model runs on one thread: plain statics are enough.
  */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "curl_uv.h"
+#include "lab_check.h"
 
 int __real_uv_timer_start(uv_timer_t *h, uv_timer_cb cb, uint64_t ms, uint64_t repeat);
 void __real_uv_update_time(uv_loop_t *loop);
@@ -23,14 +22,6 @@ int __real_clock_nanosleep(clockid_t clock, int flags, const struct timespec *re
 int __real_usleep(useconds_t us);
 
 static bool updated;   /* uv_update_time since the last lane timer was armed */
-
-static void broken(const char *why)
-{
-	if (getenv("FETCHLAB_LAB_CHECK") == NULL)
-		return;
-	fprintf(stderr, "lab-check: STEP 1: %s\n", why);
-	abort();
-}
 
 void __wrap_uv_update_time(uv_loop_t *loop)
 {
@@ -52,14 +43,15 @@ int __wrap_uv_timer_start(uv_timer_t *h, uv_timer_cb cb, uint64_t ms, uint64_t r
 {
 	if (lane_timer(h, repeat)) {
 		if (!updated)
-			broken("l->sleep armed without uv_update_time(loop) first: "
-			       "libuv's clock was read when this loop turn began, so "
-			       "the timer fires early by the time the turn has taken");
+			lab_broken(1, "l->sleep armed without uv_update_time(loop) "
+				   "first: libuv's clock was read when this loop turn "
+				   "began, so the timer fires early by the time the turn "
+				   "has taken");
 		if (ms == 0)
-			broken("l->sleep armed for 0 ms for a request not yet due: "
-			       "it fires before the due time and is re-armed until it "
-			       "is (a busy wait); round the wait up to whole ms, "
-			       "(wait_ns + 999999) / 1000000");
+			lab_broken(1, "l->sleep armed for 0 ms for a request not yet "
+				   "due: it fires before the due time and is re-armed "
+				   "until it is (a busy wait); round the wait up to "
+				   "whole ms, (wait_ns + 999999) / 1000000");
 		updated = false;
 	}
 	return __real_uv_timer_start(h, cb, ms, repeat);
@@ -68,8 +60,8 @@ int __wrap_uv_timer_start(uv_timer_t *h, uv_timer_cb cb, uint64_t ms, uint64_t r
 /* Any sleep on the loop's thread stops every lane's transfers with it. */
 static int slept(void)
 {
-	broken("the loop thread slept (nanosleep): every transfer in flight "
-	       "waits with it; arm l->sleep for the due time and return false");
+	lab_broken(1, "the loop thread slept (nanosleep): every transfer in flight "
+		   "waits with it; arm l->sleep for the due time and return false");
 	return 0;
 }
 

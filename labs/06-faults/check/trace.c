@@ -9,11 +9,8 @@
  * rule broken is printed as "lab-check: STEP n: ..." and the run aborts.
  * The model runs on one thread: plain statics are enough.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "fetchlab/fetchlab.h"
+#include "lab_check.h"
 
 void __real_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 			  unsigned lane);
@@ -44,36 +41,20 @@ static struct handle *find(CURL *easy)
 	return &handles[i];
 }
 
-static void broken(bool always, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void broken(bool always, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!always && getenv("FETCHLAB_LAB_CHECK") == NULL)
-		return;
-	fputs("lab-check: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
 void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 			  unsigned lane)
 {
 	struct handle *h = find(easy);
 
 	if (h->req == req && h->ended)
-		broken(false, "STEP 1: request %u began again after libcurl ended it "
-		       "(CURLcode %d): a failure is the request's result; report "
-		       "it with fl_done, never retry it", (unsigned)req->id, (int)h->rc);
+		lab_broken(1, "request %u began again after libcurl ended it "
+			   "(CURLcode %d): a failure is the request's result; report "
+			   "it with fl_done, never retry it", (unsigned)req->id,
+			   (int)h->rc);
 	if (h->req != NULL && h->req != req && h->ended)
-		broken(false, "STEP 1: request %u ended (CURLcode %d) and was never "
-		       "reported: finish calls fl_done whatever RC says",
-		       (unsigned)h->req->id, (int)h->rc);
+		lab_broken(1, "request %u ended (CURLcode %d) and was never "
+			   "reported: finish calls fl_done whatever RC says",
+			   (unsigned)h->req->id, (int)h->rc);
 	*h = (struct handle){.easy = easy, .req = req, .id = req->id};
 	__real_fl_easy_setup(run, req, easy, lane);
 }
@@ -84,10 +65,10 @@ CURLMcode __wrap_curl_multi_add_handle(CURLM *multi, CURL *easy)
 	struct handle *h = find(easy);
 
 	if (mc == CURLM_OK && h->ended)
-		broken(false, "STEP 1: request %u began again after libcurl ended it "
-		       "(CURLcode %d): a failure is the request's result; report "
-		       "it with fl_done, never retry it",
-		       h->id, (int)h->rc);
+		lab_broken(1, "request %u began again after libcurl ended it "
+			   "(CURLcode %d): a failure is the request's result; report "
+			   "it with fl_done, never retry it",
+			   h->id, (int)h->rc);
 	if (mc == CURLM_OK)
 		h->in_multi = true;
 	return mc;
@@ -124,14 +105,15 @@ void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	struct handle *h = find(easy);
 
 	if (h->in_multi)
-		broken(true, "STEP 2: request %u reported while libcurl still has "
-		       "its transfer: lanes_remove it first, or libcurl carries on "
-		       "with it (and on_done would report it again)", (unsigned)req->id);
+		lab_broken_always(2, "request %u reported while libcurl still "
+				  "has its transfer: lanes_remove it first, or libcurl "
+				  "carries on with it (and on_done would report it "
+				  "again)", (unsigned)req->id);
 	if (h->ended && rc != h->rc)
-		broken(false, "STEP 1: request %u reported with CURLcode %d (%s), but "
-		       "libcurl ended it with %d (%s): pass RC on as it is, fl_done "
-		       "classifies it", (unsigned)req->id, (int)rc,
-		       curl_easy_strerror(rc), (int)h->rc, curl_easy_strerror(h->rc));
+		lab_broken(1, "request %u reported with CURLcode %d (%s), but "
+			   "libcurl ended it with %d (%s): pass RC on as it is, fl_done "
+			   "classifies it", (unsigned)req->id, (int)rc,
+			   curl_easy_strerror(rc), (int)h->rc, curl_easy_strerror(h->rc));
 	h->req = NULL;
 	h->ended = h->cancelled = false;
 	__real_fl_done(run, req, rc, easy);
@@ -142,9 +124,9 @@ __attribute__((destructor)) static void at_exit(void)
 {
 	for (size_t i = 0; i < 4096; i++)
 		if (handles[i].cancelled)
-			broken(true, "STEP 2: request %u was taken off the loop at "
-			       "Ctrl-C and never reported: cancel calls "
-			       "finish(l, CURLE_ABORTED_BY_CALLBACK) after "
-			       "lanes_remove, and finish reports every RC",
-			       handles[i].id);
+			lab_broken_always(2, "request %u was taken off the loop at "
+					  "Ctrl-C and never reported: cancel calls "
+					  "finish(l, CURLE_ABORTED_BY_CALLBACK) after "
+					  "lanes_remove, and finish reports every RC",
+					  handles[i].id);
 }

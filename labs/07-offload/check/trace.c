@@ -9,11 +9,9 @@
  * races the tsan test looks for.
  */
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "fetchlab/fetchlab.h"
+#include "lab_check.h"
 
 void __real_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 			  unsigned lane);
@@ -30,25 +28,6 @@ static bool loop_known;
 static unsigned char works[MAXID];     /* fl_work calls per request id */
 static struct { CURL *easy; CURLcode rc; } ended[4096];   /* DONE, by handle */
 
-static bool checking(void)
-{
-	return getenv("FETCHLAB_LAB_CHECK") != NULL;
-}
-
-static void broken(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void broken(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lab-check: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
 static size_t slot(CURL *easy)   /* caller holds lock */
 {
 	size_t i = ((size_t)easy >> 4) % 4096;
@@ -62,7 +41,7 @@ static size_t slot(CURL *easy)   /* caller holds lock */
 void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy,
 			  unsigned lane)
 {
-	if (checking()) {
+	if (lab_checking()) {
 		pthread_mutex_lock(&lock);
 		if (!loop_known)
 			loop = pthread_self(), loop_known = true;
@@ -76,7 +55,7 @@ CURLMsg *__wrap_curl_multi_info_read(CURLM *multi, int *left)
 {
 	CURLMsg *msg = __real_curl_multi_info_read(multi, left);
 
-	if (checking() && msg != NULL && msg->msg == CURLMSG_DONE) {
+	if (lab_checking() && msg != NULL && msg->msg == CURLMSG_DONE) {
 		pthread_mutex_lock(&lock);
 		ended[slot(msg->easy_handle)].rc = msg->data.result;
 		pthread_mutex_unlock(&lock);
@@ -86,12 +65,12 @@ CURLMsg *__wrap_curl_multi_info_read(CURLM *multi, int *left)
 
 void __wrap_fl_work(struct fl_run *run, struct fl_request *req)
 {
-	if (checking() && req->id < MAXID) {
+	if (lab_checking() && req->id < MAXID) {
 		pthread_mutex_lock(&lock);
 		if (works[req->id]++ > 0)
-			broken("STEP 1: request %u's work ran twice: on_done only "
-			       "queues it (uv_queue_work), and do_work does it",
-			       (unsigned)req->id);
+			lab_broken(1, "request %u's work ran twice: on_done only "
+				   "queues it (uv_queue_work), and do_work does it",
+				   (unsigned)req->id);
 		pthread_mutex_unlock(&lock);
 	}
 	__real_fl_work(run, req);
@@ -100,20 +79,21 @@ void __wrap_fl_work(struct fl_run *run, struct fl_request *req)
 void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 		    CURL *easy)
 {
-	if (checking()) {
+	if (lab_checking()) {
 		CURLcode want;
 
 		pthread_mutex_lock(&lock);
 		want = ended[slot(easy)].rc;
 		if (loop_known && !pthread_equal(pthread_self(), loop))
-			broken("STEP 3: request %u recorded on a pool thread: do_work "
-			       "only does the work; after_work, back on the loop, "
-			       "finishes the request and carries on", (unsigned)req->id);
+			lab_broken(3, "request %u recorded on a pool thread: do_work "
+				   "only does the work; after_work, back on the loop, "
+				   "finishes the request and carries on",
+				   (unsigned)req->id);
 		if ((int)want != -1 && rc != want)
-			broken("STEP 1: request %u recorded with CURLcode %d, but libcurl "
-			       "ended it with %d (%s): on_done keeps RC in the lane "
-			       "(l->rc) for after_work", (unsigned)req->id, (int)rc,
-			       (int)want, curl_easy_strerror(want));
+			lab_broken(1, "request %u recorded with CURLcode %d, but libcurl "
+				   "ended it with %d (%s): on_done keeps RC in the lane "
+				   "(l->rc) for after_work", (unsigned)req->id, (int)rc,
+				   (int)want, curl_easy_strerror(want));
 		pthread_mutex_unlock(&lock);
 	}
 	__real_fl_done(run, req, rc, easy);

@@ -12,10 +12,9 @@
  * thread: plain statics are enough.
  */
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "fetchlab/fetchlab.h"
+#include "lab_check.h"
 
 CURL *__real_curl_easy_init(void);
 CURL *__real_curl_easy_duphandle(CURL *easy);
@@ -35,23 +34,6 @@ static struct {
 	bool in_setup;          /* inside fl_easy_setup: the harness's options */
 } tr = {.last_id = -1};
 
-static void broken(int step, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void broken(int step, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (getenv("FETCHLAB_LAB_CHECK") == NULL)
-		return;
-	fprintf(stderr, "lab-check: STEP %d: ", step);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
 /* A second handle, after request last_id. One made only ever after a
  * failed request is judged at exit, where the pattern is known. */
 static void another_handle(const char *how)
@@ -62,10 +44,10 @@ static void another_handle(const char *how)
 		tr.after_error++;
 		return;
 	}
-	broken(1, "%s after request %ld (%u handle%s made before, %u live): make "
-	       "the handle once, before the loop; a new one has no connection, so it "
-	       "opens its own", how, tr.last_id, tr.made, tr.made == 1 ? "" : "s",
-	       tr.live);
+	lab_broken(1, "%s after request %ld (%u handle%s made before, %u live): make "
+		   "the handle once, before the loop; a new one has no connection, so it "
+		   "opens its own", how, tr.last_id, tr.made, tr.made == 1 ? "" : "s",
+		   tr.live);
 }
 
 CURL *__wrap_curl_easy_init(void)
@@ -96,13 +78,15 @@ static void reuse_off(CURLoption option, long value)
 	if (tr.in_setup || value == 0)
 		return;
 	if (option == CURLOPT_FORBID_REUSE)
-		broken(2, "CURLOPT_FORBID_REUSE set to %ld (%s %ld): it closes the "
-		       "connection after every transfer; leave it unset", value,
-		       tr.last_id < 0 ? "before request" : "request", tr.last_id + (tr.last_id < 0));
+		lab_broken(2, "CURLOPT_FORBID_REUSE set to %ld (%s %ld): it closes the "
+			   "connection after every transfer; leave it unset", value,
+			   tr.last_id < 0 ? "before request" : "request",
+			   tr.last_id + (tr.last_id < 0));
 	if (option == CURLOPT_FRESH_CONNECT)
-		broken(2, "CURLOPT_FRESH_CONNECT set to %ld (%s %ld): it opens a new "
-		       "connection for the next transfer; leave it unset", value,
-		       tr.last_id < 0 ? "before request" : "request", tr.last_id + (tr.last_id < 0));
+		lab_broken(2, "CURLOPT_FRESH_CONNECT set to %ld (%s %ld): it opens a new "
+			   "connection for the next transfer; leave it unset", value,
+			   tr.last_id < 0 ? "before request" : "request",
+			   tr.last_id + (tr.last_id < 0));
 }
 
 /* curl_easy_setopt takes one argument more, of the type the option's number
@@ -135,9 +119,9 @@ void __wrap_fl_easy_setup(struct fl_run *run, struct fl_request *req, CURL *easy
 			  unsigned lane)
 {
 	if (tr.live == 0)
-		broken(3, "request %ld set up after the handle was cleaned up (after "
-		       "request %ld): curl_easy_cleanup once, after the loop",
-		       (long)req->id, tr.last_id);
+		lab_broken(3, "request %ld set up after the handle was cleaned up (after "
+			   "request %ld): curl_easy_cleanup once, after the loop",
+			   (long)req->id, tr.last_id);
 	tr.set_up++;
 	tr.last_id = req->id;
 	tr.in_setup = true;
@@ -156,11 +140,13 @@ void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 __attribute__((destructor)) static void at_exit(void)
 {
 	if (tr.after_error > 0)
-		broken(1, "%u new easy handle%s made, each right after a failed request: "
-		       "a handle stays usable after an error, and a new one opens a new "
-		       "connection; make it once, before the loop", tr.after_error,
-		       tr.after_error == 1 ? "" : "s");
+		lab_broken(1, "%u new easy handle%s made, each right after a "
+			   "failed request: a handle stays usable after an error, "
+			   "and a new one opens a new connection; make it once, "
+			   "before the loop", tr.after_error,
+			   tr.after_error == 1 ? "" : "s");
 	if (tr.live > 0)
-		broken(3, "%u easy handle%s still live at exit: curl_easy_cleanup(easy) "
-		       "once, after the loop", tr.live, tr.live == 1 ? "" : "s");
+		lab_broken(3, "%u easy handle%s still live at exit: "
+			   "curl_easy_cleanup(easy) once, after the loop", tr.live,
+			   tr.live == 1 ? "" : "s");
 }
