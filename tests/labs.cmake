@@ -47,7 +47,7 @@ set(fl_lab_broken
   "05|05-nanosleep.patch|rules: waits with a timer armed as step 1 says (traced)"
   "05|05-due-reset-at-start.patch|open loop: due times stay on the schedule, over capacity"
   "05|05-timer-polls.patch|open loop: waiting costs no CPU"
-  "05|05-select-sleep.patch|perf: p99 from due at 200/s vs eventloop"
+  "05|05-select-sleep.patch|rules: waits with a timer armed as step 1 says (traced)"
   "04|04-resume-in-curl-callback.patch|rule: resumed only from the loop, never inside libcurl"
   "04|04-resume-not-marked-running.patch|rules: steps 1-4 as the guide says, with faults (traced)"
   "04|04-yield-not-marked-suspended.patch|rules: steps 1-4 as the guide says, with faults (traced)"

@@ -7,7 +7,9 @@
  * rule broken is printed as "lab-check: STEP 1: ..." and the run aborts.
  * The model runs on one thread: plain statics are enough.
  */
+#include <poll.h>
 #include <stddef.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +22,8 @@ int __real_nanosleep(const struct timespec *req, struct timespec *rem);
 int __real_clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
 			   struct timespec *rem);
 int __real_usleep(useconds_t us);
+int __real_select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *timeout);
+int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
 
 static bool updated;   /* uv_update_time since the last lane timer was armed */
 
@@ -57,29 +61,44 @@ int __wrap_uv_timer_start(uv_timer_t *h, uv_timer_cb cb, uint64_t ms, uint64_t r
 	return __real_uv_timer_start(h, cb, ms, repeat);
 }
 
-/* Any sleep on the loop's thread stops every lane's transfers with it. */
-static int slept(void)
+/* Any sleep on the loop's thread stops every lane's transfers with it:
+ * the sleeps of libc, and select or poll with a timeout used as one. */
+static int slept(const char *how)
 {
-	lab_broken(1, "the loop thread slept (nanosleep): every transfer in flight "
-		   "waits with it; arm l->sleep for the due time and return false");
+	lab_broken(1, "the loop thread slept (%s): every transfer in flight "
+		   "waits with it; arm l->sleep for the due time and return false", how);
 	return 0;
 }
 
 int __wrap_nanosleep(const struct timespec *req, struct timespec *rem)
 {
-	slept();
+	slept("nanosleep");
 	return __real_nanosleep(req, rem);
 }
 
 int __wrap_clock_nanosleep(clockid_t clock, int flags, const struct timespec *req,
 			   struct timespec *rem)
 {
-	slept();
+	slept("clock_nanosleep");
 	return __real_clock_nanosleep(clock, flags, req, rem);
 }
 
 int __wrap_usleep(useconds_t us)
 {
-	slept();
+	slept("usleep");
 	return __real_usleep(us);
+}
+
+int __wrap_select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *timeout)
+{
+	if (timeout == NULL || timeout->tv_sec > 0 || timeout->tv_usec > 0)
+		slept("select with a timeout");
+	return __real_select(n, r, w, e, timeout);
+}
+
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	if (timeout != 0)
+		slept("poll with a timeout");
+	return __real_poll(fds, n, timeout);
 }
