@@ -126,6 +126,12 @@ class Bench:
         self.failed = 0         # runs that failed: exit status 1
 
 
+def bad_option(arg):
+    """The error for option ARG: unknown, or its value missing."""
+    return UsageError("%s: unknown option or missing value; see fetchlab bench --help"
+                      % arg)
+
+
 def long_option(arg):
     """The option --ARG names (a unique prefix will do, as with getopt),
     and the value given with "=", or None."""
@@ -133,13 +139,13 @@ def long_option(arg):
     matches = [o for o in LONG_OPTIONS if o == name] or \
         [o for o in LONG_OPTIONS if o.startswith(name)]
     if len(matches) != 1 or (eq and matches[0] != "out"):
-        raise UsageError("%s: unknown option or missing value; see fetchlab bench "
-                         "--help" % arg)
+        raise bad_option(arg)
     return matches[0], value if eq else None
 
 
 def parse_options(b, args):
-    """Read ARGS into B. Returns False after --help; raises UsageError."""
+    """Read the options and suites of ARGS into B, in any order ("--" ends
+    the options). Returns False after --help; raises UsageError."""
     suites = set()
     args = list(args)
     while args:
@@ -147,27 +153,25 @@ def parse_options(b, args):
         if arg == "--":
             suites.update(suite_name(a) for a in args)
             break
-        if arg == "-h":
-            arg = "--help"
-        if not arg.startswith("-") or arg == "-":
+        if arg == "-" or not arg.startswith("-"):
             suites.add(suite_name(arg))
             continue
+        if arg == "-h":
+            arg = "--help"
         if not arg.startswith("--"):
-            raise UsageError("%s: unknown option or missing value; see fetchlab bench "
-                             "--help" % arg)
+            raise bad_option(arg)
         name, value = long_option(arg)
         if name == "help":
             sys.stdout.write(USAGE)
             return False
-        if name == "out" and value is None:
-            if not args:
-                raise UsageError("%s: unknown option or missing value; see fetchlab "
-                                 "bench --help" % arg)
-            value = args.pop(0)
-        if name == "out":
-            b.out = value
-        b.quick = b.quick or name == "quick"
-        b.by_cpu = b.by_cpu or name == "by-cpu"
+        elif name == "quick":
+            b.quick = True
+        elif name == "by-cpu":
+            b.by_cpu = True
+        else:   # --out FILE, or --out=FILE
+            if value is None and not args:
+                raise bad_option(arg)
+            b.out = args.pop(0) if value is None else value
     b.suites = [s for s in SUITES if s in suites] or list(SUITES)
     b.rounds = 1 if b.quick else ROUNDS
     return True
@@ -257,10 +261,11 @@ def write_report(b, args, started, load):
     parts = [HEADER]
     git = git_describe(b.src)
     for name in SUITES:
+        kept = old_section(old, name)
         if name in b.suites:
             parts.append(section(b, name, args, started, load, git))
-        elif old_section(old, name) is not None:
-            parts.append(old_section(old, name))
+        elif kept is not None:
+            parts.append(kept)
     machine = "".join("- %s\n" % line
                       for line in os.environ.get("FETCHLAB_MACHINE", "").splitlines())
     parts.append("## Machine\n\n- last run: %s\n%s" % (started, machine))
@@ -285,6 +290,9 @@ def stop(signum, frame):
 
 
 def main(argv):
+    """Parse, measure each suite, print the table, write the report.
+    Returns the exit status: 0; 1 when a run failed; 2 for a bad command
+    line or an --out that cannot be written; 130 when interrupted."""
     if len(argv) < 3:
         print("usage: bench.py BINDIR SRCDIR [OPTION...] [SUITE...] (run it as "
               "fetchlab bench)", file=sys.stderr)
