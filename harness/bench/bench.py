@@ -65,9 +65,10 @@ from table import Table
 SUITES = {"models": models, "curl": curl, "loop": loop, "server": server,
           "tls": tls, "coro": coro, "cpuwork": cpuwork}
 ROUNDS = 5          # runs per side; noise on a shared machine needs them
-SERVER_ROUNDS = 3   # server.sh runs last 5-10 s each: 3 keep it near 2 min;
-                    # tls and cpuwork take as many
-LONG_OPTIONS = ("quick", "by-cpu", "out", "help")
+LONG_ROUNDS = 3     # the same for the suites of long runs: server.sh's runs
+                    # last 5-10 s each, 3 keep it near 2 min
+LONG_SUITES = ("server", "tls", "cpuwork")
+OPTIONS = ("quick", "by-cpu", "out", "help")
 
 USAGE = """\
 usage: fetchlab bench [options] [SUITE...]
@@ -120,6 +121,7 @@ class Bench:
         self.quick = False      # one round, small N: a smoke test
         self.by_cpu = False     # judge throughput by CPU per request, always
         self.rounds = ROUNDS    # runs per side; the median is taken
+        self.long_rounds = LONG_ROUNDS   # the same in LONG_SUITES
         self.out = os.path.join(os.environ.get("FETCHLAB_ROOT", ""), "results", "bench.md")
         self.suites = []        # the names of the suites to run, in SUITES order
         self.table = Table()
@@ -136,8 +138,8 @@ def long_option(arg):
     """The option --ARG names (a unique prefix will do, as with getopt),
     and the value given with "=", or None."""
     name, eq, value = arg[2:].partition("=")
-    matches = [o for o in LONG_OPTIONS if o == name] or \
-        [o for o in LONG_OPTIONS if o.startswith(name)]
+    matches = [o for o in OPTIONS if o == name] or \
+        [o for o in OPTIONS if o.startswith(name)]
     if len(matches) != 1 or (eq and matches[0] != "out"):
         raise bad_option(arg)
     return matches[0], value if eq else None
@@ -174,6 +176,7 @@ def parse_options(b, args):
             b.out = args.pop(0) if value is None else value
     b.suites = [s for s in SUITES if s in suites] or list(SUITES)
     b.rounds = 1 if b.quick else ROUNDS
+    b.long_rounds = min(b.rounds, LONG_ROUNDS)
     return True
 
 
@@ -238,8 +241,7 @@ def section(b, name, args, started, load, git):
     """The report's section of suite NAME, run this time: when (STARTED, the
     load average LOAD) and how (ARGS, at commit GIT) it was measured, then
     its table."""
-    rounds = min(b.rounds, SERVER_ROUNDS) if name in ("server", "tls", "cpuwork") \
-        else b.rounds
+    rounds = b.long_rounds if name in LONG_SUITES else b.rounds
     return ("## %s\n\nMeasured %s by `fetchlab %s` at git %s, the median of %d runs "
             "per side%s; load average at start %s.\n\n%s"
             % (name, started, " ".join(["bench"] + args), git, rounds,

@@ -33,7 +33,7 @@ MODELS = (
 
 def run(b):
     """The cpuwork suite's rows."""
-    env = {"N": str(400 if b.quick else 4000), "ROUNDS": str(min(b.rounds, 3))}
+    env = {"N": str(400 if b.quick else 4000), "ROUNDS": str(b.long_rounds)}
     script = children.run_script(b, "cpuwork.sh", env, [b.bindir, b.src])
     work_us = script.result("work_us")
     if script.status != 0 or math.isnan(work_us):

@@ -119,9 +119,12 @@ def cpu_row(b, t, ours, theirs, goal, v):
     s = children.fmax(children.spread(ours.rps.get("zero", [])),
                       children.spread(theirs.rps.get("zero", [])))
     what = "  CPU per request: %s / %s" % (ours.name, theirs.name)
-    goal, v = (RATIO_MAX, 1 / v) if goal == RATIO_MIN else (NONE, 0)
-    r = b.table.add_row(what, figure(ours, "cpu"), figure(theirs, "cpu"), "us", goal, v)
-    if goal == RATIO_MAX and (s > NOISY or b.by_cpu):
+    if goal == RATIO_MIN:
+        r = b.table.add_row(what, figure(ours, "cpu"), figure(theirs, "cpu"), "us",
+                            RATIO_MAX, 1 / v)
+    else:
+        r = b.table.add_row(what, figure(ours, "cpu"), figure(theirs, "cpu"), "us", NONE, 0)
+    if goal == RATIO_MIN and (s > NOISY or b.by_cpu):
         t.met = "%s by CPU (wall +/-%.0f%%)" % ("yes" if r.met.startswith("yes") else "no",
                                                100 * s)
 

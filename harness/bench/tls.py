@@ -41,7 +41,7 @@ def server_figure(script, side, kind, name):
 
 def server_rows(b):
     """The servers' four rows, from tls.sh."""
-    env = {"ROUNDS": str(min(b.rounds, 3))}
+    env = {"ROUNDS": str(b.long_rounds)}
     script = children.run_script(b, "tls.sh", env, [b.bindir, "2s" if b.quick else "5s"])
     why = children.script_reason(b, script) if script.status != 0 \
         else script.skips.get("nginx", "")
@@ -123,7 +123,7 @@ def measure_clients(b, clients):
         mask = children.pin_apart(server)
         for m in clients:
             m.skip, m.startup_cpu_s = children.probe(b, m.name, server.url, server.ca)
-        for _ in range(min(b.rounds, 3)):
+        for _ in range(b.long_rounds):
             for m in clients:
                 for mode in MODES:
                     if not m.skip:
