@@ -1,8 +1,8 @@
 #!/bin/sh
 # quick.sh CLI - `fetchlab bench --quick coro models` (and loop) end to end: exit 0,
 # the table on stdout, the report file with a row per comparison (measured
-# or skipped); a tool that is missing makes a skipped row, not an error;
-# bad options exit 2 with one line.
+# or skipped); a tool that is missing makes a skipped row, not an error; a
+# run that fails exits 1; bad options exit 2 with one line.
 set -u
 cli=${1:?usage: quick.sh PATH-TO-fetchlab-cli}
 tmp=$(mktemp -d /tmp/fetchlab-bench-test.XXXXXX)
@@ -77,6 +77,19 @@ PATH=$tmp/bin "$cli" bench --quick curl --out "$tmp/curl.md" >"$tmp/out" 2>"$tmp
 	{ cat "$tmp/err" >&2; fail "bench curl without curl exited $?"; }
 grep -q 'eventloop / curl --parallel *| skipped: the curl tool is not installed' "$tmp/out" ||
 	{ cat "$tmp/out" "$tmp/err" >&2; fail "no skipped curl row"; }
+
+# A run that fails makes its row say so and the exit status 1: a driver
+# beside executables where the coroutine switch benchmark is broken.
+mkdir "$tmp/broken"
+for f in "$(dirname "$cli")"/*; do ln -s "$f" "$tmp/broken/"; done
+rm "$tmp/broken/fetchlab-cli" "$tmp/broken/fetchlab-bench-coro-asm"
+cp "$cli" "$tmp/broken/fetchlab-cli"   # a copy: the driver finds the rest beside itself
+printf '#!/bin/sh\nexit 3\n' >"$tmp/broken/fetchlab-bench-coro-asm"
+chmod +x "$tmp/broken/fetchlab-bench-coro-asm"
+"$tmp/broken/fetchlab-cli" bench --quick coro --out "$tmp/broken.md" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q '^| coroutine switch: asm / ucontext backend *| failed: [^|]*|.*| failed *|$' "$tmp/out" ||
+	{ cat "$tmp/out" "$tmp/err" >&2; fail "a failed run exited $rc, or its row does not say failed"; }
 
 # Bad options: exit 2, one line naming what is wrong.
 "$cli" bench nonsense >/dev/null 2>"$tmp/err"
