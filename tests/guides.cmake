@@ -7,7 +7,7 @@
 if(NOT TARGET fetchlab-cli OR FL_SANITIZE)   # lab check builds with sanitizers of its own
   return()
 endif()
-foreach(lab 00 01 02 03 04 05 06 07)
+foreach(lab 00 01 02 03 04 05 06 07 08)
   add_test(NAME guides-${lab}
            COMMAND python3 ${FL_TESTS}/labs/guides.py ${PROJECT_SOURCE_DIR}
                    $<TARGET_FILE:fetchlab-cli> ${lab})

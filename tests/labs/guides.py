@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """guides.py ROOT CLI [NN...] - the lab guides show what the labs print.
 
-For each guide labs/NN-topic/README.md (00..07, or the NN given):
+For each guide labs/NN-topic/README.md (00..08, or the NN given):
 
   paths   every file the guide's prose names (a word ending in .c, .h, .S,
           .md, .patch, .sh, .py, .svg, or one with a slash under a top
@@ -60,7 +60,7 @@ import subprocess
 import sys
 import tempfile
 
-LABS = ["00", "01", "02", "03", "04", "05", "06", "07"]
+LABS = ["00", "01", "02", "03", "04", "05", "06", "07", "08"]
 MARKER = re.compile(r"<!--\s*(you-will-see|not output)\s*:\s*(.*?)\s*-->", re.S)
 FENCE = re.compile(r"^```(\S*)\s*$")
 NUM = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
@@ -83,6 +83,11 @@ MEASURED = [
     r" \((\d+\.\d)s\)",
     r"^ +(\d+) req/s vs the reference's (\d+): (\d+\.\d+)x",
     r"p99 (\S+) ms vs the reference's (\S+) ms \+ 2 ms: (\S+)x",
+    # lab 08's perf test: medians of turns, and the speed-up over fresh
+    # connections (its connection count stays literal: 1)
+    r"^ +(\d+) req/s vs the reference's (\d+), medians of \d+ turns; yours / the "
+    r"reference's in a turn: (\d+\.\d+)x at the median",
+    r"--connections fresh\): (\d+) req/s; yours, with \d+ connections?, is (\S+)x that",
     r"loop lag p99 (\S+) ms vs eventloop's (\S+) ms",
     r"\(pid=(\d+)\)",
     r"done in (\S+) s, but",
