@@ -78,6 +78,11 @@ int cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready)
 {
 	int err;
 
+	/* libcurl can ask again for a socket it has just closed through
+	 * cu_socket_close (an aborted TLS transfer, seen under valgrind):
+	 * polling a closed descriptor would make libuv abort. */
+	if (uv_is_closing((uv_handle_t *)&s->poll))
+		return 0;
 	s->wanted = true;
 	s->ready = ready;
 	if (events == s->events)
