@@ -190,6 +190,22 @@ def last_line(f):
     return lines[-1] if lines else ""
 
 
+def get_ready(b, server, contenders, what):
+    """Before a suite's runs on SERVER (WHAT names it): pin it apart (see
+    pin_apart) and probe every contender, setting its skip and its
+    startup_cpu_s. Returns the CPU set to unpin; False when the server did
+    not start (the run failed, every contender skipped)."""
+    if server.url is None:
+        b.failed += 1
+        for m in contenders:
+            m.skip = "failed: %s did not start" % what
+        return False
+    mask = pin_apart(server)
+    for m in contenders:
+        m.skip, m.startup_cpu_s = probe(b, m.name, server.url, server.ca)
+    return mask
+
+
 def probe(b, model, url, ca=None):
     """Run MODEL once on one request with its stderr kept, to learn whether
     it can run here; with CA (an https URL) with --ca CA --connections

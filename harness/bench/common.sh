@@ -1,6 +1,6 @@
 # common.sh - sourced by the bench scripts: a scratch directory $tmp that is
 # removed on exit, with every process listed in $pids killed first;
-# fetchlab-server on a free port; the median.
+# fetchlab-server on a free port; nginx's shared configuration; the median.
 
 tmp=$(mktemp -d /tmp/fetchlab-bench.XXXXXX)
 pids=()
@@ -25,6 +25,27 @@ start_fetchlab_server() {
 	done
 	echo "$(basename "$0"): fetchlab-server printed no 'listening' line" >&2
 	exit 1
+}
+
+# nginx_head: the start of an nginx.conf for one worker under $tmp/nginx,
+# up to the inside of its http block: the part every bench's nginx shares.
+nginx_head() {
+	cat <<-EOF
+	worker_processes 1;
+	worker_rlimit_nofile 30000;
+	daemon off;
+	pid $tmp/nginx/nginx.pid;
+	error_log $tmp/nginx/logs/error.log warn;
+	events { worker_connections 20000; }
+	http {
+	    access_log off;
+	    keepalive_requests 100000000;
+	    client_body_temp_path $tmp/nginx/body;
+	    proxy_temp_path $tmp/nginx/proxy;
+	    fastcgi_temp_path $tmp/nginx/fastcgi;
+	    uwsgi_temp_path $tmp/nginx/uwsgi;
+	    scgi_temp_path $tmp/nginx/scgi;
+	EOF
 }
 
 # median: the middle of the numbers on stdin, one a line.

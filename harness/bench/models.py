@@ -147,14 +147,9 @@ def instructions_row(b, ours, v):
 def measure(b, contenders):
     """Every contender that can run, at each point, alternating."""
     with children.Server(b.bindir) as server:
-        if server.url is None:
-            b.failed += 1
-            for m in contenders:
-                m.skip = "failed: the server did not start"
+        mask = children.get_ready(b, server, contenders, "the server")
+        if mask is False:
             return
-        mask = children.pin_apart(server)
-        for m in contenders:
-            m.skip, m.startup_cpu_s = children.probe(b, m.name, server.url)
         for point, (n, c, delay) in points(b).items():
             for _ in range(b.rounds):
                 for m in contenders:

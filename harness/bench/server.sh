@@ -51,22 +51,7 @@ start_nginx() {
 	[ -n "$mod" ] || { echo "SKIP nginx the nginx echo module is not installed (apt-get install libnginx-mod-http-echo)"; return 1; }
 	port=$(free_port)
 	mkdir -p "$tmp/nginx/logs"
-	cat >"$tmp/nginx/nginx.conf" <<-EOF
-	load_module $mod;
-	worker_processes 1;
-	worker_rlimit_nofile 30000;
-	daemon off;
-	pid $tmp/nginx/nginx.pid;
-	error_log $tmp/nginx/logs/error.log warn;
-	events { worker_connections 20000; }
-	http {
-	    access_log off;
-	    keepalive_requests 100000000;
-	    client_body_temp_path $tmp/nginx/body;
-	    proxy_temp_path $tmp/nginx/proxy;
-	    fastcgi_temp_path $tmp/nginx/fastcgi;
-	    uwsgi_temp_path $tmp/nginx/uwsgi;
-	    scgi_temp_path $tmp/nginx/scgi;
+	{ echo "load_module $mod;"; nginx_head; cat <<-EOF
 	    map \$arg_delay_ms \$delay_s { default 0; 1000 1; }
 	    server {
 	        listen 127.0.0.1:$port backlog=4096;
@@ -79,6 +64,7 @@ start_nginx() {
 	    }
 	}
 	EOF
+	} >"$tmp/nginx/nginx.conf"
 	"$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" &
 	nginx_pid=$!
 	pids+=("$nginx_pid")

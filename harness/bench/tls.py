@@ -115,14 +115,9 @@ def measure_clients(b, clients):
     """Every client that can run, reuse and fresh, alternating."""
     n = {"reuse": 400 if b.quick else 2000, "fresh": 200 if b.quick else 600}
     with children.Server(b.bindir, tls=True) as server:
-        if server.url is None:
-            b.failed += 1
-            for m in clients:
-                m.skip = "failed: fetchlab-server --tls did not start"
+        mask = children.get_ready(b, server, clients, "fetchlab-server --tls")
+        if mask is False:
             return
-        mask = children.pin_apart(server)
-        for m in clients:
-            m.skip, m.startup_cpu_s = children.probe(b, m.name, server.url, server.ca)
         for _ in range(b.long_rounds):
             for m in clients:
                 for mode in MODES:

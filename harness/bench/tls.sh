@@ -125,21 +125,7 @@ start_nginx() {
 	mkdir -p "$tmp/nginx/logs"
 	sign_leaf
 	port=$(free_port) cport=$(free_port)
-	cat >"$tmp/nginx/nginx.conf" <<-EOF
-	worker_processes 1;
-	worker_rlimit_nofile 30000;
-	daemon off;
-	pid $tmp/nginx/nginx.pid;
-	error_log $tmp/nginx/logs/error.log warn;
-	events { worker_connections 20000; }
-	http {
-	    access_log off;
-	    keepalive_requests 100000000;
-	    client_body_temp_path $tmp/nginx/body;
-	    proxy_temp_path $tmp/nginx/proxy;
-	    fastcgi_temp_path $tmp/nginx/fastcgi;
-	    uwsgi_temp_path $tmp/nginx/uwsgi;
-	    scgi_temp_path $tmp/nginx/scgi;
+	{ nginx_head; cat <<-EOF
 	    ssl_protocols TLSv1.2 TLSv1.3;
 	    ssl_certificate $tmp/nginx/leaf.pem;
 	    ssl_certificate_key $tmp/nginx/leaf.key;
@@ -155,6 +141,7 @@ start_nginx() {
 	    }
 	}
 	EOF
+	} >"$tmp/nginx/nginx.conf"
 	"$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" &
 	nginx_pid=$!
 	pids+=("$nginx_pid")
