@@ -12,12 +12,11 @@
  * With FETCHLAB_LAB_CHECK set (the rules tests) the first rule broken is
  * printed as "lab-check: STEP n: ..." and the run aborts.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <curl/curl.h>
 
 #include "coro.h"
 #include "fetchlab/fetchlab.h"
+#include "lab_check.h"
 
 int __real_coro_resume(struct coro *co);
 int __wrap_coro_resume(struct coro *co);
@@ -52,14 +51,6 @@ static struct seen *find(CURL *easy)
 	return &seen[i];
 }
 
-static void broken(const char *why)
-{
-	if (getenv("FETCHLAB_LAB_CHECK") == NULL)
-		return;
-	fprintf(stderr, "lab-check: %s\n", why);
-	abort();
-}
-
 CURLMcode __wrap_curl_multi_socket_action(CURLM *multi, curl_socket_t fd,
 					  int events, int *running)
 {
@@ -76,14 +67,13 @@ int __wrap_coro_resume(struct coro *co)
 	int rc;
 
 	if (inside_curl > 0) {
-		fprintf(stderr, "lab-check: STEP 4: coro_resume called inside "
-			"curl_multi_socket_action (from a libcurl callback): resume "
-			"coroutines only from the loop, after libcurl has returned\n");
-		abort();
+		lab_broken_always(4, "coro_resume called inside "
+				  "curl_multi_socket_action (from a libcurl callback): resume "
+				  "coroutines only from the loop, after libcurl has returned");
 	}
 	rc = __real_coro_resume(co);
 	if (rc == 0 && coro_status(co) == CORO_RUNNING)
-		broken("STEP 2: coro_yield came back to the resumer with the "
+		lab_broken(2, "coro_yield came back to the resumer with the "
 		       "coroutine still marked CORO_RUNNING: mark it "
 		       "CORO_SUSPENDED before switching, or it cannot be resumed");
 	return rc;
@@ -92,7 +82,7 @@ int __wrap_coro_resume(struct coro *co)
 void __wrap_coro_yield(struct coro *co)
 {
 	if (coro_status(co) != CORO_RUNNING)
-		broken("STEP 1: a coroutine ran while not marked CORO_RUNNING: "
+		lab_broken(1, "a coroutine ran while not marked CORO_RUNNING: "
 		       "coro_resume sets the status before switching to it");
 	__real_coro_yield(co);
 }
@@ -134,11 +124,11 @@ void __wrap_fl_done(struct fl_run *run, struct fl_request *req, CURLcode rc,
 	struct seen *e = find(easy);
 
 	if (e->in_multi)
-		broken("STEP 3: a request reported while libcurl still has its "
+		lab_broken(3, "a request reported while libcurl still has its "
 		       "transfer: perform adds it, then yields until on_done "
 		       "resumes the lane");
 	if (e->ended && rc != e->rc)
-		broken("STEP 4: the request was reported with a CURLcode other "
+		lab_broken(4, "the request was reported with a CURLcode other "
 		       "than libcurl's: on_done leaves RC in the lane (l->rc) "
 		       "before resuming it");
 	e->ended = false;
