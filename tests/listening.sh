@@ -6,7 +6,8 @@
 listening() {
 	url=
 	for _ in $(seq 50); do
-		url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$1")
+		# (not there yet: the server's shell opens it after the fork)
+		url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$1" 2>/dev/null || true)
 		[ -n "$url" ] && return 0
 		sleep 0.1
 	done

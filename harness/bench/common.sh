@@ -14,12 +14,13 @@ trap cleanup EXIT
 # start_fetchlab_server EXE: run EXE (a fetchlab-server) on a free port;
 # sets $url (its base URL) and $server_pid.
 start_fetchlab_server() {
+	: >"$tmp/server.out"   # there before the loop reads it: the child opens it late
 	"$1" --port 0 >"$tmp/server.out" &
 	server_pid=$!
 	pids+=("$server_pid")
 	url=
 	for _ in $(seq 50); do
-		url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out")
+		url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/server.out" 2>/dev/null || true)
 		[ -n "$url" ] && return 0
 		sleep 0.1
 	done

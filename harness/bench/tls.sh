@@ -87,12 +87,13 @@ free_port() {
 
 # start_ours: fetchlab-server --tls with its CA in $tmp/ca; sets $ours, $ours_pid.
 start_ours() {
+	: >"$tmp/server.out"   # there before the loop reads it: the child opens it late
 	"$server" --tls --tls-dir "$tmp/ca" --port 0 >"$tmp/server.out" &
 	ours_pid=$!
 	pids+=("$ours_pid")
 	ours=
 	for _ in $(seq 50); do
-		ours=$(sed -n 's/^fetchlab-server listening on \(https:[^ ]*\).*/\1/p' "$tmp/server.out")
+		ours=$(sed -n 's/^fetchlab-server listening on \(https:[^ ]*\).*/\1/p' "$tmp/server.out" 2>/dev/null || true)
 		[ -n "$ours" ] && break
 		sleep 0.1
 	done

@@ -34,7 +34,7 @@ done
 pid=$!
 url=""
 for _ in $(seq 50); do
-	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/out")
+	url=$(sed -n 's/^fetchlab-server listening on //p' "$tmp/out" 2>/dev/null || true)
 	[ -n "$url" ] && break
 	sleep 0.1
 done

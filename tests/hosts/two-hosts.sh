@@ -66,7 +66,7 @@ serve() {
 	pids="$pids $!"
 	url=
 	for _ in $(seq 50); do
-		url=$(sed -n 's/^fetchlab-server listening on \([^ ]*\).*/\1/p' "$tmp/$name.out")
+		url=$(sed -n 's/^fetchlab-server listening on \([^ ]*\).*/\1/p' "$tmp/$name.out" 2>/dev/null || true)
 		[ -n "$url" ] && break
 		sleep 0.1
 	done

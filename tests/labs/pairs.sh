@@ -51,7 +51,7 @@ fi
 spid=$!
 url=
 for _ in $(seq 50); do
-	url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$tmp/server.log")
+	url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$tmp/server.log" 2>/dev/null || true)
 	[ -n "$url" ] && break
 	sleep 0.1
 done
