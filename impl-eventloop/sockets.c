@@ -7,6 +7,8 @@
  * stopped when it stirs while curl is not watching (on_stir), and closed
  * before curl closes the socket (cu_socket_close): a socket number curl
  * reuses gets a handle of its own, and no handle outlives its socket.
+ * The one socket curl may close without telling us, a connect not yet
+ * complete, is stopped as soon as curl forgets it (cu_socket_unwatch).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,15 @@ int cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready)
 void cu_socket_unwatch(struct cu_socket *s)
 {
 	s->wanted = false;
+	if (s->events == UV_READABLE)
+		return;   /* an idle kept-alive connection: it stays in epoll */
+	/* Anything else (a connect in progress, most often) may be closed by
+	 * curl without cu_socket_close: libcurl 7.88 to 8.1 close a socket
+	 * whose connect has not completed directly (curl PR #11439), as when
+	 * Ctrl-C removes its transfer. libuv would then abort on epoll_ctl
+	 * for a closed number, so stop polling while the socket is open. */
+	uv_poll_stop(&s->poll);
+	s->events = 0;
 }
 
 /* Close the poll handle while its socket is still open, then the socket.

@@ -30,8 +30,9 @@ struct cu_socket *cu_socket_get(struct curl_uv *cu, curl_socket_t fd);
  * a negative libuv error. */
 int cu_socket_watch(struct cu_socket *s, int events, uv_poll_cb ready);
 
-/* curl no longer watches S. It stays in epoll (see above); READY will not
- * be called until cu_socket_watch again. */
+/* curl no longer watches S. An idle connection stays in epoll (see above);
+ * any other socket is stopped, as curl may close it behind our back. READY
+ * will not be called until cu_socket_watch again. */
 void cu_socket_unwatch(struct cu_socket *s);
 
 /* CURLOPT_CLOSESOCKETFUNCTION: close FD's poll handle, then FD. */

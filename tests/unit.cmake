@@ -21,3 +21,12 @@ target_link_libraries(unit-schema PRIVATE fetchlab)
 target_include_directories(unit-schema PRIVATE ${FL_TESTS}/../harness/lib)
 add_test(NAME unit-schema COMMAND unit-schema ${FL_TESTS}/../harness/plots)
 set_tests_properties(unit-json unit-schema PROPERTIES LABELS unit TIMEOUT 60)
+
+# curl_uv: a transfer removed mid-connect, whose socket curl closes without
+# CURLOPT_CLOSESOCKETFUNCTION (libcurl 7.88-8.1): no abort, nothing left open.
+if(TARGET curl_uv)
+  add_executable(unit-curl-uv ${FL_TESTS}/unit/test_curl_uv.c)
+  target_link_libraries(unit-curl-uv PRIVATE curl_uv)
+  add_test(NAME unit-curl-uv COMMAND unit-curl-uv)
+  set_tests_properties(unit-curl-uv PROPERTIES LABELS unit TIMEOUT 60)
+endif()
