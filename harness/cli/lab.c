@@ -64,7 +64,7 @@ struct test {
 	const char *delay;      /* --delay */
 	const char *extra;      /* more options, space-separated, or NULL */
 	double target;          /* T_PERF / T_LATENCY / T_SPEEDUP: the ratio for full points */
-	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN / T_REUSE: the likely step, on a FAIL */
+	const char *hint;       /* T_PERF / T_LATENCY / T_TSAN / T_REUSE / T_TIMEOUT: the likely step, on a FAIL */
 };
 
 struct lab {
@@ -126,7 +126,8 @@ static const struct lab lab_table[] = {
 		{.kind = T_CONFORM, .name = "conformance: C=100", .points = 1, .n = 400, .c = 100, .delay = "20ms"},
 		{.kind = T_CONFORM, .name = "conformance: C=1000, bodies of 0..64k", .points = 1, .n = 2000, .c = 1000, .delay = "20ms", .extra = "--size 0..64k"},
 		{.kind = T_RULE, .name = "rules: libcurl driven as steps 1-4 say (traced)", .points = 1, .n = 1000, .c = 100, .delay = "2ms", .extra = "--faults reset=0.2,stall=0.05 --timeout 300ms"},
-		{.kind = T_TIMEOUT, .name = "timer: stalled requests end at --timeout", .points = 1, .n = 40, .c = 8, .delay = "1ms", .extra = "--faults stall=0.3 --timeout 300ms"},
+		{.kind = T_TIMEOUT, .name = "timer: stalled requests end at --timeout", .points = 1, .n = 40, .c = 8, .delay = "1ms", .extra = "--faults stall=0.3 --timeout 300ms",
+		 .hint = "STEP 1: a stalled transfer ends only when curl's timer fires: on_timer_change starts libuv's timer for ms (stops it for -1), and on_timeout tells curl"},
 		{.kind = T_FAULTS, .name = "accounting: faults, ok + errors == requests", .points = 1, .n = 60, .c = 8, .delay = "1ms", .extra = "--faults 0.4 --timeout 300ms"},
 		{.kind = T_PERF, .name = "perf: throughput at C=200 vs eventloop", .points = 2, .n = 2000, .c = 200, .delay = "10ms", .target = 0.9},
 	}},
@@ -853,7 +854,10 @@ static bool k_faults(struct check *ck, const struct test *t, struct proc *p)
 		ck->why[strcspn(ck->why, "\n")] = '\0';
 		return false;
 	}
-	return ran(ck, p, true) && accounted(ck, p, t->n) && classes_ok(ck, p);
+	if (ran(ck, p, true) && accounted(ck, p, t->n) && classes_ok(ck, p))
+		return true;
+	add_hint(ck, t);   /* the timer's: the step that drives it */
+	return false;
 }
 
 /* The first line from MARK on in the model's stderr, as the reason. */
