@@ -182,7 +182,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_demo(int argc, char **argv);   /* demo.c: the models race, live */
-int cmd_lab(int argc, char **argv);    /* lab.c: the guided labs and their grader */
 int cmd_bench(int argc, char **argv);  /* bench.c: ratios against peers, curl, nginx */
 
 /* ---- plot.c -------------------------------------------------------------- */

@@ -1,8 +1,26 @@
 /* main.c - the fetchlab driver: one command per job. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* The guided labs are the labs' own program (labs/grader): hand over. */
+static int cmd_lab(int argc, char **argv)
+{
+	char path[PATH_MAX];
+
+	(void)argc;
+	snprintf(path, sizeof path, "%s/fetchlab-lab", cli_bindir());
+	argv[0] = "lab";
+	fflush(NULL);
+	execv(path, argv);
+	fprintf(stderr, "fetchlab lab: cannot run %s: %s; build it: cmake --build "
+		"build (./fetchlab does)\n", path, strerror(errno));
+	return 127;
+}
 
 struct command {
 	const char *name;

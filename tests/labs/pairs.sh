@@ -4,7 +4,7 @@
 # check builds a student's (labs/student, with the lab's --wrap tracer),
 # then PAIRS turns of that build and of fetch-MODEL, back to back, the
 # order alternating, against one fetchlab-server, each run with OPTIONS
-# (the perf test's workload: see harness/cli/lab.c's table). One line per
+# (the perf test's workload: see labs/grader/lab.c's table). One line per
 # turn (each throughput, and the lab build's over MODEL's), then the lowest,
 # median and highest ratio and how many turns fell under MARK (0.9 unless
 # given). KEY=loop_lag_us.p99 compares that JSON figure instead of

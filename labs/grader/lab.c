@@ -1,4 +1,6 @@
-/* lab.c - `fetchlab lab`: the guided labs, and the grader that checks them.
+/* lab.c - fetchlab-lab, `fetchlab lab`: the guided labs, and the grader
+ * that checks them. The driver execs it; it shares the driver's pieces
+ * (cli.h: the spawn function, the server, a model run).
  *
  *   lab list                  the labs, and which ones you have started
  *   lab start NN [--force]    the starter files in labs/NN-topic/work/
@@ -1399,7 +1401,8 @@ static int cmd_start(const struct lab *lab, const char *dir, bool force)
 	return 0;
 }
 
-int cmd_lab(int argc, char **argv)
+/* fetchlab-lab: `fetchlab lab ARGS` hands its ARGS over (argv[0] "lab"). */
+int main(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL, *dir = NULL;
 	const struct lab *lab = NULL;
