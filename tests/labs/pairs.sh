@@ -49,13 +49,9 @@ fi
 
 "$bin/fetchlab-server" --port 0 >"$tmp/server.log" 2>&1 &
 spid=$!
-url=
-for _ in $(seq 50); do
-	url=$(sed -n 's/^.* listening on \([^ ]*\).*/\1/p' "$tmp/server.log" 2>/dev/null || true)
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { echo "pairs.sh: the server did not start" >&2; exit 2; }
+fail() { echo "pairs.sh: $*" >&2; exit 2; }
+. "$src/tests/listening.sh"
+listening "$tmp/server.log" fetchlab-server
 
 key=${KEY:-throughput_rps} mark=${MARK:-0.9}
 figure() { # JSON: its figure KEY (OBJECT.FIELD for a nested one)
