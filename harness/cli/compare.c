@@ -781,6 +781,36 @@ static int run_model(const struct sweep *sw, const char *model, const char *serv
 	return cli_run_model(model, server, all, out, ru);
 }
 
+/* A measured run: its figures (strings in strings[]), its rusage. */
+struct measured {
+	union fl_value v[FL_M_COUNT];
+	char strings[1024];
+	struct rusage ru;
+};
+
+/* Run MODEL against SERVER with ARGS into *M: run_model's, or with OWN
+ * cli_run_model's (ARGS carry their own --ca and --connections). TRY is
+ * what follows "fetchlab run MODEL" to repeat the run by hand. Returns 0;
+ * 1 after a line saying what failed; 130 if interrupted. */
+static int measure(const struct sweep *sw, const char *model, const char *server,
+		   char *const args[], bool own, const char *try, struct measured *m)
+{
+	char *json = NULL;
+	int rc = own ? cli_run_model(model, server, args, &json, &m->ru)
+		     : run_model(sw, model, server, args, &json, &m->ru);
+
+	if (rc != 0 || read_figures(model, json, m->v, m->strings, sizeof m->strings) < 0) {
+		if (isatty(STDERR_FILENO))
+			fputc('\n', stderr);
+		fprintf(stderr, "fetchlab compare: %s%s failed (exit status %d); try: "
+			"fetchlab run %s%s\n", model, try, rc, model, try);
+		free(json);
+		return rc == 130 ? 130 : 1;
+	}
+	free(json);   /* M's strings are in m->strings, not in it */
+	return m->v[FL_M_INTERRUPTED].flag || spawn_stopping() ? 130 : 0;
+}
+
 /* The figures only the driver knows: the run's place in the sweep, and
  * the child's own rusage (wait4), which includes its start and exit. */
 static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
@@ -815,9 +845,9 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	int argc = 8;
 	unsigned n = work >= 0 ? work_requests(sw, model, sw->work[work])
 			       : point_requests(sw, model, c, rate);
-	char *json = NULL, strings[1024], opts[96];
-	union fl_value v[FL_M_COUNT];
-	struct rusage ru;
+	char opts[96], try[PATH_MAX + 256];
+	struct measured m;
+	union fl_value *v = m.v;
 	int rc;
 
 	if (work >= 0) {
@@ -852,22 +882,12 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
 	progress_bar(sw, what);
 	snprintf(n_arg, sizeof n_arg, "%u", n);
 	snprintf(c_arg, sizeof c_arg, "%u", c);
-	rc = run_model(sw, model, server, args, &json, &ru);
-	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
-		if (isatty(STDERR_FILENO))
-			fputc('\n', stderr);
-		fprintf(stderr, "fetchlab compare: %s -n %u -c %u%s failed (exit status "
-			"%d); try: fetchlab run %s -n %u -c %u%s%s%s%s%s\n", model, n, c,
-			opts, rc, model, n, c, opts, sw->server ? " --server " : "",
-			sw->server ? server : "", sw->server && sw->ca[0] ? " --ca " : "",
-			sw->server && sw->ca[0] ? sw->ca : "");
-		free(json);
-		return rc == 130 ? 130 : 1;
-	}
-	free(json);   /* V's strings are in STRINGS, not in it */
-	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
-		return 130;   /* SIGTERM between two points: stop all the same */
-	driver_figures(sw, model, c, work >= 0, rep, &ru, v);
+	snprintf(try, sizeof try, " -n %u -c %u%s%s%s%s%s", n, c, opts,
+		 sw->server ? " --server " : "", sw->server ? server : "",
+		 sw->server && sw->ca[0] ? " --ca " : "", sw->server && sw->ca[0] ? sw->ca : "");
+	if ((rc = measure(sw, model, server, args, false, try, &m)) != 0)
+		return rc;   /* 130: SIGTERM between two points stops all the same */
+	driver_figures(sw, model, c, work >= 0, rep, &m.ru, v);
 	fl_write_summary_row(work >= 0 ? sw->work_summary : sw->summary, v);
 	fflush(work >= 0 ? sw->work_summary : sw->summary);
 	sw->done++;
@@ -940,24 +960,15 @@ static int run_c10k(struct sweep *sw, const char *server, const char *model,
 		    FILE *csv)
 {
 	char *args[] = {C10K_ARGS, "--size", (char *)sw->size, "--json", NULL};
-	char *json = NULL, strings[1024];
-	union fl_value v[FL_M_COUNT];
-	struct rusage ru;
+	struct measured m;
+	union fl_value *v = m.v;
 	int rc;
 
 	progress_bar(sw, "C10K: -n 30000 -c 10000 --delay 1s");
-	rc = run_model(sw, model, server, args, &json, &ru);
-	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
-		fprintf(stderr, "fetchlab compare: %s -n 30000 -c 10000 --delay 1s failed "
-			"(exit status %d); try: fetchlab run %s -n 30000 -c 10000 "
-			"--delay 1s\n", model, rc, model);
-		free(json);
-		return rc == 130 ? 130 : 1;
-	}
-	free(json);
-	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
-		return 130;
-	driver_figures(sw, model, 10000, false, 1, &ru, v);
+	if ((rc = measure(sw, model, server, args, false,
+			  " -n 30000 -c 10000 --delay 1s", &m)) != 0)
+		return rc;
+	driver_figures(sw, model, 10000, false, 1, &m.ru, v);
 	v[FL_M_DELAY].str = "1s";
 	v[FL_M_DELAY_MEAN].num = 1e6;
 	fl_write_summary_row(csv, v);
@@ -1017,12 +1028,12 @@ static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
 	unsigned n = is_sequential(model) ? 20 : (mode[0] == 'r' ? 10 : 3) * CONN_C;
 
 	n = (unsigned)fmax(is_sequential(model) ? 4 : CONN_C, n * sw->scale);
-	char n_arg[16], c_arg[16], what[96], *json = NULL, strings[1024];
+	char n_arg[16], c_arg[16], what[96], try[96];
 	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", "50ms", "--size",
 			(char *)sw->size, "--json", "--connections", (char *)mode,
 			srv->tls ? "--ca" : NULL, (char *)srv->ca, NULL};
-	union fl_value v[FL_M_COUNT];
-	struct rusage ru;
+	struct measured m;
+	union fl_value *v = m.v;
 	int rc;
 
 	snprintf(n_arg, sizeof n_arg, "%u", n);
@@ -1030,19 +1041,11 @@ static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
 	snprintf(what, sizeof what, "connections: %s %s %s", model,
 		 srv->tls ? "https" : "http", mode);
 	progress_bar(sw, what);
-	rc = cli_run_model(model, srv->url, args, &json, &ru);
-	if (rc != 0 || read_figures(model, json, v, strings, sizeof strings) < 0) {
-		fprintf(stderr, "\nfetchlab compare: %s over %s with --connections %s "
-			"failed (exit status %d); try: fetchlab run %s%s -n %u -c %u "
-			"--connections %s\n", model, srv->tls ? "https" : "http", mode, rc,
-			model, srv->tls ? " --tls" : "", n, CONN_C, mode);
-		free(json);
-		return rc == 130 ? 130 : 1;
-	}
-	free(json);
-	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
-		return 130;
-	driver_figures(sw, model, CONN_C, false, 1, &ru, v);
+	snprintf(try, sizeof try, "%s -n %u -c %u --connections %s",
+		 srv->tls ? " --tls" : "", n, CONN_C, mode);
+	if ((rc = measure(sw, model, srv->url, args, true, try, &m)) != 0)
+		return rc;
+	driver_figures(sw, model, CONN_C, false, 1, &m.ru, v);
 	v[FL_M_DELAY].str = "50ms";
 	v[FL_M_DELAY_MEAN].num = 50000;
 	v[FL_M_CPU_BASE].num = base;

@@ -74,6 +74,20 @@ for f in "$tmp/first/"*.svg; do
 	cmp -s "$f" "$tmp/r/charts/$(basename "$f")" || fail "$(basename "$f") differs after plot"
 done
 
+# A point that fails (here: -c 1000 over a descriptor limit of 300) is
+# named with the command that repeats it; the others are kept and drawn,
+# and compare exits 1.
+if [ -x "$bin/fetch-eventloop" ]; then
+	rc=0
+	(ulimit -n 300 && exec "$cli" compare --models eventloop --concurrency 1,1000 \
+		--delay 2ms --repeat 1 --requests-scale 0.05 --no-connections-axis --out "$tmp/f") \
+		>"$tmp/table.txt" 2>"$tmp/log.txt" || rc=$?
+	[ "$rc" -eq 1 ] || fail "a failed point: exit status $rc, wanted 1"
+	grep -q '^fetchlab compare: eventloop -n [0-9]* -c 1000 --delay 2ms failed (exit status 2); try: fetchlab run eventloop -n [0-9]* -c 1000 --delay 2ms$' "$tmp/log.txt" ||
+		fail "a failed point is not named with its command: $(cat "$tmp/log.txt")"
+	grep -q '^eventloop  *1 ' "$tmp/table.txt" || fail "the point that ran is not in the table"
+fi
+
 # Bad input: exit status 2 and one line naming the option.
 . "$(dirname "$0")/../expect2.sh"
 expect2 --concurrency compare --concurrency abc --out "$tmp/x"
