@@ -18,19 +18,9 @@
 #include <unistd.h>
 
 #include "curl_uv.h"
+#include "tally.h"
 
 #define FILLERS 4   /* connections that fill the listener's queue */
-
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		failures++; \
-	} \
-} while (0)
 
 struct test {
 	struct curl_uv cu;
@@ -87,6 +77,7 @@ static int full_listener(int *port, int filler[FILLERS])
 int main(void)
 {
 	struct test t = { 0 };
+	struct tally tally = { 0 };
 	int port, listener, filler[FILLERS];
 	char url[64];
 	uv_loop_t loop;
@@ -97,12 +88,12 @@ int main(void)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	uv_loop_init(&loop);
-	CHECK(curl_uv_init(&t.cu, &loop, on_done, &t) == 0, "curl_uv_init");
+	check(&tally, curl_uv_init(&t.cu, &loop, on_done, &t) == 0, "curl_uv_init");
 	t.easy = curl_easy_init();
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
 	curl_easy_setopt(t.easy, CURLOPT_URL, url);
 	curl_easy_setopt(t.easy, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-	CHECK(curl_uv_add(&t.cu, t.easy) == 0, "curl_uv_add");
+	check(&tally, curl_uv_add(&t.cu, t.easy) == 0, "curl_uv_add");
 
 	/* Started after curl_uv_add's 0 ms timer, due at the same time: libuv
 	 * runs it second, in the same turn. */
@@ -111,17 +102,17 @@ int main(void)
 	uv_timer_start(&t.cancel, on_cancel, 0, 0);
 	uv_run(&loop, UV_RUN_DEFAULT);   /* aborted here before the fix */
 
-	CHECK(t.removed, "the transfer was never removed");
-	CHECK(t.done == 0, "DONE heard of a removed transfer (%d)", t.done);
+	check(&tally, t.removed, "the transfer was never removed");
+	check(&tally, t.done == 0, "DONE heard of a removed transfer (%d)", t.done);
 	curl_uv_close(&t.cu);
 	uv_run(&loop, UV_RUN_DEFAULT);   /* the close callbacks */
-	CHECK(uv_loop_close(&loop) == 0, "a handle is still open on the loop");
+	check(&tally, uv_loop_close(&loop) == 0, "a handle is still open on the loop");
 	curl_easy_cleanup(t.easy);
 	curl_global_cleanup();
 	for (int i = 0; i < FILLERS; i++)
 		close(filler[i]);
 	close(listener);
-	if (failures == 0)
-		printf("ok: a transfer removed mid-connect, its socket closed by curl alone\n");
-	return failures != 0;
+	printf("unit-curl-uv: %d passed, %d failed (a transfer removed mid-connect, "
+	       "its socket closed by curl alone)\n", tally.passed, tally.failed);
+	return tally.failed ? 1 : 0;
 }
