@@ -553,6 +553,8 @@ class Run:
         self.work_ns_per_step = work_calibrate() if opt.work.a > 0 else 0.0
         self.work_off_thread = 0  # responses whose work ran elsewhere
         self.connections = 0      # new connections made (TCP connects that succeeded)
+        self.open_now = 0         # connections open now, where the peer counts closes
+        self.open_peak = None     # the most open at once (connections_peak); None: not counted
         self.tls = (opt.server or opt.url or "").startswith("https:")
         self.server_host = Target(opt.server or opt.url).host if self.tls else None
         # The client's TLS: always verified, against --ca alone when given,
@@ -584,6 +586,15 @@ class Run:
         """A new TCP connection was made (the JSON's connections)."""
         with self.lock:
             self.connections += 1
+
+    def holding(self, delta):
+        """A connection opened (DELTA +1) or closed (-1): a peer that sees
+        its connections close counts them, for connections_peak, as
+        harness/lib/request.c does in curl's socket callbacks (which also
+        count, for its moment, the socket of a connect that fails)."""
+        with self.lock:
+            self.open_now += delta
+            self.open_peak = max(self.open_peak or 0, self.open_now)
 
     def connected(self, req, tcp_ns, tls_ns=0, resumed=False):
         """REQ made its own connection: TCP was up at TCP_NS, and over
@@ -842,6 +853,8 @@ def report(run, out):
             '"steady_rps":%s' % ("%.1f" % steady[0] if steady else "null"),
             '"in_flight_mean":%s' % ("%.1f" % in_mean if in_mean is not None else "null"),
             '"in_flight_peak":%s' % (in_peak if in_peak is not None else "null"),
+        ] + (['"connections_peak":%d' % run.open_peak]   # where the peer counts it
+             if run.open_peak is not None else []) + [
             '"tls":%s' % ("true" if run.tls else "false"),
             '"connection_mode":"%s"' % ("fresh" if o.fresh else "reuse"),
             '"tls_full":%d' % ph.handshakes[1], '"tls_resumed":%d' % ph.handshakes[2],
@@ -862,7 +875,9 @@ def report(run, out):
             for s in run.samples[k]:
                 print("    %s: %s" % (k, s), file=out)
         print("  wall %.3f s   throughput %.1f req/s   body bytes %d   "
-              "connections opened %d" % (wall, rps, nbytes, run.connections), file=out)
+              "connections opened %d%s" % (wall, rps, nbytes, run.connections,
+              ", open at most %d" % run.open_peak if run.open_peak is not None
+              else ""), file=out)
         if steady:
             print("  steady state %.1f req/s, from %.3f s (every lane past its "
                   "first request) to %.3f s (the last claim)" %

@@ -40,6 +40,7 @@ class Worker(threading.local):
         self.lane = next(lanes)   # itertools.count: one C call, atomic under the GIL
         self.conns = {}           # (host, port): its keep-alive connection there
         self.sessions = {}        # (host, port): the TLS session to resume there
+        self.open = set()         # (host, port) of its connections open, counted
 
 
 def parse_headers_strict(fp, _class=http.client.HTTPMessage):
@@ -153,10 +154,11 @@ def fetch(run, worker, watchdog, req):
     run.begin(req, worker.lane)
     target = run.target(req)
     deadline = req.start_ns + run.opt.timeout_ns
-    conn = worker.conns.get((target.host, target.port))
+    where = (target.host, target.port)
+    conn = worker.conns.get(where)
     if conn is None:
         conn = http.client.HTTPConnection(target.host, target.port)
-        worker.conns[target.host, target.port] = conn
+        worker.conns[where] = conn
     stage = "connect"                       # the class of a socket error now
     error = text = watch = None
     try:
@@ -164,6 +166,8 @@ def fetch(run, worker, watchdog, req):
             sock = socket.create_connection((target.connect_host, target.port),
                                             timeout=left(deadline))
             run.opened()
+            run.holding(+1)
+            worker.open.add(where)
             run.connected(req, peer.now_ns())
             sock.setsockopt(*NODELAY)
             stage = "tls"                   # a handshake's failure, a reset in it
@@ -205,6 +209,9 @@ def fetch(run, worker, watchdog, req):
     run.done(req, error, text)
     if error is not None or fired or run.opt.fresh:
         conn.close()                        # after an error start afresh; fresh: always
+    if conn.sock is None and where in worker.open:   # closed: here, by a closing
+        worker.open.discard(where)                   # response, or a failed handshake
+        run.holding(-1)
 
 
 def perform(run):
