@@ -5,6 +5,7 @@
  *   lab list                  the labs, and which ones you have started
  *   lab start NN [--force]    the starter files in labs/NN-topic/work/
  *   lab check NN [--dir D]    build your files as a model, run the checks
+ *   lab run NN [OPTIONS]      build them the same way, run as fetchlab run does
  *   lab grade                 every lab's score
  *
  * One source of truth: a starter is the reference model with the regions
