@@ -24,7 +24,7 @@
  *
  * data/summary.csv has one column per figure that fl_metrics (harness/lib/
  * schema.c) gives a summary.csv place, with its meaning: most come from the
- * model's JSON summary; driver_figures below sets the ones only the driver
+ * model's JSON summary; measure below sets the ones only the driver
  * knows (the child's rusage from wait4, the repeat, the delay's mean, the
  * model's start-up CPU cost measured by cpu_baseline).
  */
@@ -86,7 +86,8 @@ struct sweep {
 	char work_list[256];
 	const char *delay, *size;   /* specs, passed to every model */
 	double delay_us;            /* the mean of the delay spec */
-	double cpu_base;            /* the current model's start-up CPU, s */
+	double base[MAX_MODELS];    /* each model's start-up CPU, s (cpu_baseline) */
+	const struct cli_server *srv;   /* the server of the sweep */
 	int repeat;
 	double scale;               /* --requests-scale (0 until set) */
 	const char *out;            /* where this run writes: a staging directory */
@@ -757,28 +758,61 @@ static int read_figures(const char *model, const char *text, union fl_value *v,
 	return isnan(v[FL_M_OK].num) ? -1 : 0;
 }
 
-/* cli_run_model with the sweep's own options after ARGS: --tls's CA (or
- * --server's --ca), --connections. */
-static int run_model(const struct sweep *sw, const char *model, const char *server,
-		     char *const args[], char **out, struct rusage *ru)
-{
-	char *all[32];
-	int n = 0;
+/* One run of a model: what it is given beyond the sweep's --size, and
+ * the sweep's server and --connections unless it names its own. */
+struct run {
+	const char *model;
+	unsigned n, c;
+	const char *delay;
+	double rate;                    /* > 0: open loop at RATE req/s */
+	const char *work;               /* --work SPEC, or NULL */
+	const char *hdr, *records;      /* --hdr FILE, --records FILE, or NULL */
+	const struct cli_server *srv;   /* NULL: the sweep's */
+	const char *connections;        /* NULL: the sweep's --connections */
+};
 
-	while (args[n] && n < 26) {
-		all[n] = args[n];
-		n++;
-	}
-	if (sw->tls && sw->ca[0]) {   /* a --server's without --ca: the system's */
-		all[n++] = "--ca";
-		all[n++] = (char *)sw->ca;
-	}
-	if (sw->connections) {
-		all[n++] = "--connections";
-		all[n++] = (char *)sw->connections;
-	}
-	all[n] = NULL;
-	return cli_run_model(model, server, all, out, ru);
+/* Run R: its JSON summary into *JSON, its rusage into *RU, and into TRY
+ * (N bytes) what follows "fetchlab run MODEL" to repeat it by hand, made
+ * from the same options. Returns as cli_run_model. */
+static int run_model(const struct sweep *sw, const struct run *r, char **json,
+		     struct rusage *ru, char *try, size_t n)
+{
+	const struct cli_server *srv = r->srv ? r->srv : sw->srv;
+	const char *conn = r->connections ? r->connections : sw->connections;
+	char n_arg[16], c_arg[16], rate[32];
+	char *args[24] = {"-n", n_arg, "-c", c_arg, "--delay", (char *)r->delay,
+			  "--size", (char *)sw->size};
+	int argc = 8, shown;
+
+	snprintf(n_arg, sizeof n_arg, "%u", r->n);
+	snprintf(c_arg, sizeof c_arg, "%u", r->c);
+	snprintf(rate, sizeof rate, "%g", r->rate);
+#define ARG(opt, value) (args[argc++] = (opt), args[argc++] = (char *)(value))
+	if (r->rate > 0)
+		ARG("--rate", rate);
+	if (r->work)
+		ARG("--work", r->work);
+	if (conn)
+		ARG("--connections", conn);
+	shown = argc;   /* the rest names files of this run and the server */
+	args[argc++] = "--json";
+	if (r->hdr)
+		ARG("--hdr", r->hdr);
+	if (r->records)
+		ARG("--records", r->records);
+	if (srv->tls && srv->ca[0])   /* a --server's without --ca: the system's */
+		ARG("--ca", srv->ca);
+#undef ARG
+	args[argc] = NULL;
+	try[0] = '\0';
+	for (int i = 0; i < shown; i++)
+		snprintf(try + strlen(try), n - strlen(try), " %s", args[i]);
+	if (srv->remote)
+		snprintf(try + strlen(try), n - strlen(try), " --server %s%s%s", srv->url,
+			 srv->ca[0] ? " --ca " : "", srv->ca);
+	else if (srv->tls)
+		snprintf(try + strlen(try), n - strlen(try), " --tls");
+	return cli_run_model(r->model, srv->url, args, json, ru);
 }
 
 /* A measured run: its figures (strings in strings[]), its rusage. */
@@ -788,38 +822,35 @@ struct measured {
 	struct rusage ru;
 };
 
-/* Run MODEL against SERVER with ARGS into *M: run_model's, or with OWN
- * cli_run_model's (ARGS carry their own --ca and --connections). TRY is
- * what follows "fetchlab run MODEL" to repeat the run by hand. Returns 0;
- * 1 after a line saying what failed; 130 if interrupted. */
-static int measure(const struct sweep *sw, const char *model, const char *server,
-		   char *const args[], bool own, const char *try, struct measured *m)
+/* Run R into *M, with the figures only the driver knows: its repeat REP,
+ * the model's start-up CPU BASE, and the child's own rusage (wait4),
+ * which includes its start and exit; then append its row to CSV.
+ * Returns 0; 1 after a line saying what failed and how to repeat it; 130
+ * if interrupted. */
+static int measure(const struct sweep *sw, const struct run *r, int rep,
+		   double base, FILE *csv, struct measured *m)
 {
-	char *json = NULL;
-	int rc = own ? cli_run_model(model, server, args, &json, &m->ru)
-		     : run_model(sw, model, server, args, &json, &m->ru);
+	char try[PATH_MAX + 512], *json = NULL;
+	union fl_value *v = m->v;
+	const struct rusage *ru = &m->ru;
+	const char *why;
+	int rc = run_model(sw, r, &json, &m->ru, try, sizeof try);
 
-	if (rc != 0 || read_figures(model, json, m->v, m->strings, sizeof m->strings) < 0) {
+	if (rc != 0 || read_figures(r->model, json, v, m->strings, sizeof m->strings) < 0) {
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
 		fprintf(stderr, "fetchlab compare: %s%s failed (exit status %d); try: "
-			"fetchlab run %s%s\n", model, try, rc, model, try);
+			"fetchlab run %s%s\n", r->model, try, rc, r->model, try);
 		free(json);
 		return rc == 130 ? 130 : 1;
 	}
 	free(json);   /* M's strings are in m->strings, not in it */
-	return m->v[FL_M_INTERRUPTED].flag || spawn_stopping() ? 130 : 0;
-}
-
-/* The figures only the driver knows: the run's place in the sweep, and
- * the child's own rusage (wait4), which includes its start and exit. */
-static void driver_figures(const struct sweep *sw, const char *model, unsigned c,
-			   bool work, int rep, const struct rusage *ru,
-			   union fl_value *v)
-{
-	v[FL_M_MODEL].str = model;
-	v[FL_M_CONCURRENCY].num = c;
-	v[FL_M_DELAY].str = work ? WORK_DELAY : sw->delay;
+	if (v[FL_M_INTERRUPTED].flag || spawn_stopping())
+		return 130;
+	v[FL_M_MODEL].str = r->model;
+	v[FL_M_CONCURRENCY].num = r->c;
+	v[FL_M_DELAY].str = r->delay;
+	fl_spec_mean(r->delay, true, &v[FL_M_DELAY_MEAN].num, &why);   /* checked */
 	v[FL_M_SIZE].str = sw->size;
 	v[FL_M_REPEAT].num = rep;
 	v[FL_M_ERRORS].num = v[FL_M_REQUESTS].num - v[FL_M_OK].num;
@@ -828,73 +859,50 @@ static void driver_figures(const struct sweep *sw, const char *model, unsigned c
 	v[FL_M_PEAK_RSS].num = (double)ru->ru_maxrss;
 	v[FL_M_CTX_VOLUNTARY].num = (double)ru->ru_nvcsw;
 	v[FL_M_CTX_INVOLUNTARY].num = (double)ru->ru_nivcsw;
-	v[FL_M_DELAY_MEAN].num = work ? WORK_DELAY_US : sw->delay_us;
-	v[FL_M_CPU_BASE].num = sw->cpu_base;
+	v[FL_M_CPU_BASE].num = base;
+	fl_write_summary_row(csv, v);
+	fflush(csv);
+	return 0;
 }
 
-/* Run MODEL at C once against SERVER, open loop at RATE req/s when RATE >
- * 0, and append its row to the summary; or with WORK (a --work spec) one
- * point of the work axis, to the work summary. Returns 0, 1 if the point
- * failed (a line says why), 130 if interrupted. */
-static int run_point(struct sweep *sw, const char *server, const char *model,
-		     unsigned c, double rate, int work, int rep)
+/* Run point I of model M once, repeat REP: at the I-th C, or at the I-th
+ * rate (open loop, at most C in flight) in a rate sweep; or with WORK, the
+ * I-th point of the work axis, into the work summary. Returns as measure. */
+static int run_point(struct sweep *sw, int m, int i, bool work, int rep)
 {
-	char n_arg[16], c_arg[16], r_arg[32] = "", hdr[PATH_MAX], what[64];
-	char *args[16] = {"-n", n_arg, "-c", c_arg, "--size", (char *)sw->size,
-			  "--json", "--delay"};
-	int argc = 8;
-	unsigned n = work >= 0 ? work_requests(sw, model, sw->work[work])
-			       : point_requests(sw, model, c, rate);
-	char opts[96], try[PATH_MAX + 256];
-	struct measured m;
-	union fl_value *v = m.v;
+	const char *model = sw->models[m];
+	bool open = !work && sw->nrates > 0;
+	unsigned c = work ? WORK_C : open ? sw->conc[0] : sw->conc[i];
+	double rate = open ? sw->rates[i] : 0;
+	char hdr[PATH_MAX], what[64];
+	const struct run r = {.model = model, .c = c, .rate = rate,
+			      .delay = work ? WORK_DELAY : sw->delay,
+			      .work = work ? sw->work_spec[i] : NULL,
+			      .hdr = work ? NULL : hdr,
+			      .n = work ? work_requests(sw, model, sw->work[i])
+					: point_requests(sw, model, c, rate)};
+	struct measured pt;
 	int rc;
 
-	if (work >= 0) {
-		args[argc++] = WORK_DELAY;
-		args[argc++] = "--work";
-		args[argc++] = (char *)sw->work_spec[work];
-		snprintf(opts, sizeof opts, " --delay %s --work %s", WORK_DELAY,
-			 sw->work_spec[work]);
-		snprintf(what, sizeof what, "%s work %s repeat %d/%d", model,
-			 sw->work_spec[work], rep, sw->repeat);
-	} else {
-		/* Every repeat writes the same file: the last repeat's is kept. */
-		args[argc++] = (char *)sw->delay;
-		args[argc++] = "--hdr";
-		args[argc++] = hdr;
-		snprintf(r_arg, sizeof r_arg, "%g", rate);
-		if (rate > 0) {
-			args[argc++] = "--rate";
-			args[argc++] = r_arg;
-			snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-r%g.csv", sw->out, model, rate);
-			snprintf(what, sizeof what, "%s R=%g repeat %d/%d", model, rate,
-				 rep, sw->repeat);
-		} else {
-			snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-c%u.csv", sw->out, model, c);
-			snprintf(what, sizeof what, "%s C=%u repeat %d/%d", model, c,
-				 rep, sw->repeat);
-		}
-		snprintf(opts, sizeof opts, "%s%s --delay %s", rate > 0 ? " --rate " : "",
-			 rate > 0 ? r_arg : "", sw->delay);
-	}
-	args[argc] = NULL;
+	/* Every repeat writes the same file: the last repeat's is kept. */
+	snprintf(hdr, sizeof hdr, "%s/data/hdr/%s-%c%g.csv", sw->out, model,
+		 open ? 'r' : 'c', open ? rate : c);
+	if (work)
+		snprintf(what, sizeof what, "%s work %s", model, sw->work_spec[i]);
+	else
+		snprintf(what, sizeof what, "%s %s=%g", model, open ? "R" : "C",
+			 open ? rate : c);
+	snprintf(what + strlen(what), sizeof what - strlen(what), " repeat %d/%d",
+		 rep, sw->repeat);
 	progress_bar(sw, what);
-	snprintf(n_arg, sizeof n_arg, "%u", n);
-	snprintf(c_arg, sizeof c_arg, "%u", c);
-	snprintf(try, sizeof try, " -n %u -c %u%s%s%s%s%s", n, c, opts,
-		 sw->server ? " --server " : "", sw->server ? server : "",
-		 sw->server && sw->ca[0] ? " --ca " : "", sw->server && sw->ca[0] ? sw->ca : "");
-	if ((rc = measure(sw, model, server, args, false, try, &m)) != 0)
+	if ((rc = measure(sw, &r, rep, sw->base[m], work ? sw->work_summary :
+			  sw->summary, &pt)) != 0)
 		return rc;   /* 130: SIGTERM between two points stops all the same */
-	driver_figures(sw, model, c, work >= 0, rep, &m.ru, v);
-	fl_write_summary_row(work >= 0 ? sw->work_summary : sw->summary, v);
-	fflush(work >= 0 ? sw->work_summary : sw->summary);
 	sw->done++;
-	sw->planned_done += work >= 0 ? WORK_S * sw->scale + 0.05
-				      : point_seconds(sw, model, c, rate);
-	progress_line(sw, what, v[FL_M_THROUGHPUT].num, v[FL_M_LAT_P99].num,
-		      rate > 0 ? v[FL_M_DUE_P99].num : NAN);
+	sw->planned_done += work ? WORK_S * sw->scale + 0.05
+				 : point_seconds(sw, model, c, rate);
+	progress_line(sw, what, pt.v[FL_M_THROUGHPUT].num, pt.v[FL_M_LAT_P99].num,
+		      open ? pt.v[FL_M_DUE_P99].num : NAN);
 	return 0;
 }
 
@@ -903,111 +911,107 @@ static int run_point(struct sweep *sw, const char *server, const char *model,
  * itself) is tens of ms, which would swamp the per-request cost of short
  * points. Returns the first failing run's exit status (CLI_SKIP: a peer
  * that cannot run here, after its line saying why), else 0. */
-static int cpu_baseline(const struct sweep *sw, const char *server,
-			const char *model, double *base)
+static int cpu_baseline(const struct sweep *sw, const char *model, double *base)
 {
-	char *args[] = {"-n", "1", "-c", "1", "--delay", "0ms", "--size",
-			(char *)sw->size, "--json", NULL};
-	double best = 0;
+	const struct run r = {.model = model, .n = 1, .c = 1, .delay = "0ms"};
+	char try[PATH_MAX + 512];
 
 	*base = 0;
 	for (int i = 0; i < 3; i++) {
 		char *json = NULL;
 		struct rusage ru;
 		double cpu;
-		int rc = run_model(sw, model, server, args, &json, &ru);
+		int rc = run_model(sw, &r, &json, &ru, try, sizeof try);
 
 		free(json);
 		if (rc != 0)
 			return rc;   /* not CLI_SKIP: the points will say why */
 		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-		if (i == 0 || cpu < best)
-			best = cpu;
+		if (i == 0 || cpu < *base)
+			*base = cpu;
 	}
-	*base = best;
 	return 0;
 }
 
 /* The timeline run of MODEL: 40 requests at C = 8 with varied delays, its
  * per-request records in DIR/data/timeline-MODEL.csv. */
-static int run_timeline(struct sweep *sw, const char *server, const char *model)
+static int run_timeline(struct sweep *sw, const char *model)
 {
-	char records[PATH_MAX];
-	char *args[] = {"-n", "40", "-c", "8", "--delay", "10ms..90ms", "--size",
-			(char *)sw->size, "--json", "--records", records, NULL};
-	char *json = NULL;
+	char records[PATH_MAX], try[PATH_MAX + 512], *json = NULL;
+	const struct run r = {.model = model, .n = 40, .c = 8, .delay = "10ms..90ms",
+			      .records = records};
 	struct rusage ru;
 	int rc;
 
 	snprintf(records, sizeof records, "%s/data/timeline-%s.csv", sw->out, model);
-	rc = run_model(sw, model, server, args, &json, &ru);
+	rc = run_model(sw, &r, &json, &ru, try, sizeof try);
 	free(json);
 	if (rc != 0)
 		fprintf(stderr, "fetchlab compare: the timeline run of %s failed "
-			"(exit status %d)\n", model, rc);
+			"(exit status %d); try: fetchlab run %s%s\n", model, rc, model, try);
 	return rc;
 }
 
-/* C10K, as it really is: MODEL (a concurrent C model) with 10,000
+/* C10K, as it really is: model M (a concurrent C model) with 10,000
  * requests in flight, with a delay long enough (1 s) that the client is
  * not the bound, 30,000 requests so the steady window spans two rounds.
- * Its row goes to DIR/data/c10k-summary.csv and a line to stderr: the
- * concurrency achieved, the connections that held it. Returns 0, 1 if it
- * failed (a line says why), 130 if interrupted. */
-#define C10K_ARGS "-n", "30000", "-c", "10000", "--delay", "1s"
-static int run_c10k(struct sweep *sw, const char *server, const char *model,
-		    FILE *csv)
+ * Its row goes to CSV and a line to stderr: the concurrency achieved, the
+ * connections that held it. Returns 0, 1 if it failed (a line says why),
+ * 130 if interrupted. */
+static int run_c10k(struct sweep *sw, int m, FILE *csv)
 {
-	char *args[] = {C10K_ARGS, "--size", (char *)sw->size, "--json", NULL};
-	struct measured m;
-	union fl_value *v = m.v;
+	const struct run r = {.model = sw->models[m], .n = 30000, .c = 10000,
+			      .delay = "1s"};
+	struct measured pt;
+	const union fl_value *v = pt.v;
 	int rc;
 
 	progress_bar(sw, "C10K: -n 30000 -c 10000 --delay 1s");
-	if ((rc = measure(sw, model, server, args, false,
-			  " -n 30000 -c 10000 --delay 1s", &m)) != 0)
+	if ((rc = measure(sw, &r, 1, sw->base[m], csv, &pt)) != 0)
 		return rc;
-	driver_figures(sw, model, 10000, false, 1, &m.ru, v);
-	v[FL_M_DELAY].str = "1s";
-	v[FL_M_DELAY_MEAN].num = 1e6;
-	fl_write_summary_row(csv, v);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	fprintf(stderr, "compare: C10K %-10s in flight mean %5.0f, peak %5.0f; connections "
-		"open at most %5.0f; %6.0f req/s steady, peak RSS %.0f MiB%s\n", model,
+		"open at most %5.0f; %6.0f req/s steady, peak RSS %.0f MiB%s\n", r.model,
 		v[FL_M_INFLIGHT_MEAN].num, v[FL_M_INFLIGHT_PEAK].num, v[FL_M_CONN_PEAK].num,
 		v[FL_M_STEADY].num, v[FL_M_PEAK_RSS].num / 1024,
 		v[FL_M_INFLIGHT_MEAN].num < 9000 ? "   (C NOT REACHED)" : "");
 	return 0;
 }
 
-/* The C10K runs of --full: every concurrent C model in the sweep (sync
- * would take 30,000 s; the peers are not C). Returns as run_c10k. */
-static int run_c10ks(struct sweep *sw, const char *server, int *failed)
+/* Open DIR/data/NAME with its header. Returns it, or NULL after a line. */
+static FILE *open_axis(const struct sweep *sw, const char *name)
 {
 	char path[PATH_MAX];
 	FILE *csv;
-	int rc = 0;
 
-	snprintf(path, sizeof path, "%s/data/c10k-summary.csv", sw->out);
-	if ((csv = fopen(path, "w")) == NULL) {
+	snprintf(path, sizeof path, "%s/data/%s", sw->out, name);
+	if ((csv = fopen(path, "w")) == NULL)
 		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
 			strerror(errno));
+	else
+		fl_write_summary_header(csv);
+	return csv;
+}
+
+/* The C10K runs of --full: every concurrent C model in the sweep (sync
+ * would take 30,000 s; the peers are not C). Returns as run_c10k. */
+static int run_c10ks(struct sweep *sw, int *failed)
+{
+	FILE *csv = open_axis(sw, "c10k-summary.csv");
+	int rc = 0;
+
+	if (csv == NULL) {
 		(*failed)++;
 		return 0;
 	}
-	fl_write_summary_header(csv);
 	for (int m = 0; m < sw->nmodels && rc != 130; m++)
 		if (!is_sequential(sw->models[m]) && !is_peer(sw->models[m])) {
-			rc = run_c10k(sw, server, sw->models[m], csv);
+			rc = run_c10k(sw, m, csv);
 			*failed += rc == 1;
 		}
-	if (fclose(csv) != 0) {
-		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
-			strerror(errno));
-		(*failed)++;
-	}
+	*failed += close_summary(sw, csv, "c10k-summary.csv") != 0;
 	return rc;
 }
 
@@ -1019,37 +1023,27 @@ static int run_c10ks(struct sweep *sw, const char *server, int *failed)
 #define CONN_C 100u
 static const char *const conn_modes[] = {"reuse", "fresh"};
 
-/* One run of MODEL over SRV (http or https) with MODE. Returns as run_point. */
-static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
-			  const char *model, const char *mode, double base, FILE *csv)
+/* One run of model M over SRV (http or https) with MODE. Returns as run_point. */
+static int run_conn_point(struct sweep *sw, const struct cli_server *srv, int m,
+			  const char *mode, FILE *csv)
 {
+	const char *model = sw->models[m];
 	/* Reused connections: ten requests each, so the first handshakes
 	 * weigh as they would in a longer run; fresh ones cost the same each. */
 	unsigned n = is_sequential(model) ? 20 : (mode[0] == 'r' ? 10 : 3) * CONN_C;
-
-	n = (unsigned)fmax(is_sequential(model) ? 4 : CONN_C, n * sw->scale);
-	char n_arg[16], c_arg[16], what[96], try[96];
-	char *args[] = {"-n", n_arg, "-c", c_arg, "--delay", "50ms", "--size",
-			(char *)sw->size, "--json", "--connections", (char *)mode,
-			srv->tls ? "--ca" : NULL, (char *)srv->ca, NULL};
-	struct measured m;
-	union fl_value *v = m.v;
+	const struct run r = {.model = model, .c = CONN_C, .delay = "50ms", .srv = srv,
+			      .connections = mode, .n = (unsigned)fmax(
+				      is_sequential(model) ? 4 : CONN_C, n * sw->scale)};
+	struct measured pt;
+	const union fl_value *v = pt.v;
+	char what[96];
 	int rc;
 
-	snprintf(n_arg, sizeof n_arg, "%u", n);
-	snprintf(c_arg, sizeof c_arg, "%u", CONN_C);
 	snprintf(what, sizeof what, "connections: %s %s %s", model,
 		 srv->tls ? "https" : "http", mode);
 	progress_bar(sw, what);
-	snprintf(try, sizeof try, "%s -n %u -c %u --connections %s",
-		 srv->tls ? " --tls" : "", n, CONN_C, mode);
-	if ((rc = measure(sw, model, srv->url, args, true, try, &m)) != 0)
+	if ((rc = measure(sw, &r, 1, sw->base[m], csv, &pt)) != 0)
 		return rc;
-	driver_figures(sw, model, CONN_C, false, 1, &m.ru, v);
-	v[FL_M_DELAY].str = "50ms";
-	v[FL_M_DELAY_MEAN].num = 50000;
-	v[FL_M_CPU_BASE].num = base;
-	fl_write_summary_row(csv, v);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	fprintf(stderr, "compare: %-15s %-5s %-5s %6.0f req/s, CPU %.3f ms/request, "
@@ -1057,7 +1051,7 @@ static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
 		"wait %.2f + transfer %.2f ms\n", model, srv->tls ? "https" : "http", mode,
 		v[FL_M_THROUGHPUT].num, fl_metrics[FL_M_CPU_PER_REQ].derive(
 			(double[FL_M_COUNT]){[FL_M_CPU_USER] = v[FL_M_CPU_USER].num,
-			[FL_M_CPU_SYS] = v[FL_M_CPU_SYS].num, [FL_M_CPU_BASE] = base,
+			[FL_M_CPU_SYS] = v[FL_M_CPU_SYS].num, [FL_M_CPU_BASE] = sw->base[m],
 			[FL_M_REQUESTS] = v[FL_M_REQUESTS].num}),
 		v[FL_M_CONNECTIONS].num, v[FL_M_TLS_FULL].num, v[FL_M_CONNECT_MEAN].num / 1e3,
 		v[FL_M_HANDSHAKE_MEAN].num / 1e3, v[FL_M_WAIT_MEAN].num / 1e3,
@@ -1070,42 +1064,28 @@ static int run_conn_point(struct sweep *sw, const struct cli_server *srv,
 static int run_conn_axis(struct sweep *sw, const struct cli_server *http, int *failed)
 {
 	struct cli_server https = {.tls = true};
-	char path[PATH_MAX];
-	FILE *csv;
+	FILE *csv = open_axis(sw, "connections-summary.csv");
 	int rc = 0;
 
-	snprintf(path, sizeof path, "%s/data/connections-summary.csv", sw->out);
-	if ((csv = fopen(path, "w")) == NULL || cli_server_start(&https) < 0) {
-		fprintf(stderr, "fetchlab compare: no connections axis: %s\n",
-			csv ? "the HTTPS server did not start" : strerror(errno));
+	if (csv == NULL || cli_server_start(&https) < 0) {
+		fprintf(stderr, "fetchlab compare: no connections axis\n");
 		if (csv)
 			fclose(csv);
 		(*failed)++;
 		return 0;
 	}
-	fl_write_summary_header(csv);
-	for (int m = 0; m < sw->nmodels && rc != 130; m++) {
-		double base;
-
-		/* Its start-up CPU, as for the sweep's points (over http: the
-		 * CA file https loads costs little against a handshake). */
-		if (cpu_baseline(sw, http->url, sw->models[m], &base) != 0)
-			base = 0;
+	for (int m = 0; m < sw->nmodels && rc != 130; m++)
 		for (int s = 0; s < 2 && rc != 130; s++)
 			for (int k = 0; k < 2 && rc != 130; k++) {
-				rc = run_conn_point(sw, s ? &https : http, sw->models[m],
-						    conn_modes[k], base, csv);
+				rc = run_conn_point(sw, s ? &https : http, m,
+						    conn_modes[k], csv);
 				*failed += rc == 1;
 			}
-	}
 	cli_server_stop(&https);
-	if (fclose(csv) != 0) {
-		fprintf(stderr, "fetchlab compare: cannot write %s (%s)\n", path,
-			strerror(errno));
-		(*failed)++;
-	}
+	*failed += close_summary(sw, csv, "connections-summary.csv") != 0;
 	return rc;
 }
+
 
 int cmd_compare(int argc, char **argv)
 {
@@ -1168,10 +1148,10 @@ int cmd_compare(int argc, char **argv)
 	 * --out as it was. */
 	signal(SIGINT, SIG_IGN);
 	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
-	sw.ca = server.ca;
+	sw.srv = &server;
 	clock_gettime(CLOCK_MONOTONIC, &sw.t0);
 	for (int m = 0; m < sw.nmodels && rc != 130; m++) {
-		if (cpu_baseline(&sw, server.url, sw.models[m], &sw.cpu_base) == CLI_SKIP) {
+		if (cpu_baseline(&sw, sw.models[m], &sw.base[m]) == CLI_SKIP) {
 			fprintf(stderr, "fetchlab compare: skipping %s\n", sw.models[m]);
 			sw.total -= model_points(&sw, sw.models[m]);
 			sw.planned_total -= model_seconds(&sw, sw.models[m]);
@@ -1180,20 +1160,11 @@ int cmd_compare(int argc, char **argv)
 				sw.models[k] = sw.models[k + 1];
 			continue;
 		}
-		for (int i = 0; i < sweep_points(&sw) && rc != 130; i++)
-			for (int r = 1; in_sweep(&sw, sw.models[m], i) &&
+		/* Its sweep points, then its work axis. */
+		for (int i = 0, np = sweep_points(&sw); i < np + sw.nwork && rc != 130; i++)
+			for (int r = 1; (i >= np || in_sweep(&sw, sw.models[m], i)) &&
 			     r <= sw.repeat && rc != 130; r++) {
-				if (sw.nrates > 0)
-					rc = run_point(&sw, server.url, sw.models[m],
-						       sw.conc[0], sw.rates[i], -1, r);
-				else
-					rc = run_point(&sw, server.url, sw.models[m],
-						       sw.conc[i], 0, -1, r);
-				failed += rc != 0;
-			}
-		for (int w = 0; w < sw.nwork && rc != 130; w++)
-			for (int r = 1; r <= sw.repeat && rc != 130; r++) {
-				rc = run_point(&sw, server.url, sw.models[m], WORK_C, 0, w, r);
+				rc = run_point(&sw, m, i < np ? i : i - np, i >= np, r);
 				failed += rc != 0;
 			}
 	}
@@ -1201,9 +1172,9 @@ int cmd_compare(int argc, char **argv)
 	if (sw.nrates == 0)
 		progress_bar(&sw, "timelines (40 requests at C = 8)");
 	for (int m = 0; m < sw.nmodels && rc != 130 && sw.nrates == 0; m++)
-		failed += run_timeline(&sw, server.url, sw.models[m]) != 0;
+		failed += run_timeline(&sw, sw.models[m]) != 0;
 	if (sw.c10k && sw.nrates == 0 && rc != 130)
-		rc = run_c10ks(&sw, server.url, &failed);
+		rc = run_c10ks(&sw, &failed);
 	if (sw.conn_axis != 0 && sw.nrates == 0 && rc != 130)
 		rc = run_conn_axis(&sw, &server, &failed);
 	cli_server_stop(&server);

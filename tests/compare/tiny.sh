@@ -75,15 +75,15 @@ for f in "$tmp/first/"*.svg; do
 done
 
 # A point that fails (here: -c 1000 over a descriptor limit of 300) is
-# named with the command that repeats it; the others are kept and drawn,
-# and compare exits 1.
+# named with the command that repeats it, every option of the point in it
+# (--tls too); the others are kept and drawn, and compare exits 1.
 if [ -x "$bin/fetch-eventloop" ]; then
 	rc=0
 	(ulimit -n 300 && exec "$cli" compare --models eventloop --concurrency 1,1000 \
-		--delay 2ms --repeat 1 --requests-scale 0.05 --no-connections-axis --out "$tmp/f") \
-		>"$tmp/table.txt" 2>"$tmp/log.txt" || rc=$?
+		--delay 2ms --repeat 1 --requests-scale 0.05 --no-connections-axis --tls \
+		--work none --out "$tmp/f") >"$tmp/table.txt" 2>"$tmp/log.txt" || rc=$?
 	[ "$rc" -eq 1 ] || fail "a failed point: exit status $rc, wanted 1"
-	grep -q '^fetchlab compare: eventloop -n [0-9]* -c 1000 --delay 2ms failed (exit status 2); try: fetchlab run eventloop -n [0-9]* -c 1000 --delay 2ms$' "$tmp/log.txt" ||
+	grep -q '^fetchlab compare: eventloop -n [0-9]* -c 1000 --delay 2ms --size 1k --tls failed (exit status 2); try: fetchlab run eventloop -n [0-9]* -c 1000 --delay 2ms --size 1k --tls$' "$tmp/log.txt" ||
 		fail "a failed point is not named with its command: $(cat "$tmp/log.txt")"
 	grep -q '^eventloop  *1 ' "$tmp/table.txt" || fail "the point that ran is not in the table"
 fi
