@@ -294,20 +294,33 @@ static void bound_note(const struct dataset *d)
 		}
 }
 
+/* The width of the tables' model column: 10, or the longest name's
+ * (python-threads) when D has one longer. */
+static int name_width(const struct dataset *d)
+{
+	int w = 10;
+
+	for (int i = 0; i < d->npoints; i++)
+		if ((int)strlen(d->points[i].model) > w)
+			w = (int)strlen(d->points[i].model);
+	return w;
+}
+
 /* The closed-loop points: one line per model and C. */
 static void print_table(const struct dataset *d)
 {
 	bool any_short = false;
+	int w = name_width(d);
 
 	if (d->nclosed == 0)
 		return;
 	printf("delay %s, size %s; req/s is the median of the repeats (min..max) over "
 	       "the whole run, steady over its steady state; eff = steady / (C / delay)\n",
 	       d->delay[0], d->size[0]);
-	printf("%-10s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", "model", "C",
+	printf("%-*s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", w, "model", "C",
 	       "req/s", " (spread)", "steady", "p50 ms", "p99 ms", "eff", "CPU ms",
 	       "RSS", "KiB per");
-	printf("%-10s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", "", "", "", "",
+	printf("%-*s %6s %9s %-19s %9s %7s %7s %5s %8s %7s %9s\n", w, "", "", "", "",
 	       "req/s", "", "", "", "per req", "MiB", "in flight");
 	for (int i = 0; i < d->npoints; i++) {
 		const double *v = d->points[i].v;
@@ -331,7 +344,7 @@ static void print_table(const struct dataset *d)
 		    strcmp(d->points[i].model, "sync") != 0)
 			snprintf(shortfall, sizeof shortfall, "  IN FLIGHT %.0f",
 				 v[FL_P_INFLIGHT]);
-		printf("%-10s %6u %9.1f %-19s %9s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s%s\n",
+		printf("%-*s %6u %9.1f %-19s %9s %7.1f %7.1f %4.0f%% %8s %7.1f %9s%s%s%s\n", w,
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY],
 		       v[FL_P_THROUGHPUT], spread, steady, v[FL_P_P50], v[FL_P_P99],
 		       v[FL_P_EFFICIENCY] * 100, cpu, v[FL_P_PEAK_RSS], marginal,
@@ -348,22 +361,24 @@ static void print_table(const struct dataset *d)
  * from start (uncorrected) and from due (corrected) side by side. */
 static void print_rate_table(const struct dataset *d)
 {
+	int w = name_width(d);
+
 	if (d->nrate == 0)
 		return;
 	if (d->nclosed > 0)
 		putchar('\n');
 	printf("open loop, delay %s, size %s; achieved req/s = ok / wall time "
 	       "(median of the repeats)\n", d->delay[1], d->size[1]);
-	printf("%-10s %6s %9s %9s %9s %9s %10s %10s\n", "model", "C", "offered",
+	printf("%-*s %6s %9s %9s %9s %9s %10s %10s\n", w, "model", "C", "offered",
 	       "achieved", "p50 ms", "p99 ms", "p50 ms", "p99 ms");
-	printf("%-10s %6s %9s %9s %19s %21s\n", "", "", "req/s", "req/s",
+	printf("%-*s %6s %9s %9s %19s %21s\n", w, "", "", "req/s", "req/s",
 	       "from start", "from due");
 	for (int i = 0; i < d->npoints; i++) {
 		const double *v = d->points[i].v;
 
 		if (v[FL_P_RATE] <= 0)
 			continue;
-		printf("%-10s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s%s%s\n",
+		printf("%-*s %6u %9g %9.1f %9.1f %9.1f %10.1f %10.1f%s%s%s\n", w,
 		       d->points[i].model, (unsigned)v[FL_P_CONCURRENCY], v[FL_P_RATE],
 		       v[FL_P_THROUGHPUT], v[FL_P_P50], v[FL_P_P99], v[FL_P_P50_DUE],
 		       v[FL_P_P99_DUE], v[FL_P_ERRORS] > 0 ? "  ERRORS" : "",
@@ -382,14 +397,16 @@ static void print_rate_table(const struct dataset *d)
 /* The work axis: one line per model and CPU work per response. */
 static void print_work_table(const struct dataset *w)
 {
+	int nw = name_width(w);
+
 	if (w->npoints == 0)
 		return;
 	printf("\nwork axis: C = %.0f, delay %s, size %s; the client's CPU work per "
 	       "response (--work)\n", w->points[0].v[FL_P_CONCURRENCY], w->delay[0],
 	       w->size[0]);
-	printf("%-10s %8s %9s %-19s %7s %7s %8s %9s\n", "model", "work ms", "req/s",
+	printf("%-*s %8s %9s %-19s %7s %7s %8s %9s\n", nw, "model", "work ms", "req/s",
 	       " (spread)", "p50 ms", "p99 ms", "CPU ms", "loop lag");
-	printf("%-10s %8s %9s %-19s %7s %7s %8s %9s\n", "", "", "", "", "", "",
+	printf("%-*s %8s %9s %-19s %7s %7s %8s %9s\n", nw, "", "", "", "", "", "",
 	       "per req", "p99 ms");
 	for (int i = 0; i < w->npoints; i++) {
 		const double *v = w->points[i].v;
@@ -401,7 +418,7 @@ static void print_work_table(const struct dataset *w)
 			snprintf(cpu, sizeof cpu, "%.3f", v[FL_P_CPU_PER_REQ]);
 		if (v[FL_P_LAG_P99] > 0)
 			snprintf(lag, sizeof lag, "%.1f", v[FL_P_LAG_P99]);
-		printf("%-10s %8.2f %9.1f %-19s %7.1f %7.1f %8s %9s%s%s\n",
+		printf("%-*s %8.2f %9.1f %-19s %7.1f %7.1f %8s %9s%s%s\n", nw,
 		       w->points[i].model, v[FL_P_WORK], v[FL_P_THROUGHPUT], spread,
 		       v[FL_P_P50], v[FL_P_P99], cpu, lag,
 		       v[FL_P_ERRORS] > 0 ? "  ERRORS" : "", bound_mark(v));

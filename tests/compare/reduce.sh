@@ -1,7 +1,8 @@
 #!/bin/sh
 # reduce.sh CLI - `fetchlab plot` reduces a summary.csv larger than any
 # fixed table (5,000 runs) to points.csv: every run counted, the repeats
-# of a point in any order, throughput's median, min and max, errors summed.
+# of a point in any order, throughput's median, min and max, errors summed;
+# the table's columns stay aligned under a model name longer than 10.
 set -eu
 cli=$1
 tmp=$(mktemp -d)
@@ -18,7 +19,7 @@ awk 'BEGIN {
 	      "throughput_rps,p50_us,p90_us,p99_us,p999_us,max_us,mean_us," \
 	      "p50_due_us,p99_due_us,cpu_user_s,cpu_sys_s,peak_rss_kib," \
 	      "ctx_voluntary,ctx_involuntary,threads,delay_mean_us,cpu_base_s"
-	split("sync eventloop", models, " ")
+	split("sync python-threads", models, " ")
 	split("1 2 4 8 16", conc, " ")
 	for (m = 1; m <= 2; m++)
 		for (c = 1; c <= 5; c++)
@@ -31,7 +32,7 @@ awk 'BEGIN {
 }' >"$tmp/r/data/summary.csv"
 # The spectrum chart draws C = 16 from each model's percentile file.
 mkdir "$tmp/r/data/hdr"
-for m in sync eventloop; do
+for m in sync python-threads; do
 	printf 'Value,Percentile,TotalCount,1/(1-Percentile)\n50.0,0.0,1,1.00\n50.2,0.5,250,2.00\n50.4,1.0,500,Infinity\n' \
 		>"$tmp/r/data/hdr/$m-c16.csv"
 done
@@ -49,4 +50,9 @@ awk -F, 'NR > 1 && ($5 != "1249.5" || $6 != "1000.0" || $7 != "1499.0" || $17 !=
 # Marginal memory: (RSS at C - RSS at 1) / (C - 1) = 1 MiB per request.
 awk -F, 'NR > 1 && $2 > 1 && $15 != "1024.00" { bad = 1 } END { exit bad }' "$points" ||
 	fail "marginal_kib is not 1024.00: $(cut -d, -f1,2,15 "$points" | tr '\n' ' ')"
+# The table: each row's C ends where the header's C does.
+awk '/^model / { at = index($0, " C ") + 1 }
+     at && /^(sync|python-threads) / && (substr($0, at, 1) !~ /[0-9]/ || substr($0, at + 1, 1) != " ") {
+	print; bad = 1 } END { exit bad || !at }' "$tmp/table.txt" >"$tmp/bad.txt" ||
+	fail "rows not aligned under the header: $(cat "$tmp/bad.txt")"
 echo "ok reduce: 5000 runs, 10 points"
