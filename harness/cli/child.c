@@ -4,6 +4,7 @@
  * the machine that compare and bench describe. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "fetchlab/body.h"
 #include "fetchlab/json.h"
+#include "fetchlab/schema.h"
 
 #include "cli.h"
 #include "spawn.h"
@@ -279,6 +281,28 @@ int cli_json_number(const char *json, const char *key, double *v)
 		rc = fl_json_number(&j, key, v);
 	free(tok);
 	return rc;
+}
+
+int cli_read_figures(const char *who, const char *model, const char *text,
+		     union fl_value *v, char *buf, size_t n)
+{
+	struct fl_json_tok tok[512];
+	struct fl_json j;
+	const char *why;
+	size_t at;
+
+	for (int i = 0; i < FL_M_COUNT; i++)
+		v[i].num = NAN;
+	if (text == NULL)
+		return -1;
+	if (fl_json_parse(&j, text, strlen(text), tok, 512, &why, &at) < 0) {
+		if (text[0] != '\0')
+			fprintf(stderr, "%s: %s --json: %s at byte %zu\n", who, model,
+				why, at);
+		return -1;
+	}
+	fl_read_json(&j, v, buf, n);
+	return isnan(v[FL_M_OK].num) ? -1 : 0;
 }
 
 void cli_command_line(const char *command, char *buf, size_t n)

@@ -158,6 +158,13 @@ int cli_run_exe(const char *path, const char *server, char *const args[],
  * JSON text, read with libfetchlab's parser (json.h). Returns 0, or -1 when
  * the text is not JSON or KEY is absent or not a number. */
 int cli_json_number(const char *json, const char *key, double *v);
+/* The figures of MODEL's JSON summary TEXT into V by the schema (schema.h:
+ * every one absent is NAN, or NULL for a string), its strings in BUF of N
+ * bytes. Returns 0, or -1 when TEXT is NULL, not JSON (after a line for
+ * WHO, unless TEXT is empty) or not a summary (no "ok"). */
+union fl_value;
+int cli_read_figures(const char *who, const char *model, const char *text,
+		     union fl_value *v, char *buf, size_t n);
 
 /* The first line of COMMAND's output, or "unknown", in BUF. */
 void cli_command_line(const char *command, char *buf, size_t n);

@@ -735,29 +735,6 @@ static void progress_line(const struct sweep *sw, const char *what, double rps,
 		sw->done, sw->total, what, rps, p99_us / 1e3, due, eta_s(sw));
 }
 
-/* The figures of a model's JSON summary TEXT into V, its strings in BUF
- * (N bytes). Returns 0, or -1 after a line saying why it is not one. */
-static int read_figures(const char *model, const char *text, union fl_value *v,
-			char *buf, size_t n)
-{
-	struct fl_json_tok tok[512];
-	struct fl_json j;
-	const char *why;
-	size_t at;
-
-	for (int i = 0; i < FL_M_COUNT; i++)
-		v[i].num = NAN;
-	if (text == NULL)
-		return -1;
-	if (fl_json_parse(&j, text, strlen(text), tok, 512, &why, &at) < 0) {
-		fprintf(stderr, "fetchlab compare: %s --json: %s at byte %zu\n",
-			model, why, at);
-		return -1;
-	}
-	fl_read_json(&j, v, buf, n);
-	return isnan(v[FL_M_OK].num) ? -1 : 0;
-}
-
 /* One run of a model: what it is given beyond the sweep's --size, and
  * the sweep's server and --connections unless it names its own. */
 struct run {
@@ -836,7 +813,8 @@ static int measure(const struct sweep *sw, const struct run *r, int rep,
 	const char *why;
 	int rc = run_model(sw, r, &json, &m->ru, try, sizeof try);
 
-	if (rc != 0 || read_figures(r->model, json, v, m->strings, sizeof m->strings) < 0) {
+	if (rc != 0 || cli_read_figures("fetchlab compare", r->model, json, v, m->strings,
+					  sizeof m->strings) < 0) {
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
 		fprintf(stderr, "fetchlab compare: %s%s failed (exit status %d); try: "

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "fetchlab/progress.h"   /* the mapped progress page a model writes */
+#include "fetchlab/schema.h"     /* the figures of its summary */
 
 #include "cli.h"
 
@@ -47,7 +48,9 @@ struct racer {
 	uint32_t *scratch;          /* latencies copied for the p99 */
 	int place;                  /* 1st, 2nd...: finished every request */
 	double finish_s;            /* when, in seconds since the race began */
-	char *json;                 /* its --json summary (malloc'd) */
+	bool summary;               /* it wrote its --json summary: v[] */
+	union fl_value v[FL_M_COUNT];   /* the summary's figures (schema.h) */
+	char strings[1024];         /* the strings among them */
 	char file[PATH_MAX];        /* tmpdir/I-MODEL: .json .err .progress */
 };
 
@@ -510,8 +513,14 @@ static int race(struct demo *d, const char *server)
 		nanosleep(&(struct timespec){0, TICK_NS}, NULL);
 	}
 	sample(d);
-	for (int i = 0; i < d->nracers; i++)
-		d->r[i].json = racer_file(&d->r[i], "json");
+	for (int i = 0; i < d->nracers; i++) {
+		struct racer *r = &d->r[i];
+		char *json = racer_file(r, "json");
+
+		r->summary = cli_read_figures("fetchlab demo", r->model, json, r->v,
+					      r->strings, sizeof r->strings) == 0;
+		free(json);
+	}
 	return 0;
 refused:
 	for (int i = 0; i < d->nracers; i++)
@@ -530,14 +539,6 @@ refused:
 			break;
 	}
 	return 2;
-}
-
-/* A JSON number of R's summary, or NAN. */
-static double jnum(const struct racer *r, const char *key)
-{
-	double v;
-
-	return cli_json_number(r->json, key, &v) == 0 ? v : NAN;
 }
 
 /* Finishing order: the placed models by place, then the rest, most done
@@ -559,9 +560,9 @@ static int by_finish(const void *a, const void *b)
  * the larger of their spreads are a tie, not a ranking. */
 static double finish_spread(const struct racer *r)
 {
-	double p50 = jnum(r, "latency_from_due_us.p50"), p99 = jnum(r, "latency_from_due_us.p99");
+	double p50 = r->v[FL_M_DUE_P50].num, p99 = r->v[FL_M_DUE_P99].num;
 
-	return isnan(p50) || isnan(p99) ? 0 : (p99 - p50) / 1e6;
+	return !r->summary || isnan(p50) || isnan(p99) ? 0 : (p99 - p50) / 1e6;
 }
 
 /* The finishing order, a line per model (it fits 80 columns): a finisher
@@ -614,25 +615,24 @@ static void print_table(const struct demo *d)
 		char where[48], lag[16] = "-";   /* loop lag: the loop models only */
 
 		standing(d, r, where, sizeof where);
-		if (!isnan(jnum(r, "loop_lag_us.p99")))
-			snprintf(lag, sizeof lag, "%.1f ms", jnum(r, "loop_lag_us.p99") / 1e3);
-		if (r->json == NULL || isnan(jnum(r, "ok"))) {
+		if (!r->summary) {
 			printf("%-10s %-14s (no summary: exit status %d)\n", r->model,
 			       where, r->proc.status);
 			continue;
 		}
+		if (!isnan(r->v[FL_M_LAG_P99].num))
+			snprintf(lag, sizeof lag, "%.1f ms", r->v[FL_M_LAG_P99].num / 1e3);
 		/* end - due, as the live p99: equal to end - start in a closed loop */
 		printf("%-10s %-14s %8.1f %6.1f %7.1f %6.2f %6.1f %5.0f %8s\n",
-		       r->model, where, jnum(r, "throughput_rps"),
-		       jnum(r, "latency_from_due_us.p50") / 1e3,
-		       jnum(r, "latency_from_due_us.p99") / 1e3,
+		       r->model, where, r->v[FL_M_THROUGHPUT].num,
+		       r->v[FL_M_DUE_P50].num / 1e3, r->v[FL_M_DUE_P99].num / 1e3,
 		       r->proc.ru.ru_utime.tv_sec + r->proc.ru.ru_utime.tv_usec / 1e6 +
 		       r->proc.ru.ru_stime.tv_sec + r->proc.ru.ru_stime.tv_usec / 1e6,
-		       r->proc.ru.ru_maxrss / 1024.0, jnum(r, "threads"), lag);
+		       r->proc.ru.ru_maxrss / 1024.0, r->v[FL_M_THREADS].num, lag);
 	}
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
-		double req = jnum(r, "requests"), ok = jnum(r, "ok");
+		double req = r->v[FL_M_REQUESTS].num, ok = r->v[FL_M_OK].num;
 		char *err;
 
 		if (req > ok && r->proc.status != 130)   /* a stop cancels those in flight */
@@ -791,7 +791,6 @@ static void cleanup(struct demo *d)
 		if (d->r[i].prog)
 			munmap(d->r[i].prog, fl_progress_size((uint32_t)d->n));
 		free(d->r[i].scratch);
-		free(d->r[i].json);
 	}
 	if (d->samples)
 		fclose(d->samples);
