@@ -18,15 +18,10 @@
 const char *cli_bindir(void);
 /* The source tree: $FETCHLAB_ROOT, else the one this driver was built from. */
 const char *cli_source_dir(void);
-/* CLOCK_MONOTONIC, in nanoseconds. */
-int64_t cli_now_ns(void);
 /* The whole of file PATH as a malloc'd string, or NULL with errno. */
 char *cli_slurp(const char *path);
 /* rm -r PATH (it does not follow symbolic links). Returns 0 or -1. */
 int cli_remove_tree(const char *path);
-/* The median of V[0..N): the middle value, or the mean of the middle two;
- * NAN when N is 0. Sorts V in place. */
-double cli_median(double *v, int n);
 /* A whole decimal number from 1 to MAX into *V. Returns 0 or -1. */
 int cli_parse_count(const char *s, unsigned long max, unsigned long *v);
 /* Append NAME='VALUE'; to the gnuplot command BUF of size N (quotes doubled). */

@@ -701,7 +701,7 @@ static double model_seconds(const struct sweep *sw, const char *model)
  * compared with their plan. */
 static double eta_s(const struct sweep *sw)
 {
-	double elapsed = cli_now_ns() / 1e9 - (sw->t0.tv_sec + sw->t0.tv_nsec / 1e9);
+	double elapsed = fl_now_ns() / 1e9 - (sw->t0.tv_sec + sw->t0.tv_nsec / 1e9);
 
 	if (sw->planned_done <= 0)
 		return sw->planned_total;
@@ -1168,7 +1168,7 @@ int cmd_compare(int argc, char **argv)
 			"measured are below; %s is left as it was\n", sw.done, sw.final);
 	fprintf(stderr, "fetchlab compare: %d points%s in %.1f s\n", sw.done,
 		sw.nrates > 0 ? "" : " and the timelines",
-		cli_now_ns() / 1e9 - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
+		fl_now_ns() / 1e9 - (sw.t0.tv_sec + sw.t0.tv_nsec / 1e9));
 	if (sw.done == 0) {
 		place_out(&sw, true);
 		return rc == 130 ? 130 : 1;

@@ -403,7 +403,7 @@ static void draw_line(const struct demo *d, const struct racer *r, int bar)
 		int64_t t1 = atomic_load(&r->prog->t1_ns);
 
 		claimed = atomic_load_explicit(&r->prog->claimed, memory_order_relaxed);
-		secs = ((t1 ? t1 : cli_now_ns()) - atomic_load(&r->prog->t0_ns)) / 1e9;
+		secs = ((t1 ? t1 : fl_now_ns()) - atomic_load(&r->prog->t0_ns)) / 1e9;
 	}
 	standing(d, r, where, sizeof where);
 	colour_of(d, r->model, col, sizeof col);
@@ -473,13 +473,13 @@ static int race(struct demo *d, const char *server)
 	int64_t next_plain = 1000000000LL, next_sample = 0, t;
 	bool shown = false;   /* the first frame waits for every model to start */
 
-	d->t0_ns = cli_now_ns();
+	d->t0_ns = fl_now_ns();
 	for (int i = 0; i < d->nracers; i++)
 		start_racer(d, &d->r[i], server);
 	for (;;) {
 		int alive = 0, starting = 0;
 
-		t = cli_now_ns() - d->t0_ns;
+		t = fl_now_ns() - d->t0_ns;
 		poll_racers(d);
 		for (int i = 0; i < d->nracers; i++) {
 			alive += d->r[i].proc.pid > 0;

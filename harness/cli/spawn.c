@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetchlab/fetchlab.h"   /* fl_now_ns */
+
 #include "cli.h"
 #include "spawn.h"
 
@@ -168,7 +170,7 @@ int spawn_start(struct spawn *s)
 		return start_failed(s, out, errno);
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return start_failed(s, out, errno);
-	s->t0_ns = cli_now_ns();
+	s->t0_ns = fl_now_ns();
 	block_term(&old);
 	if (kill_mode && stopping) {   /* stopped: start nothing more */
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -247,7 +249,7 @@ void spawn_signal(struct spawn *s, int sig)
  * once reaped; the rest of its output is read first. */
 static bool reap(struct spawn *s, int flags)
 {
-	int64_t t = cli_now_ns();
+	int64_t t = fl_now_ns();
 	int st;
 	pid_t r;
 
@@ -283,7 +285,7 @@ static bool stdout_gone(void)
 
 bool spawn_poll(struct spawn *s)
 {
-	double t = (cli_now_ns() - s->t0_ns) / 1e9;
+	double t = (fl_now_ns() - s->t0_ns) / 1e9;
 
 	if (s->pid <= 0)
 		return true;
@@ -292,7 +294,7 @@ bool spawn_poll(struct spawn *s)
 	if (s->int_after > 0 && t >= s->int_after && !s->interrupted) {
 		spawn_signal(s, SIGINT);
 		s->interrupted = true;
-		s->int_ns = cli_now_ns();
+		s->int_ns = fl_now_ns();
 	}
 	if (s->kill_after > 0 && t >= s->kill_after && !s->killed) {
 		spawn_signal(s, SIGKILL);

@@ -1,5 +1,5 @@
 /* util.c - the driver's small helpers, written once: where things are,
- * the clock, files, numbers, gnuplot strings. libc only: every other file
+ * files, numbers, gnuplot strings. libc only: every other file
  * of the driver may call these, and these call none of them. */
 #include <errno.h>
 #include <ftw.h>
@@ -31,14 +31,6 @@ const char *cli_bindir(void)
 const char *cli_source_dir(void)
 {
 	return getenv("FETCHLAB_ROOT") ? getenv("FETCHLAB_ROOT") : FL_SOURCE_DIR;
-}
-
-int64_t cli_now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 static int remove_one(const char *path, const struct stat *st, int type,
@@ -78,21 +70,6 @@ char *cli_slurp(const char *path)
 	buf[len] = '\0';
 	fclose(f);
 	return buf;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-double cli_median(double *v, int n)
-{
-	if (n <= 0)
-		return NAN;
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int cli_parse_count(const char *s, unsigned long max, unsigned long *v)

@@ -444,6 +444,14 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+double fl_median(double *v, int n)
+{
+	if (n <= 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof v[0], cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double fl_reduce(enum fl_reduce r, const double *v, int n, double *scratch)
 {
 	double acc;
@@ -456,8 +464,7 @@ double fl_reduce(enum fl_reduce r, const double *v, int n, double *scratch)
 	switch (r) {
 	case FL_R_MEDIAN:
 		memcpy(scratch, v, (size_t)n * sizeof v[0]);
-		qsort(scratch, (size_t)n, sizeof v[0], cmp_double);
-		return n % 2 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
+		return fl_median(scratch, n);
 	case FL_R_MIN:
 		for (int i = 1; i < n; i++)
 			acc = fmin(acc, v[i]);

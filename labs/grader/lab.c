@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetchlab/schema.h"   /* fl_median */
+
 #include "cli.h"
 
 #define WATCHDOG_S 10.0   /* a model run longer than this is hung: FAIL */
@@ -720,11 +722,11 @@ static double speedup(struct check *ck, const struct test *t, struct speedup *s)
 		for (int k = 0; k < 3; k++)
 			proc_free(&p[k]);
 	}
-	s->stu = cli_median(v[0], SPEEDUP_RUNS);
-	s->ref = cli_median(v[1], SPEEDUP_RUNS);
-	s->fresh = cli_median(v[2], SPEEDUP_RUNS);
-	s->conns = cli_median(v[3], SPEEDUP_RUNS);
-	return cli_median(ratio, SPEEDUP_RUNS);
+	s->stu = fl_median(v[0], SPEEDUP_RUNS);
+	s->ref = fl_median(v[1], SPEEDUP_RUNS);
+	s->fresh = fl_median(v[2], SPEEDUP_RUNS);
+	s->conns = fl_median(v[3], SPEEDUP_RUNS);
+	return fl_median(ratio, SPEEDUP_RUNS);
 }
 
 /* answers.md: the text under heading "## N." has something in it besides
@@ -1024,8 +1026,8 @@ static bool k_lag(struct check *ck, const struct test *t, struct proc *p)
 			return false;
 		stu[i] = jnum(p, "loop_lag_us.p99") / 1000;
 	}
-	s = cli_median(stu, LAG_TURNS);
-	r = cli_median(ref, LAG_TURNS);
+	s = fl_median(stu, LAG_TURNS);
+	r = fl_median(ref, LAG_TURNS);
 	why(ck, "loop lag p99 %.1f ms vs eventloop's %.1f ms, medians of %d alternating "
 	    "runs (pass at %.2fx or less)", s, r, LAG_TURNS, t->target);
 	return r > 0 && s <= t->target * r;

@@ -136,6 +136,10 @@ void fl_write_summary_row(FILE *out, const union fl_value v[FL_M_COUNT]);
 /* The figure whose summary.csv column is NAME, or -1. */
 int fl_metric_by_column(const char *name);
 
+/* The median of V[0..N): the middle value, or the mean of the middle two;
+ * NAN when N is 0. Sorts V in place. */
+double fl_median(double *v, int n);
+
 /* Reduce N values V by R; SCRATCH holds N doubles (V is not reordered). */
 double fl_reduce(enum fl_reduce r, const double *v, int n, double *scratch);
 
