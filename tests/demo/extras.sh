@@ -32,4 +32,11 @@ rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q -- --gif "$tmp/err.txt" && [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] ||
 	fail "--gif /proc/nope: exit $rc: $(cat "$tmp/err.txt")"
+# ...and a machine without gnuplot, before the race (and before the file).
+set +e
+PATH=/nonexistent "$cli" demo --gif "$tmp/none.gif" >/dev/null 2>"$tmp/err.txt"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q -- '--gif .*gnuplot' "$tmp/err.txt" && [ "$(wc -l <"$tmp/err.txt")" -eq 1 ] &&
+	[ ! -e "$tmp/none.gif" ] || fail "--gif without gnuplot: exit $rc: $(cat "$tmp/err.txt")"
 echo "PASS demo extras"
