@@ -118,72 +118,80 @@ static void compare_usage(FILE *out, const struct cli_opt *opts)
 	cli_opts_usage(out, opts);
 }
 
-/* Split a comma list LIST into C values. */
+/* Split the comma list LIST, copied into COPY (N bytes), which the items
+ * point into: ITEM takes token K into SW, or returns -1 when it is bad.
+ * Returns how many, or -1 when one is bad, there are none or over MAX. */
+static int split(struct sweep *sw, const char *list, char *copy, size_t n, int max,
+		 int (*item)(struct sweep *sw, char *tok, int k))
+{
+	int k = 0;
+
+	snprintf(copy, n, "%s", list);
+	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+		if (k == max || item(sw, tok, k++) < 0)
+			return -1;
+	return k > 0 ? k : -1;
+}
+
+static int conc_item(struct sweep *sw, char *tok, int k)
+{
+	unsigned long c;
+
+	sw->conc[k] = cli_parse_count(tok, 100000, &c) == 0 ? (unsigned)c : 0;
+	return sw->conc[k] ? 0 : -1;
+}
+
+/* A rate, req/s, in (0, 1e6] (the models' --rate limit). */
+static int rate_item(struct sweep *sw, char *tok, int k)
+{
+	char *e;
+
+	errno = 0;
+	sw->rates[k] = strtod(tok, &e);
+	return ((*tok < '0' || *tok > '9') && *tok != '.') || *e || errno ||
+	       !(sw->rates[k] > 0) || sw->rates[k] > 1e6 ? -1 : 0;
+}
+
+/* A --work duration: one fixed one, a work axis point is not a range. */
+static int work_item(struct sweep *sw, char *tok, int k)
+{
+	const char *why;
+
+	sw->work_spec[k] = tok;
+	return fl_spec_mean(tok, true, &sw->work[k], &why) < 0 || sw->work[k] > 1e6 ||
+	       strstr(tok, "..") || strchr(tok, ':') ? -1 : 0;
+}
+
+/* --concurrency LIST: the C values. */
 static int parse_conc(const char *list, void *to)
 {
 	struct sweep *sw = to;
 
 	sw->conc_opt = "--concurrency";
-	snprintf(sw->conc_list, sizeof sw->conc_list, "%s", list);
-	sw->nconc = 0;
-	for (char *tok = strtok(sw->conc_list, ","); tok; tok = strtok(NULL, ",")) {
-		char *e;
-		unsigned long c;
-
-		errno = 0;
-		c = strtoul(tok, &e, 10);
-		if (*tok < '0' || *tok > '9' || *e || errno || c < 1 || c > 100000 ||
-		    sw->nconc == MAX_CONC)
-			return -1;
-		sw->conc[sw->nconc++] = (unsigned)c;
-	}
+	sw->nconc = split(sw, list, sw->conc_list, sizeof sw->conc_list, MAX_CONC,
+			  conc_item);
 	return sw->nconc > 0 ? 0 : -1;
 }
 
-/* Split a comma list LIST into rates, req/s, each in (0, 1e6] (the models'
- * --rate limit). */
+/* --rate LIST: the offered rates. */
 static int parse_rates(const char *list, void *to)
 {
 	struct sweep *sw = to;
 
-	snprintf(sw->rate_list, sizeof sw->rate_list, "%s", list);
-	sw->nrates = 0;
-	for (char *tok = strtok(sw->rate_list, ","); tok; tok = strtok(NULL, ",")) {
-		char *e;
-		double r;
-
-		errno = 0;
-		r = strtod(tok, &e);
-		if (((*tok < '0' || *tok > '9') && *tok != '.') || *e || errno ||
-		    !(r > 0) || r > 1e6 || sw->nrates == MAX_RATES)
-			return -1;
-		sw->rates[sw->nrates++] = r;
-	}
+	sw->nrates = split(sw, list, sw->rate_list, sizeof sw->rate_list, MAX_RATES,
+			   rate_item);
 	return sw->nrates > 0 ? 0 : -1;
 }
 
-/* Split a comma list LIST into --work values (durations), or none. */
+/* --work LIST: the work axis's durations, or none. */
 static int parse_work(const char *list, void *to)
 {
 	struct sweep *sw = to;
 
 	sw->work_given = true;
-	snprintf(sw->work_list, sizeof sw->work_list, "%s", list);
-	sw->nwork = 0;
-	if (strcmp(list, "none") == 0)
-		return 0;
-	for (char *tok = strtok(sw->work_list, ","); tok; tok = strtok(NULL, ",")) {
-		const char *why;
-		double us;
-
-		/* One fixed duration each: a work axis point is not a range. */
-		if (sw->nwork == MAX_WORK || fl_spec_mean(tok, true, &us, &why) < 0 ||
-		    us > 1e6 || strstr(tok, "..") || strchr(tok, ':'))
-			return -1;
-		sw->work_spec[sw->nwork] = tok;
-		sw->work[sw->nwork++] = us;
-	}
-	return sw->nwork > 0 ? 0 : -1;
+	sw->nwork = strcmp(list, "none") == 0 ? 0 :
+		split(sw, list, sw->work_list, sizeof sw->work_list, MAX_WORK, work_item);
+	return sw->nwork >= 0 ? 0 : -1;
 }
 
 /* --connections: reuse or fresh. */
