@@ -534,6 +534,24 @@ def now_ns():
     return time.monotonic_ns()
 
 
+# A client this busy is the bound of its own figures (schema.h FL_CLIENT_BOUND).
+CLIENT_BOUND = 0.90
+
+
+def busy_clock():
+    """The CPU the process has taken, its joined children's too (a process
+    pool's), plus the time this thread waited runnable for a CPU
+    (fl_process_cpu_s + fl_thread_wait_s): a difference of two readings
+    over the wall time between them is how busy the client was."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            wait_s = int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        wait_s = 0.0
+    return time.process_time() + kids.ru_utime + kids.ru_stime + wait_s
+
+
 class Run:
     """fl_run: the options, the requests, the counters of one run. Recording
     is safe from many threads: one lock, taken once per request."""
@@ -548,6 +566,7 @@ class Run:
         self.threads = 1
         self.loop_name = None      # python-asyncio: the event loop's class
         self.t0_ns = self.t1_ns = 0
+        self.busy0 = self.busy1 = 0.0   # busy_clock() at t0 and t1
         self.base = (opt.server or "").rstrip("/")
         self.refused = None       # the socket that holds fault=refused's port
         self.work_ns_per_step = work_calibrate() if opt.work.a > 0 else 0.0
@@ -821,6 +840,12 @@ def report(run, out):
     steady = steady_state(run, ran)
     in_mean, in_peak = in_flight(ran, steady[1:] if steady else None)
     ph = Phases(ran, ok)
+    # client_busy, as harness/lib/report.c:client_busy, over the cores the
+    # peer can use: one, the GIL's (its threads take turns running Python),
+    # unless --offload process runs the work in processes of their own.
+    cores = len(os.sched_getaffinity(0)) if o.offload == "process" else 1
+    run_s = (run.t1_ns - run.t0_ns) / 1e9
+    busy = (run.busy1 - run.busy0) / (run_s * cores) if run_s > 0 else math.nan
     if o.json:
         fields = [
             '"model":%s' % json.dumps(run.name), '"requests":%d' % done,
@@ -850,6 +875,8 @@ def report(run, out):
             '"work_ns_per_iter":%.4f' % run.work_ns_per_step,
             '"work_off_thread":%d' % run.work_off_thread,
             '"loop_lag_us":{"p50":null,"p99":null,"max":null}',
+            '"client_busy":%s' % ("%.3f" % busy if math.isfinite(busy) else "null"),
+            '"client_bound":%s' % ("true" if busy >= CLIENT_BOUND else "false"),
             '"steady_rps":%s' % ("%.1f" % steady[0] if steady else "null"),
             '"in_flight_mean":%s' % ("%.1f" % in_mean if in_mean is not None else "null"),
             '"in_flight_peak":%s' % (in_peak if in_peak is not None else "null"),
@@ -909,6 +936,10 @@ def report(run, out):
               "switches %d voluntary, %d involuntary   threads %d" %
               (user, sys_, ru.ru_maxrss / 1024.0, ru.ru_nvcsw,
                ru.ru_nivcsw, run.threads), file=out)
+        if busy >= CLIENT_BOUND:
+            print("  CLIENT-BOUND: the client kept %.0f%% of the %d core%s it can "
+                  "use busy; these figures are its limit, not the model's" %
+                  (100 * busy, cores, "" if cores == 1 else "s"), file=out)
     out.flush()
     for opt, path, write in (("--records", o.records, lambda f: write_records(f, run, ran)),
                              ("--hdr", o.hdr, ld.write_distribution)):
@@ -985,9 +1016,9 @@ def main(name, summary, perform, offload=False):
         run.refused.bind(("127.0.0.1", 0))
     try:
         raise_fd_limit(opt.concurrency + 64)
-        run.t0_ns = now_ns()
+        run.t0_ns, run.busy0 = now_ns(), busy_clock()
         perform(run)
-        run.t1_ns = now_ns()
+        run.t1_ns, run.busy1 = now_ns(), busy_clock()
     except UsageError as e:
         print("%s: %s" % (name, e), file=sys.stderr)
         return 2

@@ -35,6 +35,18 @@ rise=$(( $(cpu_us inline) - $(cpu_us zero) ))
 [ "$rise" -ge 2500 ] || fail "CPU per request rose by $rise us for 5 ms of work"
 [ "$(j inline .work_off_thread)" -eq 0 ] || fail "work_off_thread $(j inline .work_off_thread) inline"
 echo "ok $peer --work 5ms: CPU per request +$rise us, latency min $(j inline .latency_us.min) us"
+# 5 ms of Python per response, four at a time, 1 ms of delay: the one core
+# the GIL allows is the bound, and the summary says so; waiting 50 ms a
+# request, two at a time, it is far from it.
+[ "$(j inline .client_bound)" = true ] ||
+	fail "--work 5ms: client_busy $(j inline .client_busy), not client-bound"
+"$cli" run "$peer" -n 20 -c 2 --delay 50ms --json >"$tmp/idle.json" || fail "--delay 50ms failed"
+[ "$(j idle .client_bound)" = false ] && [ "$(j idle '.client_busy < 0.5')" = true ] ||
+	fail "--delay 50ms -c 2: client_busy $(j idle .client_busy), client_bound $(j idle .client_bound)"
+"$cli" run "$peer" -n 40 -c 4 --delay 1ms --work 5ms >"$tmp/inline.txt" || fail "--work 5ms (table) failed"
+grep -q '^  CLIENT-BOUND: the client kept [0-9]*% of the 1 core it can use busy' "$tmp/inline.txt" ||
+	fail "--work 5ms: no CLIENT-BOUND line in the table: $(cat "$tmp/inline.txt")"
+echo "ok $peer client_busy: $(j inline .client_busy) with 5 ms of work (bound), $(j idle .client_busy) waiting"
 
 # The same draws as fetch-sync from the same seed and spec.
 "$cli" run sync -n 40 --delay 0 --work 100us..1ms --seed 7 --json >"$tmp/sync.json" ||
