@@ -127,10 +127,10 @@ static int split(struct sweep *sw, const char *list, char *copy, size_t n, int m
 	int k = 0;
 
 	snprintf(copy, n, "%s", list);
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+	for (char *rest = copy, *tok; (tok = strsep(&rest, ",")) != NULL; )
 		if (k == max || item(sw, tok, k++) < 0)
-			return -1;
-	return k > 0 ? k : -1;
+			return -1;   /* an empty item ("1,,10") too */
+	return k;
 }
 
 static int conc_item(struct sweep *sw, char *tok, int k)

@@ -95,8 +95,13 @@ int cli_parse_models(const char *who, const char *list, bool peers,
 	int count = 0;
 
 	snprintf(copy, n, "%s", list);
-	for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-		int where = cli_model_path(tok, path, sizeof path);
+	if (copy[0] == '\0') {
+		fprintf(stderr, "%s: --models: name at least one model, e.g. "
+			"--models sync,eventloop\n", who);
+		return -1;
+	}
+	for (char *rest = copy, *tok; (tok = strsep(&rest, ",")) != NULL; ) {
+		int where = cli_model_path(tok, path, sizeof path);   /* "": none */
 
 		if (count < max && (where == 0 || (where == 1 && peers))) {
 			names[count++] = tok;
@@ -108,10 +113,7 @@ int cli_parse_models(const char *who, const char *list, bool peers,
 		cli_print_built(stderr, peers);
 		return -1;
 	}
-	if (count == 0)
-		fprintf(stderr, "%s: --models: name at least one model, e.g. "
-			"--models sync,eventloop\n", who);
-	return count > 0 ? count : -1;
+	return count;
 }
 
 int cli_default_models(const char *who, bool peers, const char **names, int max)

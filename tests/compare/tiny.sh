@@ -91,11 +91,14 @@ fi
 # Bad input: exit status 2 and one line naming the option.
 . "$(dirname "$0")/../expect2.sh"
 expect2 --concurrency compare --concurrency abc --out "$tmp/x"
+expect2 --concurrency compare --concurrency 1,,10 --out "$tmp/x"   # an empty item
+expect2 --rate compare --rate 10, --out "$tmp/x"
 expect2 --out compare --models sync --out /proc/nope
 expect2 --out compare --models sync --out ''   # not /data, /charts at the root
 expect2 --delay compare --delay fast --out "$tmp/x"
 expect2 --repeat compare --repeat 0 --out "$tmp/x"
 expect2 --models compare --models nosuch --out "$tmp/x"
+expect2 --models compare --models sync,,threads --out "$tmp/x"   # an empty name
 expect2 --repeat compare --repeat=101 --out "$tmp/x"       # --name=VALUE is read too
 expect2 --repeat compare --out "$tmp/x" --repeat           # a value missing at the end
 expect2 --tls compare --tls=yes --out "$tmp/x"             # a switch takes no value
