@@ -76,12 +76,16 @@ done
 
 # A point that fails (here: -c 1000 over a descriptor limit of 300) is
 # named with the command that repeats it, every option of the point in it
-# (--tls too); the others are kept and drawn, and compare exits 1.
+# (--tls too); the others are kept and drawn, and compare exits 1. The
+# connections axis of an https sweep still has its http half.
 if [ -x "$bin/fetch-eventloop" ]; then
 	rc=0
 	(ulimit -n 300 && exec "$cli" compare --models eventloop --concurrency 1,1000 \
-		--delay 2ms --repeat 1 --requests-scale 0.05 --no-connections-axis --tls \
+		--delay 2ms --repeat 1 --requests-scale 0.05 --connections-axis --tls \
 		--work none --out "$tmp/f") >"$tmp/table.txt" 2>"$tmp/log.txt" || rc=$?
+	tls=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tls") t = i; next }
+		{ printf "%s", $t }' "$tmp/f/data/connections-summary.csv")
+	[ "$tls" = 0011 ] || fail "connections axis of a --tls sweep: tls column '$tls', want 0011"
 	[ "$rc" -eq 1 ] || fail "a failed point: exit status $rc, wanted 1"
 	grep -q '^fetchlab compare: eventloop -n [0-9]* -c 1000 --delay 2ms --size 1k --tls failed (exit status 2); try: fetchlab run eventloop -n [0-9]* -c 1000 --delay 2ms --size 1k --tls$' "$tmp/log.txt" ||
 		fail "a failed point is not named with its command: $(cat "$tmp/log.txt")"
