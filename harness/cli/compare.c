@@ -365,6 +365,13 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		 * open loop, so not in a --rate sweep. */
 		sw->nmodels = cli_default_models("fetchlab compare", sw->nrates == 0,
 						 sw->models, MAX_MODELS);
+	for (int m = 0; m < sw->nmodels && sw->nrates > 0; m++)
+		if (cli_model_find(sw->models[m]) && cli_model_find(sw->models[m])->peer) {
+			fprintf(stderr, "fetchlab compare: --rate with --models %s: a "
+				"peer runs a closed loop only; leave it out of --models\n",
+				sw->models[m]);
+			return 2;
+		}
 	return sw->nmodels > 0 ? 0 : 2;
 }
 

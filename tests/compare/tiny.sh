@@ -97,6 +97,7 @@ fi
 expect2 --concurrency compare --concurrency abc --out "$tmp/x"
 expect2 --concurrency compare --concurrency 1,,10 --out "$tmp/x"   # an empty item
 expect2 --rate compare --rate 10, --out "$tmp/x"
+expect2 --rate compare --rate 10 --models sync,python-asyncio --out "$tmp/x"   # a peer: no open loop
 expect2 --out compare --models sync --out /proc/nope
 expect2 --out compare --models sync --out ''   # not /data, /charts at the root
 expect2 --delay compare --delay fast --out "$tmp/x"
