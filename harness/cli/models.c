@@ -108,8 +108,9 @@ int cli_parse_models(const char *who, const char *list, bool peers,
 			continue;
 		}
 		fprintf(stderr, "%s: --models %s: '%s' is %s; the built ones are:",
-			who, list, tok, count < max ? "not a built model" :
-			"one model too many");
+			who, list, tok, count == max ? "one model too many" :
+			where == 1 ? "a Python peer, and this command runs the C models "
+			"only" : "not a built model");
 		cli_print_built(stderr, peers);
 		return -1;
 	}

@@ -50,6 +50,7 @@ sed -n '/^finishing order/,$p' "$tmp/out.txt" | awk 'length > 80 { print; bad = 
 . "$(dirname "$0")/../expect2.sh"
 expect2 -c demo -c 0
 expect2 --models demo --models nope
+expect2 "python-asyncio' is a Python peer" demo --models python-asyncio   # not "not built"
 expect2 -n demo -n 12x
 expect2 -n demo -n0            # -nVALUE is read as -n VALUE
 expect2 --seed demo --seed=x
