@@ -501,13 +501,10 @@ static void gp_vars(const char *dir, const struct dataset *d,
 		add_word(models, sizeof models, m);
 		snprintf(path, sizeof path, "%s/data/hdr/%s-c%u.csv", dir, m, specc);
 		if (access(path, R_OK) == 0)
-			snprintf(spec + strlen(spec), sizeof spec - strlen(spec),
-				 "%s%s", spec[0] ? " " : "", m);
+			add_word(spec, sizeof spec, m);
 		snprintf(path, sizeof path, "%s/data/timeline-%s.csv", dir, m);
 		if (access(path, R_OK) == 0)
-			snprintf(timeline + strlen(timeline),
-				 sizeof timeline - strlen(timeline), "%s%s",
-				 timeline[0] ? " " : "", m);
+			add_word(timeline, sizeof timeline, m);
 	}
 	snprintf(workload, sizeof workload, "delay %s, body %s", d->delay[0], d->size[0]);
 	snprintf(rateworkload, sizeof rateworkload, "delay %s, body %s", d->delay[1],
