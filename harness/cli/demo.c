@@ -598,23 +598,30 @@ static void print_order(struct demo *d)
 /* The final table, from the summaries (JSON) and wait4's rusage. */
 static void print_table(const struct demo *d)
 {
-	printf("%-10s %-14s %8s %6s %7s %6s %6s %5s %8s\n", "model", "result",
+	char where[48];
+	int w = 14;   /* the result column: "1st 1.06 s", or wider standings */
+
+	for (int i = 0; i < d->nracers; i++) {
+		standing(d, &d->r[i], where, sizeof where);
+		w = (int)strlen(where) > w ? (int)strlen(where) : w;
+	}
+	printf("%-10s %-*s %8s %6s %7s %6s %6s %5s %8s\n", "model", w, "result",
 	       "req/s", "p50 ms", "p99 ms", "CPU s", "MiB", "thr", "lag p99");
 	for (int i = 0; i < d->nracers; i++) {
 		const struct racer *r = &d->r[i];
-		char where[48], lag[16] = "-";   /* loop lag: the loop models only */
+		char lag[16] = "-";   /* loop lag: the loop models only */
 
 		standing(d, r, where, sizeof where);
 		if (!r->summary) {
-			printf("%-10s %-14s (no summary: exit status %d)\n", r->model,
-			       where, r->proc.status);
+			printf("%-10s %-*s (no summary: exit status %d)\n", r->model,
+			       w, where, r->proc.status);
 			continue;
 		}
 		if (!isnan(r->v[FL_M_LAG_P99].num))
 			snprintf(lag, sizeof lag, "%.1f ms", r->v[FL_M_LAG_P99].num / 1e3);
 		/* end - due, as the live p99: equal to end - start in a closed loop */
-		printf("%-10s %-14s %8.1f %6.1f %7.1f %6.2f %6.1f %5.0f %8s\n",
-		       r->model, where, r->v[FL_M_THROUGHPUT].num,
+		printf("%-10s %-*s %8.1f %6.1f %7.1f %6.2f %6.1f %5.0f %8s\n",
+		       r->model, w, where, r->v[FL_M_THROUGHPUT].num,
 		       r->v[FL_M_DUE_P50].num / 1e3, r->v[FL_M_DUE_P99].num / 1e3,
 		       r->proc.ru.ru_utime.tv_sec + r->proc.ru.ru_utime.tv_usec / 1e6 +
 		       r->proc.ru.ru_stime.tv_sec + r->proc.ru.ru_stime.tv_usec / 1e6,
