@@ -35,18 +35,29 @@ rise=$(( $(cpu_us inline) - $(cpu_us zero) ))
 [ "$rise" -ge 2500 ] || fail "CPU per request rose by $rise us for 5 ms of work"
 [ "$(j inline .work_off_thread)" -eq 0 ] || fail "work_off_thread $(j inline .work_off_thread) inline"
 echo "ok $peer --work 5ms: CPU per request +$rise us, latency min $(j inline .latency_us.min) us"
-# 5 ms of Python per response, four at a time, 1 ms of delay: the one core
-# the GIL allows is the bound, and the summary says so; waiting 50 ms a
-# request, two at a time, it is far from it.
-[ "$(j inline .client_bound)" = true ] ||
-	fail "--work 5ms: client_busy $(j inline .client_busy), not client-bound"
+# client_busy: 5 ms of Python per response, four at a time, 1 ms of delay,
+# keeps the one core the GIL allows busy (about 1.0 on an idle machine;
+# python-threads computes in its workers, whose waits for a CPU are not
+# counted, so a loaded machine reads it lower: 0.89 in one CI run, 0.59
+# beside three busy loops on two cores); waiting 50 ms a request, two at a
+# time, it is far from it (about 0.04, 0.10 beside the busy loops).
+# client_bound is client_busy >= 0.90.
+[ "$(j inline '.client_busy >= 0.3 and .client_bound == (.client_busy >= 0.9)')" = true ] ||
+	fail "--work 5ms: client_busy $(j inline .client_busy), client_bound $(j inline .client_bound)"
 "$cli" run "$peer" -n 20 -c 2 --delay 50ms --json >"$tmp/idle.json" || fail "--delay 50ms failed"
-[ "$(j idle .client_bound)" = false ] && [ "$(j idle '.client_busy < 0.5')" = true ] ||
+[ "$(j idle '.client_busy < 0.3 and .client_bound == false')" = true ] ||
 	fail "--delay 50ms -c 2: client_busy $(j idle .client_busy), client_bound $(j idle .client_bound)"
-"$cli" run "$peer" -n 40 -c 4 --delay 1ms --work 5ms >"$tmp/inline.txt" || fail "--work 5ms (table) failed"
-grep -q '^  CLIENT-BOUND: the client kept [0-9]*% of the 1 core it can use busy' "$tmp/inline.txt" ||
-	fail "--work 5ms: no CLIENT-BOUND line in the table: $(cat "$tmp/inline.txt")"
-echo "ok $peer client_busy: $(j inline .client_busy) with 5 ms of work (bound), $(j idle .client_busy) waiting"
+# python-asyncio computes on its main thread, whose wait counts: bound,
+# however loaded the machine; the table says so in the C models' words.
+if [ "$peer" = python-asyncio ]; then
+	[ "$(j inline .client_bound)" = true ] ||
+		fail "--work 5ms: client_busy $(j inline .client_busy), not client-bound"
+	"$cli" run "$peer" -n 40 -c 4 --delay 1ms --work 5ms >"$tmp/inline.txt" ||
+		fail "--work 5ms (table) failed"
+	grep -q '^  CLIENT-BOUND: the client kept [0-9]*% of the 1 core it can use busy' "$tmp/inline.txt" ||
+		fail "--work 5ms: no CLIENT-BOUND line in the table: $(cat "$tmp/inline.txt")"
+fi
+echo "ok $peer client_busy: $(j inline .client_busy) with 5 ms of work, $(j idle .client_busy) waiting"
 
 # The same draws as fetch-sync from the same seed and spec.
 "$cli" run sync -n 40 --delay 0 --work 100us..1ms --seed 7 --json >"$tmp/sync.json" ||
