@@ -211,6 +211,14 @@ static int parse_out(const char *dir, void *to)
 	return dir[0] ? 0 : -1;
 }
 
+/* A Python peer of the registry: closed loop only, sized by PEER_RPS. */
+static bool is_peer(const char *model)
+{
+	const struct cli_model *m = cli_model_find(model);
+
+	return m != NULL && m->peer;
+}
+
 /* --models: the list, checked against the models built. */
 static int parse_models(const char *list, void *to)
 {
@@ -366,7 +374,7 @@ static int parse_options(int argc, char **argv, struct sweep *sw)
 		sw->nmodels = cli_default_models("fetchlab compare", sw->nrates == 0,
 						 sw->models, MAX_MODELS);
 	for (int m = 0; m < sw->nmodels && sw->nrates > 0; m++)
-		if (cli_model_find(sw->models[m]) && cli_model_find(sw->models[m])->peer) {
+		if (is_peer(sw->models[m])) {
 			fprintf(stderr, "fetchlab compare: --rate with --models %s: a "
 				"peer runs a closed loop only; leave it out of --models\n",
 				sw->models[m]);
@@ -608,14 +616,6 @@ static bool is_sequential(const char *model)
 static int sweep_points(const struct sweep *sw)
 {
 	return sw->nrates > 0 ? sw->nrates : sw->nconc;
-}
-
-/* The Little's-law bound of MODEL at C: C / delay requests a second. */
-static bool is_peer(const char *model)
-{
-	const struct cli_model *m = cli_model_find(model);
-
-	return m != NULL && m->peer;
 }
 
 /* The rate a point is sized for: Little's bound, or a peer's ceiling. */
