@@ -26,7 +26,7 @@ set output sprintf("%s/%s.%s", outdir, name, fmt)
 set datafile separator ","
 set datafile columnheaders
 
-# One colour per model, from the driver's registry (harness/cli/models.c),
+# One colour per model, from the driver's registry (harness/driver/models.c),
 # which passes colours='sync #E69F00 threads #0072B2 ...'; grey for others.
 if (!exists("colours")) colours = ""
 colour_at(m, i) = i >= words(colours) ? "#777777" : \

@@ -1,6 +1,6 @@
 /* lab.c - fetchlab-lab, `fetchlab lab`: the guided labs, and the grader
  * that checks them. The driver execs it; it shares the driver's pieces
- * (cli.h: the spawn function, the server, a model run).
+ * (driver.h: the spawn function, the server, a model run).
  *
  *   lab list                  the labs, and which ones you have started
  *   lab start NN [--force]    the starter files in labs/NN-topic/work/
@@ -36,7 +36,7 @@
 
 #include "fetchlab/schema.h"   /* fl_median */
 
-#include "cli.h"
+#include "driver.h"
 
 #define WATCHDOG_S 10.0   /* a model run longer than this is hung: FAIL */
 

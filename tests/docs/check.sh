@@ -10,7 +10,7 @@
 #             --dry-run; any other subcommand exists (else SKIP, it is not
 #             written yet) and knows every option the line uses (its --help)
 #   models    the README's model table names the C models of the driver's
-#             registry (harness/cli/models.c, as `fetchlab run --help`
+#             registry (harness/driver/models.c, as `fetchlab run --help`
 #             lists them), in the same order
 #
 # Commands are split on blanks, so doc commands must not need quotes; the
@@ -189,7 +189,7 @@ if [ ! -s "$tmp/registry" ]; then
 elif cmp -s "$tmp/registry" "$tmp/readme"; then
 	ok
 else
-	bad "models: README's table ($(echo $(cat "$tmp/readme"))) is not the registry's C models ($(echo $(cat "$tmp/registry"))) in order: edit one of README.md, harness/cli/models.c"
+	bad "models: README's table ($(echo $(cat "$tmp/readme"))) is not the registry's C models ($(echo $(cat "$tmp/registry"))) in order: edit one of README.md, harness/driver/models.c"
 fi
 
 echo "$pass passed, $fail failed ($skip skipped)"

@@ -17,7 +17,7 @@
 
 #include "fetchlab/fetchlab.h"   /* fl_now_ns */
 
-#include "cli.h"
+#include "driver.h"
 #include "spawn.h"
 
 #define WATCH_MS 2   /* how late a watchdog's signal may come */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "driver.h"
 
 /* The row named by ARG ("--delay=5ms" finds --delay), or NULL. */
 static const struct cli_opt *find(const struct cli_opt *opts, const char *arg)

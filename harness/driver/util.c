@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "driver.h"
 
 const char *cli_bindir(void)
 {

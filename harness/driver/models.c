@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "driver.h"
 
 /* Chart order. Colours: Okabe & Ito's colour-blind-safe palette. */
 const struct cli_model cli_models[] = {
