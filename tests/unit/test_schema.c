@@ -6,8 +6,9 @@
  * well formed (every summary column placed once, nested JSON keys next to
  * each other), the JSON must read back through json.h to the values
  * written, the reductions must not depend on the order of the repeats,
- * and each column's list of charts must be the scripts that draw it.
- * Exits 0 when every check passes.
+ * each column's list of charts must be the scripts that draw it, and
+ * docs/architecture.md must list both headers as they are (beside
+ * PLOTS_DIR, ../../docs). Exits 0 when every check passes.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -342,6 +343,58 @@ static void test_charts(struct tally *t, const char *plots)
 	}
 }
 
+/* The first code span with a comma after MARKER in the docs TEXT, its
+ * blanks dropped ("a, b,\nc" -> "a,b,c"), into BUF of N bytes. Returns
+ * false if none. */
+static bool doc_list(const char *text, const char *marker, char *buf, size_t n)
+{
+	const char *p = strstr(text, marker), *end = NULL;
+	size_t k = 0;
+
+	for (p = p ? p + strlen(marker) : NULL; p && (p = strchr(p, '`')) != NULL;
+	     p = end + 1)
+		if ((end = strchr(++p, '`')) == NULL || memchr(p, ',', (size_t)(end - p)))
+			break;
+	if (p == NULL || end == NULL)
+		return false;
+	for (; p < end && k + 1 < n; p++)
+		if (*p != ' ' && *p != '\n')
+			buf[k++] = *p;
+	buf[k] = '\0';
+	return true;
+}
+
+/* docs/architecture.md lists the summary.csv and points.csv columns as
+ * the writers print them: a column added to schema.c is added there. */
+static void test_docs(struct tally *t, const char *plots)
+{
+	static const struct { const char *marker, *header; } lists[] = {
+		{"**data/summary.csv**", summary_header},
+		{"**data/points.csv**", points_header},
+	};
+	char path[512], list[2048], *text = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/../../docs/architecture.md", plots);
+	f = fopen(path, "r");
+	if (!check(t, f != NULL, "cannot read %s", path))
+		return;
+	check(t, getdelim(&text, &cap, '\0', f) > 0, "%s is empty", path);
+	fclose(f);
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0] && text; i++) {
+		size_t len = strlen(lists[i].header) - 1;   /* without its newline */
+
+		if (check(t, doc_list(text, lists[i].marker, list, sizeof list),
+			  "%s: no column list after %s", path, lists[i].marker))
+			check(t, strlen(list) == len &&
+				 strncmp(list, lists[i].header, len) == 0,
+			      "%s lists %s as %s, but its header is %.*s", path,
+			      lists[i].marker, list, (int)len, lists[i].header);
+	}
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	struct tally t = {0};
@@ -356,6 +409,7 @@ int main(int argc, char **argv)
 	test_summary_row(&t);
 	test_reduce(&t);
 	test_charts(&t, argv[1]);
+	test_docs(&t, argv[1]);
 	printf("unit-schema: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed ? 1 : 0;
 }
