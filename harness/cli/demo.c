@@ -343,17 +343,19 @@ static const char *ordinal(int place)
 	return names[place < 9 ? place : 0];
 }
 
-/* How R stands, in a few words: "1st 1.06 s", "stopped at 20%"... */
+/* How R stands, in at most 16 columns, so the table fits 80: "1st 1.06
+ * s", "stopped at 20%" (the deadline), "interrupted 53%" (Ctrl-C), "failed:
+ * exit 2"... */
 static void standing(const struct demo *d, const struct racer *r, char *buf,
 		     size_t n)
 {
 	if (r->place > 0)
 		snprintf(buf, n, "%s %.2f s", ordinal(r->place), r->finish_s);
-	else if (r->proc.interrupted || r->proc.status == 130)   /* the deadline, or Ctrl-C */
-		snprintf(buf, n, "%s at %.0f%%", r->proc.interrupted ? "stopped" :
+	else if (r->proc.interrupted || r->proc.status == 130)
+		snprintf(buf, n, "%s %.0f%%", r->proc.interrupted ? "stopped at" :
 			 "interrupted", 100.0 * done_of(r) / d->n);
 	else if (r->proc.pid == 0)
-		snprintf(buf, n, "failed (exit status %d)", r->proc.status);
+		snprintf(buf, n, "failed: exit %d", r->proc.status);
 	else if (!running(r))
 		snprintf(buf, n, "starting");
 	else
@@ -599,7 +601,7 @@ static void print_order(struct demo *d)
 static void print_table(const struct demo *d)
 {
 	char where[48];
-	int w = 14;   /* the result column: "1st 1.06 s", or wider standings */
+	int w = 14;   /* the result column: "1st 1.06 s", up to 16 (standing) */
 
 	for (int i = 0; i < d->nracers; i++) {
 		standing(d, &d->r[i], where, sizeof where);

@@ -2,7 +2,8 @@
 # race.sh CLI - `fetchlab demo` piped, as CI sees it: a short race ends with
 # exit status 0, plain progress lines and no ANSI escapes, every built model
 # in the final table with its loop lag (the loop models), sync last in the
-# finishing order; bad options are
+# finishing order; a race stopped midway says how far each model got, in
+# 80 columns, and exits 130; bad options are
 # refused with exit status 2 and one line naming the option.
 set -eu
 cli=$1
@@ -45,6 +46,27 @@ echo "$order" | tail -1 | grep -q ' sync ' || fail "sync is not last: $order"
 # A projector's 80 columns: the order and the table fit.
 sed -n '/^finishing order/,$p' "$tmp/out.txt" | awk 'length > 80 { print; bad = 1 } END { exit bad }' ||
 	fail "lines wider than 80 columns above"
+
+# Ctrl-C mid-race (SIGTERM here, which the driver passes on the same way):
+# every racer stops, its row says how far it got, the table still fits 80
+# columns, and the demo exits 130.
+"$cli" demo -n 5000 -c 10 --delay 50ms --deadline 60 >"$tmp/int.txt" 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+cat "$tmp/int.txt"
+[ "$rc" -eq 130 ] || fail "a race stopped by SIGTERM: exit status $rc, want 130"
+sed -n '/^finishing order/,$p' "$tmp/int.txt" | awk 'length > 80 { print; bad = 1 } END { exit bad }' ||
+	fail "an interrupted race: lines wider than 80 columns above"
+for m in sync threads eventloop coroutine offload; do
+	[ -x "$bin/fetch-$m" ] || continue
+	sed -n '/^model /,$p' "$tmp/int.txt" | grep -Eq "^$m +interrupted [0-9]+% " ||
+		fail "$m's row does not say 'interrupted N%'"
+done
 
 # Bad input: exit status 2 and one line naming the option.
 . "$(dirname "$0")/../expect2.sh"
