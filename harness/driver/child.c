@@ -266,6 +266,52 @@ int cli_run_exe(const char *path, const char *server, char *const args[],
 	return rc;
 }
 
+int cli_run_with_server(const char *path, char *const args[])
+{
+	struct cli_server server = {0};
+	struct rusage ru;
+	bool own_server = true, own_target = false;
+	char *argv[256];
+	int rc, argc = 0;
+
+	/* The embedded server, unless the model is given a target of the
+	 * user's (--url, or --server: theirs is the one it talks to) or will
+	 * not fetch at all. */
+	for (int i = 0; args[i]; i++) {
+		if (!strcmp(args[i], "--url") || !strncmp(args[i], "--url=", 6) ||
+		    !strcmp(args[i], "--server") || !strncmp(args[i], "--server=", 9))
+			own_target = true;
+		if (own_target || !strcmp(args[i], "--help") || !strcmp(args[i], "-h") ||
+		    !strcmp(args[i], "--dry-run"))
+			own_server = false;
+	}
+	/* --tls is the driver's: an HTTPS server, and its CA for the model. */
+	for (int i = 0; args[i] && argc < 250; i++)
+		if (strcmp(args[i], "--tls") == 0)
+			server.tls = true;
+		else
+			argv[argc++] = args[i];
+	if (server.tls && own_target) {
+		fprintf(stderr, "fetchlab run: --tls is for the embedded server; with "
+			"your own --server or --url, give an https:// URL (and --ca FILE)\n");
+		return 2;
+	}
+	if (own_server && cli_server_start(&server) < 0)
+		return 1;
+	if (server.tls && own_server) {
+		argv[argc++] = "--ca";
+		argv[argc++] = server.ca;
+	}
+	argv[argc] = NULL;
+	/* Ctrl-C reaches the model through the terminal; we wait for it to
+	 * write its partial results, then stop the server. */
+	signal(SIGINT, SIG_IGN);
+	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
+	rc = cli_run_exe(path, own_server ? server.url : NULL, argv, NULL, &ru);
+	cli_server_stop(&server);
+	return rc < 0 ? 1 : rc;
+}
+
 int cli_json_number(const char *json, const char *key, double *v)
 {
 	struct fl_json j;
@@ -362,50 +408,4 @@ void cli_git_describe(char *buf, size_t n)
 	snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty 2>/dev/null",
 		 cli_source_dir());
 	cli_command_line(cmd, buf, n);
-}
-
-int cli_run_with_server(const char *path, char *const args[])
-{
-	struct cli_server server = {0};
-	struct rusage ru;
-	bool own_server = true, own_target = false;
-	char *argv[256];
-	int rc, argc = 0;
-
-	/* The embedded server, unless the model is given a target of the
-	 * user's (--url, or --server: theirs is the one it talks to) or will
-	 * not fetch at all. */
-	for (int i = 0; args[i]; i++) {
-		if (!strcmp(args[i], "--url") || !strncmp(args[i], "--url=", 6) ||
-		    !strcmp(args[i], "--server") || !strncmp(args[i], "--server=", 9))
-			own_target = true;
-		if (own_target || !strcmp(args[i], "--help") || !strcmp(args[i], "-h") ||
-		    !strcmp(args[i], "--dry-run"))
-			own_server = false;
-	}
-	/* --tls is the driver's: an HTTPS server, and its CA for the model. */
-	for (int i = 0; args[i] && argc < 250; i++)
-		if (strcmp(args[i], "--tls") == 0)
-			server.tls = true;
-		else
-			argv[argc++] = args[i];
-	if (server.tls && own_target) {
-		fprintf(stderr, "fetchlab run: --tls is for the embedded server; with "
-			"your own --server or --url, give an https:// URL (and --ca FILE)\n");
-		return 2;
-	}
-	if (own_server && cli_server_start(&server) < 0)
-		return 1;
-	if (server.tls && own_server) {
-		argv[argc++] = "--ca";
-		argv[argc++] = server.ca;
-	}
-	argv[argc] = NULL;
-	/* Ctrl-C reaches the model through the terminal; we wait for it to
-	 * write its partial results, then stop the server. */
-	signal(SIGINT, SIG_IGN);
-	spawn_term_as_interrupt();   /* and SIGTERM, SIGHUP the same way */
-	rc = cli_run_exe(path, own_server ? server.url : NULL, argv, NULL, &ru);
-	cli_server_stop(&server);
-	return rc < 0 ? 1 : rc;
 }
